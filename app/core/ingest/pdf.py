@@ -1,0 +1,154 @@
+"""PDF ingest: PyMuPDF text lines with geometry, parsed in a child process.
+
+MuPDF can crash or spin on hostile files, so the parse runs in a separate process with a time limit
+(and, on POSIX, an address-space limit); every failure comes back as a typed `PdfError`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from app.core.errors import (
+    CorruptPdfError,
+    EncryptedPdfError,
+    FileMissingError,
+    InputTooLargeError,
+    NoTextLayerError,
+    PdfError,
+    PdfTimeoutError,
+)
+from app.core.model import PdfDocument, PdfLine, PdfPage
+
+DEFAULT_TIMEOUT_S = 120.0
+MAX_PDF_BYTES = 1024 * 1024 * 1024
+MEMORY_LIMIT_BYTES = 4 * 1024 * 1024 * 1024
+_BOLD_FLAG = 16
+
+_ERRORS: dict[str, type[PdfError]] = {
+    "corrupt": CorruptPdfError,
+    "encrypted": EncryptedPdfError,
+    "notext": NoTextLayerError,
+}
+
+
+def _line_from_dict(line: dict, block_no: int) -> PdfLine | None:
+    spans = [s for s in line["spans"] if s["text"]]
+    text = "".join(s["text"] for s in spans)
+    if not text.strip():
+        return None
+    # The font of most characters decides size and weight (a bold word does not make a bold line).
+    weight: dict[tuple[float, bool, str], int] = {}
+    for s in spans:
+        key = (round(s["size"], 1), bool(s["flags"] & _BOLD_FLAG) or "bold" in s["font"].lower(), s["font"])
+        weight[key] = weight.get(key, 0) + len(s["text"].strip())
+    size, bold, font = max(weight, key=lambda k: weight[k])
+    x0, y0, x1, y1 = line["bbox"]
+    return PdfLine(text, x0, y0, x1, y1, size, bold, font, block_no)
+
+
+def extract_document(path: str) -> PdfDocument:
+    """Open and read a PDF in this process. Raises PdfError subclasses; used inside the child."""
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as err:  # MuPDF raises several types for damaged files
+        raise CorruptPdfError(f"{Path(path).name}: this PDF is damaged and cannot be read ({err})") from err
+    if doc.needs_pass and not doc.authenticate(""):
+        raise EncryptedPdfError(
+            f"{Path(path).name}: this PDF is password-protected; open it in a PDF viewer with the password, "
+            "save an unprotected copy, and import that"
+        )
+    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
+    pages: list[PdfPage] = []
+    try:
+        for page in doc:
+            lines: list[PdfLine] = []
+            for block_no, block in enumerate(page.get_text("dict", flags=flags)["blocks"]):
+                if block.get("type") != 0:
+                    continue
+                for raw in block["lines"]:
+                    if raw.get("wmode", 0) != 0 or abs(raw["dir"][1]) > 0.1:
+                        continue  # vertical or rotated text: margins notes, stamps
+                    line = _line_from_dict(raw, block_no)
+                    if line is not None:
+                        lines.append(line)
+            rect = page.rect
+            pages.append(PdfPage(page.number + 1, rect.width, rect.height, tuple(lines)))
+    except Exception as err:
+        raise CorruptPdfError(f"{Path(path).name}: this PDF is damaged and cannot be read ({err})") from err
+    if not pages:
+        raise CorruptPdfError(f"{Path(path).name}: this PDF has no pages")
+    if not any(p.lines for p in pages):
+        raise NoTextLayerError(
+            f"{Path(path).name}: this PDF has no text layer (it is scanned images); "
+            "run OCR first (for example with ocrmypdf) and import the result"
+        )
+    title = (doc.metadata or {}).get("title") or ""
+    return PdfDocument(tuple(pages), title=title)
+
+
+def _child(path: str, conn: Connection, memory_limit: int) -> None:
+    if memory_limit and sys.platform != "win32":
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    try:
+        conn.send(("ok", extract_document(path)))
+    except PdfError as err:
+        kind = next((k for k, cls in _ERRORS.items() if isinstance(err, cls)), "corrupt")
+        conn.send(("err", kind, str(err)))
+    except MemoryError:
+        conn.send(("err", "corrupt", f"{Path(path).name}: this PDF needs more memory than allowed to read"))
+    except BaseException as err:
+        conn.send(("err", "corrupt", f"{Path(path).name}: this PDF cannot be read ({err})"))
+    finally:
+        conn.close()
+
+
+def read_pdf(
+    path: str | os.PathLike[str],
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    memory_limit: int = MEMORY_LIMIT_BYTES,
+) -> PdfDocument:
+    """Parse a PDF in a child process; raise a typed PdfError on any failure, never hang."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileMissingError(f"{p}: no such file; check the path and try again")
+    size = p.stat().st_size
+    if size == 0:
+        raise CorruptPdfError(f"{p.name}: the file is empty; download or export the PDF again")
+    if size > MAX_PDF_BYTES:
+        raise InputTooLargeError(f"{p.name}: this PDF is over 1 GB; split it into smaller files and import those")
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(str(p), child, memory_limit), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            raise PdfTimeoutError(
+                f"{p.name}: reading this PDF took longer than {timeout:.0f} s and was stopped; "
+                "the file may be damaged: try printing it to a new PDF and import that"
+            )
+        try:
+            message = parent.recv()
+        except EOFError:
+            raise CorruptPdfError(
+                f"{p.name}: the PDF reader crashed on this file; it is probably damaged: "
+                "try printing it to a new PDF and import that"
+            ) from None
+    finally:
+        parent.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if message[0] == "ok":
+        return message[1]
+    _, kind, text = message
+    raise _ERRORS[kind](text)

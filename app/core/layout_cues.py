@@ -1,0 +1,134 @@
+"""Small pure predicates over a line or paragraph of text, shared by the text and PDF layout repair."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import re
+import unicodedata
+
+# Bullets and numbering that start a list item: "-", "•", "1.", "1)", "a)", "IV.", "(2)".
+_BULLET_CHARS = "-–—•●○◦▪▫■□*+·►▶➢✓✔"
+_BULLET_RE = re.compile(
+    rf"^(?:[{re.escape(_BULLET_CHARS)}](?=\s|$)|\(?\d{{1,3}}[.)](?=\s|$)|\(?\d{{1,2}}(?:\.\d{{1,2}})+\.?(?=\s|$)"
+    r"|\(?[a-zđ][.)](?=\s)|\(?(?:[IVX]{1,5})[.)](?=\s))"
+)
+_LONE_MARKER_RE = re.compile(
+    rf"^(?:[{re.escape(_BULLET_CHARS)}]|\(?\d{{1,3}}[.)]|\(?[a-zđ]\)|[IVX]{{1,5}}\.)$"
+)
+_URL_RE = re.compile(r"^(?:(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}(?:/\S*)?)$", re.IGNORECASE)
+_SENTENCE_END = ".!?…:;\"'”’»)]"
+_CLOSERS = "\"'”’»)]*"
+
+# Letters that only Vietnamese writes: any base letter with a Vietnamese tone or the
+# đ/ă/ơ/ư family. Used to tell Vietnamese from pasted English.
+_VI_ONLY = set("ăâđêôơưĂÂĐÊÔƠƯ")
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_EN_STOPWORDS = frozenset(
+    "the of and to in is are was were for on with as by at from that this it its be has have had "
+    "an or not but which while their they leads rounds shows reveals all into than more".split()
+)
+_VI_ASCII_WORDS = frozenset(
+    "va cua la trong cac nhung cho mot khong co nay duoc voi theo thi ma nhu de tu ve".split()
+)
+
+
+def is_list_start(line: str) -> bool:
+    """True when the line opens a bulleted or numbered item."""
+    return bool(_BULLET_RE.match(line.lstrip()))
+
+
+def is_lone_marker(line: str) -> bool:
+    """A bullet or number torn from its text: "-" or "3." alone on a line."""
+    return bool(_LONE_MARKER_RE.match(line.strip()))
+
+
+def is_url_line(line: str) -> bool:
+    """A bare source line: a URL or a domain such as "www.rdworldonline.com"."""
+    s = line.strip()
+    return bool(s) and " " not in s and bool(_URL_RE.match(s)) and not s.replace(".", "").isdigit()
+
+
+def ends_sentence(line: str) -> bool:
+    s = line.rstrip().rstrip(_CLOSERS)
+    if not s:
+        return False
+    return s[-1] in _SENTENCE_END or line.rstrip()[-1] in _SENTENCE_END
+
+
+def ends_soft(line: str) -> bool:
+    """The line clearly continues: it stops on a comma, a hyphen or a conjunction-like dangling word."""
+    s = line.rstrip()
+    return bool(s) and s[-1] in ",-–(/&"
+
+
+def starts_lower(line: str) -> bool:
+    s = line.lstrip("\"'“‘(«[ ")
+    return bool(s) and s[0].islower()
+
+
+def first_word(line: str) -> str:
+    parts = line.split(maxsplit=1)
+    return parts[0] if parts else ""
+
+
+def is_upper_heading(line: str) -> bool:
+    """An ALL-CAPS line of a few words, as section titles are often set."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 16
+
+
+def _has_vi_letter(word: str) -> bool:
+    if any(c in _VI_ONLY for c in word):
+        return True
+    return any(m in _TONES for m in unicodedata.normalize("NFD", word))
+
+
+def detect_lang(text: str) -> str:
+    """'vi' or 'en' for a paragraph; URLs and domains count as 'en' (they are never translated)."""
+    if is_url_line(text):
+        return "en"
+    words = [w for w in re.findall(r"[^\W\d_]+", text)]
+    if not words:
+        return "vi"
+    vi = sum(1 for w in words if _has_vi_letter(w))
+    if vi / len(words) >= 0.12:
+        return "vi"
+    lower = [w.lower() for w in words]
+    en = sum(1 for w in lower if w in _EN_STOPWORDS)
+    vi_ascii = sum(1 for w in lower if w in _VI_ASCII_WORDS)
+    if vi == 0 and en >= max(1, vi_ascii) and len(words) >= 3:
+        return "en"
+    if vi == 0 and len(words) >= 6 and vi_ascii == 0:
+        return "en"
+    return "vi"
+
+
+def collapse_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def known_words(lines: Iterable[str]) -> set[str]:
+    """Lower-cased words (hyphenated compounds kept whole) of a document, to judge line-end hyphens."""
+    words: set[str] = set()
+    for line in lines:
+        words.update(w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", line))
+    return words
+
+
+def dehyphenate(a: str, b: str, known: set[str]) -> str | None:
+    """Join line a, which ends in a hyphen inserted by the line break, with line b.
+
+    None when the hyphen is a real one ("real-time", "COVID-19", a Vietnamese "Xô-viết") and must stay."""
+    if a.endswith("\u00ad"):
+        return a[:-1] + b
+    m = re.search(r"([^\W\d_]+)-$", a)
+    n = re.match(r"([^\W\d_]+)", b)
+    if not m or not n or not b[0].islower():
+        return None
+    left, right = m.group(1), n.group(1)
+    if f"{left}-{right}".lower() in known:
+        return None
+    if (left + right).lower() in known or (left.isascii() and right.isascii()):
+        return a[:-1] + b
+    return None

@@ -1,0 +1,317 @@
+"""Layout repair for PDFs read with geometry: reading order, running headers, paragraphs.
+
+Steps: drop running headers/footers and page numbers (lines at the page edges that repeat across
+pages); find the columns of each page from the empty vertical gutters between lines; read each column
+top to bottom; then cut the line stream into paragraphs from the geometry (extra line gap, first-line
+indent, font size or weight change, list markers, a last line with room left for the next word),
+continuing paragraphs across column and page breaks.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from app.core import layout_cues as cues
+from app.core.model import Paragraph, PdfDocument, PdfLine, PdfPage, Repair
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^[\s\-–—|•·]*(?:(?:trang|page|tr\.)\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of|trên)\s*\d{1,4})?[\s\-–—|•·]*$",
+    re.IGNORECASE,
+)
+_EDGE_BAND = 0.12  # top/bottom share of the page where running headers and footers live
+
+
+@dataclass
+class _VLine:
+    """A visual line: PyMuPDF line fragments on one baseline within one column."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    bold: bool
+    page: int
+    column: int  # running column number over the whole document
+
+
+def _edge_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def _running_line_ids(doc: PdfDocument) -> dict[tuple[int, int], str]:
+    """(page index, line index) -> repair kind, for running headers/footers and page numbers."""
+    n_pages = len(doc.pages)
+    candidates: list[tuple[int, int, str, str]] = []  # page, line, band, key
+    for pi, page in enumerate(doc.pages):
+        if not page.lines:
+            continue
+        top_limit = page.height * _EDGE_BAND
+        bottom_limit = page.height * (1 - _EDGE_BAND)
+        ys = sorted(ln.y0 for ln in page.lines)
+        first_y, last_y = ys[0], ys[-1]
+        for li, ln in enumerate(page.lines):
+            in_top = ln.y1 <= top_limit or ln.y0 <= first_y + 0.5
+            in_bottom = ln.y0 >= bottom_limit or ln.y0 >= last_y - 0.5
+            if in_top or in_bottom:
+                candidates.append((pi, li, "top" if in_top else "bottom", _edge_key(ln.text)))
+    pages_with: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for pi, _li, band, key in candidates:
+        pages_with[(band, key)].add(pi)
+    needed = max(2, round(0.3 * n_pages))
+    out: dict[tuple[int, int], str] = {}
+    for pi, li, band, key in candidates:
+        text = doc.pages[pi].lines[li].text
+        line = doc.pages[pi].lines[li]
+        page = doc.pages[pi]
+        if _PAGE_NUMBER_RE.match(text) and (line.y1 <= page.height * _EDGE_BAND or line.y0 >= page.height * 0.85):
+            out[(pi, li)] = "drop_page_number"
+        elif n_pages >= 2 and len(pages_with[(band, key)]) >= needed and len(text) <= 150:
+            out[(pi, li)] = "drop_header" if band == "top" else "drop_footer"
+    return out
+
+
+def _gutters(lines: list[PdfLine], left: float, right: float) -> list[float]:
+    """x positions of empty vertical gutters that split the page's lines into columns."""
+    width = right - left
+    if width <= 0 or len(lines) < 4:
+        return []
+    bins = int(width) + 1
+    cover = [0] * bins
+    for ln in lines:
+        a = max(0, int(ln.x0 - left))
+        b = min(bins, int(ln.x1 - left) + 1)
+        for i in range(a, b):
+            cover[i] += 1
+    tolerance = max(1, len(lines) // 25)  # a few headings may span the columns
+    gutters: list[float] = []
+    i = int(0.15 * width)
+    stop = int(0.85 * width)
+    while i < stop:
+        if cover[i] <= tolerance:
+            j = i
+            while j < stop and cover[j] <= tolerance:
+                j += 1
+            if j - i >= 6:
+                mid = left + (i + j) / 2
+                lefts = sum(1 for ln in lines if ln.x1 <= mid)
+                rights = sum(1 for ln in lines if ln.x0 >= mid)
+                if min(lefts, rights) >= max(2, len(lines) // 8):
+                    gutters.append(mid)
+            i = j
+        else:
+            i += 1
+    return gutters
+
+
+def _merge_fragments(lines: list[PdfLine]) -> list[list[PdfLine]]:
+    """Group fragments that sit on one baseline (bullet + text, justified pieces) into visual lines."""
+    rows: list[list[PdfLine]] = []
+    for ln in sorted(lines, key=lambda x: (round(x.y1, 0), x.x0)):
+        if rows:
+            last = rows[-1][-1]
+            same_base = abs(ln.y1 - last.y1) <= 0.35 * max(ln.size, last.size)
+            if same_base and ln.x0 >= last.x1 - 1:
+                rows[-1].append(ln)
+                continue
+        rows.append([ln])
+    # Sorting by rounded baseline can interleave near-equal rows; keep rows in y order.
+    rows.sort(key=lambda r: (min(x.y0 for x in r), r[0].x0))
+    return rows
+
+
+def _visual_line(frags: list[PdfLine], page: int, column: int) -> _VLine:
+    frags = sorted(frags, key=lambda f: f.x0)
+    text = frags[0].text.strip()
+    for prev, frag in zip(frags, frags[1:], strict=False):
+        gap = frag.x0 - prev.x1
+        sep = " " if gap > 0.12 * frag.size or prev.text.endswith(" ") or frag.text.startswith(" ") else ""
+        text += sep + frag.text.strip()
+    main = max(frags, key=lambda f: len(f.text.strip()))
+    return _VLine(
+        text=" ".join(text.split()),
+        x0=min(f.x0 for f in frags),
+        y0=min(f.y0 for f in frags),
+        x1=max(f.x1 for f in frags),
+        y1=max(f.y1 for f in frags),
+        size=main.size,
+        bold=main.bold,
+        page=page,
+        column=column,
+    )
+
+
+def _page_columns(page: PdfPage, keep: list[PdfLine]) -> list[list[PdfLine]]:
+    """Lines of a page in reading order, as a list of columns (full-width lines split the flow)."""
+    if not keep:
+        return []
+    left = min(ln.x0 for ln in keep)
+    right = max(ln.x1 for ln in keep)
+    gutters = _gutters(keep, left, right)
+    if not gutters:
+        return [keep]
+    bounds = [left - 1, *gutters, right + 1]
+    spanning = sorted((ln for ln in keep if any(ln.x0 < g < ln.x1 for g in gutters)), key=lambda x: x.y0)
+    # Bands between spanning lines; each band is read column by column.
+    cuts = [ln.y0 for ln in spanning]
+    bands: dict[int, list[PdfLine]] = defaultdict(list)
+    for ln in keep:
+        if ln in spanning:
+            continue
+        band = sum(1 for c in cuts if c <= ln.y0)
+        bands[band].append(ln)
+    out: list[list[PdfLine]] = []
+    for band in range(len(cuts) + 1):
+        members = bands.get(band, [])
+        for c in range(len(bounds) - 1):
+            col = [ln for ln in members if bounds[c] <= (ln.x0 + ln.x1) / 2 < bounds[c + 1]]
+            if col:
+                out.append(col)
+        if band < len(spanning):
+            out.append([spanning[band]])
+    return out
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    pitch: dict[float, float]  # font size -> usual baseline distance inside a paragraph
+    body_size: float
+    col_right: dict[int, float]  # column -> right edge of its text
+    col_left: dict[int, float]
+    char_width: float  # average advance per character of body text
+
+
+def _metrics(vlines: list[_VLine]) -> _Metrics:
+    sizes = Counter(round(v.size, 1) for v in vlines for _ in range(max(1, len(v.text) // 20)))
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    dists: dict[float, list[float]] = defaultdict(list)
+    for a, b in zip(vlines, vlines[1:], strict=False):
+        if a.column == b.column and round(a.size, 1) == round(b.size, 1):
+            d = b.y1 - a.y1
+            if 0 < d < 4 * a.size:
+                dists[round(a.size, 1)].append(round(d * 2) / 2)
+    pitch = {s: Counter(ds).most_common(1)[0][0] for s, ds in dists.items() if ds}
+    by_col: dict[int, list[_VLine]] = defaultdict(list)
+    for v in vlines:
+        by_col[v.column].append(v)
+    col_right = {}
+    col_left = {}
+    for c, vs in by_col.items():
+        rights = sorted(v.x1 for v in vs)
+        lefts = sorted(v.x0 for v in vs)
+        col_right[c] = rights[int(0.9 * (len(rights) - 1))]
+        col_left[c] = lefts[int(0.1 * (len(lefts) - 1))]
+    body_lines = [v for v in vlines if round(v.size, 1) == body and len(v.text) > 20]
+    if body_lines:
+        char_width = statistics.median((v.x1 - v.x0) / len(v.text) for v in body_lines)
+    else:
+        char_width = body * 0.5
+    return _Metrics(pitch, body, col_right, col_left, char_width)
+
+
+def _same_font(a: _VLine, b: _VLine) -> bool:
+    return abs(a.size - b.size) <= 0.6 and a.bold == b.bold
+
+
+def _room_left(a: _VLine, b: _VLine, m: _Metrics) -> bool:
+    """Would the next line's first word have fitted on line a? Then a is a paragraph's last line."""
+    word = cues.first_word(b.text)
+    need = (len(word) + 1) * m.char_width * (b.size / m.body_size if m.body_size else 1)
+    right = m.col_right.get(a.column, a.x1)
+    return right - a.x1 > need
+
+
+def _indented(v: _VLine, m: _Metrics) -> bool:
+    return v.x0 - m.col_left.get(v.column, v.x0) > 0.8 * v.size
+
+
+def _breaks(a: _VLine, b: _VLine, nxt: _VLine | None, m: _Metrics) -> bool:
+    if cues.is_list_start(b.text) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
+        return True
+    if not _same_font(a, b):
+        return True
+    same_column = a.column == b.column
+    if same_column:
+        pitch = m.pitch.get(round(a.size, 1), a.size * 1.2)
+        if b.y1 - a.y1 > pitch * 1.15 + 0.5:
+            return True
+    if cues.ends_soft(a.text) and cues.starts_lower(b.text):
+        return False
+    # First-line indent: b starts further right than the lines around it.
+    if _indented(b, m) and not _indented(a, m) and (nxt is None or not _indented(nxt, m) or nxt.column != b.column):
+        return True
+    if _room_left(a, b, m):
+        return cues.ends_sentence(a.text) or not cues.starts_lower(b.text) or a.size > m.body_size + 0.6
+    return False
+
+
+def _kind(text: str, first: _VLine, m: _Metrics) -> str:
+    if cues.is_url_line(text):
+        return "source"
+    if cues.is_list_start(text):
+        return "list_item"
+    bigger = first.size > m.body_size + 0.6
+    if (bigger or (first.bold and len(text) < 200)) and not text.endswith((".", ",")):
+        return "heading"
+    return "paragraph"
+
+
+def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
+    """Rebuild the paragraphs of a PDF from its lines with geometry. Pure."""
+    repairs: list[Repair] = []
+    dropped = _running_line_ids(doc)
+    vlines: list[_VLine] = []
+    column = 0
+    for pi, page in enumerate(doc.pages):
+        keep = []
+        for li, ln in enumerate(page.lines):
+            kind = dropped.get((pi, li))
+            if kind:
+                repairs.append(Repair(kind, -1, f"page {page.number}", removed=ln.text.strip(), page=page.number))
+            else:
+                keep.append(ln)
+        columns = _page_columns(page, keep)
+        if len(columns) > 1 and any(len(c) > 1 for c in columns[1:]):
+            repairs.append(Repair("reading_order", -1, f"page {page.number}: {len(columns)} columns/blocks",
+                                  page=page.number))
+        for col in columns:
+            for frags in _merge_fragments(col):
+                vlines.append(_visual_line(frags, page.number, column))
+            column += 1
+    if not vlines:
+        return [], repairs
+    m = _metrics(vlines)
+    known = cues.known_words(v.text for v in vlines)
+    groups: list[list[_VLine]] = []
+    texts: list[str] = []
+    for i, v in enumerate(vlines):
+        if not groups:
+            groups.append([v])
+            texts.append(v.text)
+            continue
+        a = groups[-1][-1]
+        nxt = vlines[i + 1] if i + 1 < len(vlines) else None
+        if _breaks(a, v, nxt, m):
+            groups.append([v])
+            texts.append(v.text)
+            continue
+        joined = cues.dehyphenate(texts[-1], v.text, known)
+        if joined is not None:
+            texts[-1] = joined
+            repairs.append(Repair("dehyphenate", len(groups) - 1, f"page {v.page}", removed="-", page=v.page))
+        else:
+            texts[-1] += " " + v.text
+        if v.page != a.page:
+            repairs.append(Repair("join_page_break", len(groups) - 1, f"page {a.page} → {v.page}", page=v.page))
+        elif v.column != a.column:
+            repairs.append(Repair("join_column_break", len(groups) - 1, f"page {v.page}", page=v.page))
+        groups[-1].append(v)
+    paragraphs = []
+    for g, text in zip(groups, texts, strict=True):
+        text = cues.collapse_spaces(text)
+        paragraphs.append(Paragraph(text, _kind(text, g[0], m), cues.detect_lang(text), g[0].page))
+    return paragraphs, repairs

@@ -1,0 +1,208 @@
+"""Layout repair for plain text copied out of PDFs, web pages and forums.
+
+The input is NFC text with '\\n' line ends ('\\f' marks a page break, as pdftotext writes it).
+We first read the document's conventions (is every line followed by a blank line? are paragraph ends
+marked by trailing spaces? is the text hard-wrapped, and at what width?), then decide for each pair of
+neighbouring lines whether they belong to one paragraph. Every change is recorded as a `Repair`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from app.core import layout_cues as cues
+from app.core.model import Paragraph, Repair
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^[\s\-–—|•·]*(?:(?:trang|page|tr\.)\s*)?\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?[\s\-–—|•·]*$",
+    re.IGNORECASE,
+)
+_MD_HEADING_RE = re.compile(r"^#{1,6}\s+\S")
+
+
+@dataclass
+class _Line:
+    text: str  # without surrounding whitespace
+    src: int  # 0-based line number in the input
+    trailing: int  # trailing spaces in the input line
+    blanks_before: int  # empty lines between this and the previous content line
+    spacey_before: bool  # a whitespace-only (but not empty) line came before: a paragraph mark
+    page_break_before: bool  # a form feed came before
+
+
+@dataclass(frozen=True)
+class _Conventions:
+    double_spaced: bool  # a blank line after (nearly) every line
+    space_marks: bool  # one trailing space = line goes on, two or a lone-space line = paragraph end
+    wrapped: bool  # hard-wrapped at a fixed width
+    width: int  # typical full line length, in characters
+
+
+def _split_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    blanks = 0
+    spacey = False
+    page_break = False
+    for i, raw in enumerate(text.split("\n")):
+        if "\f" in raw:
+            page_break = True
+            raw = raw.replace("\f", "")
+        body = raw.strip()
+        if not body:
+            if raw:
+                spacey = True
+            else:
+                blanks += 1
+            continue
+        trailing = len(raw) - len(raw.rstrip(" \t\u00a0"))
+        lines.append(_Line(body, i, trailing, blanks, spacey, page_break))
+        blanks, spacey, page_break = 0, False, False
+    return lines
+
+
+def _read_conventions(lines: list[_Line]) -> _Conventions:
+    n = len(lines)
+    if n < 2:
+        return _Conventions(False, False, False, max((len(x.text) for x in lines), default=0))
+    gaps = [x.blanks_before + x.spacey_before for x in lines[1:]]
+    double_spaced = sum(1 for g in gaps if g >= 1) / len(gaps) >= 0.7
+    ones = sum(1 for x in lines[:-1] if x.trailing == 1)
+    space_marks = ones / (n - 1) >= 0.4
+    lengths = sorted(len(x.text) for x in lines)
+    width = lengths[min(n - 1, int(n * 0.9))]
+    near_full = sum(1 for v in lengths if v >= 0.7 * width)
+    wrapped = n >= 3 and width <= 200 and near_full / n >= 0.45 and width >= 25
+    return _Conventions(double_spaced, space_marks, wrapped, width)
+
+
+def _page_chunks(lines: list[_Line]) -> list[list[int]]:
+    chunks: list[list[int]] = [[]]
+    for i, line in enumerate(lines):
+        if line.page_break_before and chunks[-1]:
+            chunks.append([])
+        chunks[-1].append(i)
+    return chunks
+
+
+def _running_lines(lines: list[_Line]) -> set[int]:
+    """Indices of running headers/footers and page numbers at page edges (pages from form feeds)."""
+    chunks = _page_chunks(lines)
+    if len(chunks) < 2:
+        return set()
+    edges: list[tuple[int, str]] = []
+    for chunk in chunks:
+        for i in chunk[:2] + chunk[-2:]:
+            edges.append((i, re.sub(r"\d+", "#", lines[i].text.lower())))
+    counts = Counter(key for _, key in edges)
+    drop: set[int] = set()
+    needed = max(2, len(chunks) // 2)
+    for i, key in edges:
+        text = lines[i].text
+        if _PAGE_NUMBER_RE.match(text) or (counts[key] >= needed and len(text) <= 120):
+            drop.add(i)
+    return drop
+
+
+def _fits(a: _Line, b: _Line, conv: _Conventions) -> bool:
+    """Would the first word of b have fitted at the end of line a? Then a ended its paragraph."""
+    return len(a.text) + 1 + len(cues.first_word(b.text)) <= conv.width * 0.92
+
+
+def _is_heading_line(line: str) -> bool:
+    return bool(_MD_HEADING_RE.match(line)) or (cues.is_upper_heading(line) and not cues.ends_sentence(line))
+
+
+def _breaks(a: _Line, b: _Line, conv: _Conventions) -> bool:
+    """Does a paragraph end between content lines a and b?"""
+    # Structure always wins: items, source lines and headings stand alone.
+    if cues.is_list_start(b.text) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
+        return True
+    if _MD_HEADING_RE.match(a.text) or _MD_HEADING_RE.match(b.text):
+        return True
+    # A sentence that visibly goes on (comma, hyphen, then a lower-case word) is never cut.
+    if cues.ends_soft(a.text) and cues.starts_lower(b.text):
+        return False
+    if conv.space_marks:
+        return a.trailing >= 2 or b.spacey_before or (a.trailing == 0 and _ends_paragraph(a, b, conv))
+    if b.spacey_before:
+        return True
+    gap = b.blanks_before
+    if not conv.wrapped:
+        # One line per paragraph (forum posts, our own output): only a dangling comma joins.
+        return not cues.ends_soft(a.text)
+    if gap and not conv.double_spaced and not b.page_break_before:
+        return True
+    if _is_heading_line(a.text) and not cues.ends_soft(a.text):
+        return True
+    return _ends_paragraph(a, b, conv)
+
+
+def _ends_paragraph(a: _Line, b: _Line, conv: _Conventions) -> bool:
+    """Hard-wrapped text with no explicit mark: judge by how full line a is and how it ends."""
+    if cues.starts_lower(b.text) and not cues.ends_sentence(a.text):
+        return False
+    if not _fits(a, b, conv):
+        return False
+    return cues.ends_sentence(a.text) or not cues.starts_lower(b.text)
+
+
+def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
+    """Rebuild the paragraphs of copied text. Pure: same input, same output."""
+    lines = _split_lines(text)
+    repairs: list[Repair] = []
+    dropped = _running_lines(lines)
+    for i in sorted(dropped):
+        kind = "drop_page_number" if _PAGE_NUMBER_RE.match(lines[i].text) else "drop_header"
+        repairs.append(Repair(kind, -1, f"line {lines[i].src + 1}", removed=lines[i].text))
+    content = [x for i, x in enumerate(lines) if i not in dropped]
+    conv = _read_conventions(content)
+    known = cues.known_words(x.text for x in content)
+
+    groups: list[list[str]] = []
+    pending_marker: str | None = None
+    prev: _Line | None = None
+    for line in content:
+        if pending_marker is not None:
+            repairs.append(Repair("attach_bullet", len(groups), f"'{pending_marker}' + line {line.src + 1}"))
+            groups.append([f"{pending_marker} {line.text}"])
+            pending_marker, prev = None, line
+            continue
+        if cues.is_lone_marker(line.text) and line is not content[-1]:
+            pending_marker = line.text
+            continue
+        if prev is None or _breaks(prev, line, conv):
+            groups.append([line.text])
+        else:
+            last = groups[-1][-1]
+            joined = cues.dehyphenate(last, line.text, known) if conv.wrapped or last.endswith("\u00ad") else None
+            if joined is not None:
+                groups[-1][-1] = joined
+                repairs.append(Repair("dehyphenate", len(groups) - 1, f"line {line.src}", removed="-"))
+            else:
+                kind = "join_page_break" if line.page_break_before or line.blanks_before > 1 else "join_lines"
+                groups[-1].append(line.text)
+                repairs.append(Repair(kind, len(groups) - 1, f"line {prev.src + 1} + line {line.src + 1}"))
+        prev = line
+    if pending_marker is not None:
+        groups.append([pending_marker])
+
+    paragraphs = [_make_paragraph(" ".join(g), conv) for g in groups]
+    return paragraphs, repairs
+
+
+def _make_paragraph(text: str, conv: _Conventions) -> Paragraph:
+    text = cues.collapse_spaces(text)
+    if cues.is_url_line(text):
+        kind = "source"
+    elif cues.is_list_start(text):
+        kind = "list_item"
+    elif _MD_HEADING_RE.match(text) or (
+        len(text.split()) <= 14 and not cues.ends_sentence(text) and not cues.ends_soft(text)
+        and (cues.is_upper_heading(text) or conv.wrapped)
+    ):
+        kind = "heading"
+    else:
+        kind = "paragraph"
+    return Paragraph(text=text, kind=kind, lang=cues.detect_lang(text))

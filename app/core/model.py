@@ -1,0 +1,65 @@
+"""Plain data passed between the core stages (ingest -> layout -> segment -> ...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    """One text line as PyMuPDF reports it, with its box in PDF points (y grows downwards)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float  # dominant font size of the line
+    bold: bool = False
+    font: str = ""
+    block: int = 0  # PyMuPDF block number on the page
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: tuple[PdfLine, ...]
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    pages: tuple[PdfPage, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    kind: str = "paragraph"  # paragraph | heading | list_item | source
+    lang: str = "vi"  # vi | en
+    page: int | None = None  # 1-based page where it starts (PDF only)
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One change made by layout repair, enough to show it and to undo it.
+
+    `kind` is one of: join_lines, join_page_break, dehyphenate, drop_header, drop_footer,
+    drop_page_number, attach_bullet, split_heading, drop_blank, strip_space.
+    `removed` holds text that repair deleted (headers, page numbers, inserted hyphens)."""
+
+    kind: str
+    paragraph: int  # index of the resulting paragraph it concerns (-1: none, e.g. a dropped header)
+    detail: str = ""
+    removed: str = ""
+    page: int | None = None
+
+
+@dataclass
+class CleanResult:
+    encoding: str
+    paragraphs: list[Paragraph]
+    repairs: list[Repair] = field(default_factory=list)
+    source_kind: str = "text"  # text | markdown | pdf
