@@ -18,9 +18,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     if args.json:
         out = {
             "encoding": result.encoding,
-            "paragraphs": [
-                {"text": p.text, "kind": p.kind, "lang": p.lang, "page": p.page} for p in result.paragraphs
-            ],
+            "paragraphs": [{"text": p.text, "kind": p.kind, "lang": p.lang, "page": p.page} for p in result.paragraphs],
             "repairs": [dataclasses.asdict(r) for r in result.repairs],
         }
         _write(json.dumps(out, ensure_ascii=False, indent=2))
@@ -51,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_pdf-worker"] and len(argv) == 2:  # the frozen app's PDF child process
+        from app.core.ingest.pdf import worker_main
+
+        return worker_main(argv[1])
     parser = build_parser()
     if not argv:
         parser.print_help()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Bullets and numbering that start a list item: "-", "•", "1.", "1)", "a)", "IV.", "(2)".
 _BULLET_CHARS = "-–—•●○◦▪▫■□*+·►▶➢✓✔"
@@ -13,9 +12,7 @@ _BULLET_RE = re.compile(
     rf"^(?:[{re.escape(_BULLET_CHARS)}](?=\s|$)|\(?\d{{1,3}}[.)](?=\s|$)|\(?\d{{1,2}}(?:\.\d{{1,2}})+\.?(?=\s|$)"
     r"|\(?[a-zđ][.)](?=\s)|\(?(?:[IVX]{1,5})[.)](?=\s))"
 )
-_LONE_MARKER_RE = re.compile(
-    rf"^(?:[{re.escape(_BULLET_CHARS)}]|\(?\d{{1,3}}[.)]|\(?[a-zđ]\)|[IVX]{{1,5}}\.)$"
-)
+_LONE_MARKER_RE = re.compile(rf"^(?:[{re.escape(_BULLET_CHARS)}]|\(?\d{{1,3}}[.)]|\(?[a-zđ]\)|[IVX]{{1,5}}\.)$")
 _URL_RE = re.compile(r"^(?:(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}(?:/\S*)?)$", re.IGNORECASE)
 _SENTENCE_END = ".!?…:;\"'”’»)]"
 _CLOSERS = "\"'”’»)]*"
@@ -25,11 +22,72 @@ _CLOSERS = "\"'”’»)]*"
 _VI_ONLY = set("ăâđêôơưĂÂĐÊÔƠƯ")
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _EN_STOPWORDS = frozenset(
-    "the of and to in is are was were for on with as by at from that this it its be has have had "
-    "an or not but which while their they leads rounds shows reveals all into than more".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "are",
+        "was",
+        "were",
+        "for",
+        "on",
+        "with",
+        "as",
+        "by",
+        "at",
+        "from",
+        "that",
+        "this",
+        "it",
+        "its",
+        "be",
+        "has",
+        "have",
+        "had",
+        "an",
+        "or",
+        "not",
+        "but",
+        "which",
+        "while",
+        "their",
+        "they",
+        "leads",
+        "rounds",
+        "shows",
+        "reveals",
+        "all",
+        "into",
+        "than",
+        "more",
+    ]
 )
 _VI_ASCII_WORDS = frozenset(
-    "va cua la trong cac nhung cho mot khong co nay duoc voi theo thi ma nhu de tu ve".split()
+    [
+        "va",
+        "cua",
+        "la",
+        "trong",
+        "cac",
+        "nhung",
+        "cho",
+        "mot",
+        "khong",
+        "co",
+        "nay",
+        "duoc",
+        "voi",
+        "theo",
+        "thi",
+        "ma",
+        "nhu",
+        "de",
+        "tu",
+        "ve",
+    ]
 )
 
 
@@ -38,14 +96,26 @@ def is_list_start(line: str) -> bool:
     return bool(_BULLET_RE.match(line.lstrip()))
 
 
+def opens_item(prev: str, line: str, prev_in_item: bool) -> bool:
+    """Does `line` open a new list item after `prev`? A number or dash after a line that stops
+    mid-phrase ("xếp thứ" / "12. ...", "toàn cầu" / "- tức là ...") continues the sentence instead."""
+    if not is_list_start(line):
+        return False
+    marker = line.lstrip()[0]
+    if marker not in "-–—(0123456789" and not marker.isalpha():
+        return True  # a real bullet glyph
+    p = prev.rstrip()
+    return prev_in_item or not p or not p[-1].isalnum()
+
+
 def is_lone_marker(line: str) -> bool:
     """A bullet or number torn from its text: "-" or "3." alone on a line."""
     return bool(_LONE_MARKER_RE.match(line.strip()))
 
 
 def is_url_line(line: str) -> bool:
-    """A bare source line: a URL or a domain such as "www.rdworldonline.com"."""
-    s = line.strip()
+    """A bare source line: a URL or a domain such as "www.rdworldonline.com" (bulleted or not)."""
+    s = _BULLET_RE.sub("", line.strip(), count=1).strip()
     return bool(s) and " " not in s and bool(_URL_RE.match(s)) and not s.replace(".", "").isdigit()
 
 
@@ -63,7 +133,8 @@ def ends_soft(line: str) -> bool:
 
 
 def starts_lower(line: str) -> bool:
-    s = line.lstrip("\"'“‘(«[ ")
+    """The first word (past opening quotes or brackets) begins with a lower-case letter."""
+    s = first_word(line).lstrip("\"'“‘(«[")
     return bool(s) and s[0].islower()
 
 
@@ -116,19 +187,37 @@ def known_words(lines: Iterable[str]) -> set[str]:
     return words
 
 
-def dehyphenate(a: str, b: str, known: set[str]) -> str | None:
-    """Join line a, which ends in a hyphen inserted by the line break, with line b.
+def join_hyphenated(a: str, b: str, known: set[str]) -> tuple[str, str] | None:
+    """Join line a, which ends in a hyphen, with line b, without a space.
 
-    None when the hyphen is a real one ("real-time", "COVID-19", a Vietnamese "Xô-viết") and must stay."""
+    Returns (joined text, removed hyphen or ""), or None when a does not end in a word-hyphen.
+    The hyphen goes only when the line break inserted it: a soft hyphen, or a word seen whole
+    elsewhere in the document, or an English-looking word never seen hyphenated ("algo-rithm").
+    It stays for real compounds ("real-time", "Xô-viết") seen with their hyphen."""
     if a.endswith("\u00ad"):
-        return a[:-1] + b
+        return a[:-1] + b, "\u00ad"
     m = re.search(r"([^\W\d_]+)-$", a)
     n = re.match(r"([^\W\d_]+)", b)
-    if not m or not n or not b[0].islower():
+    if not m or not n:
         return None
     left, right = m.group(1), n.group(1)
+    if not b[0].islower():
+        return a + b, ""  # "Squeeze-and-" + "Excitation": a compound, never a break hyphen
     if f"{left}-{right}".lower() in known:
-        return None
+        return a + b, ""
     if (left + right).lower() in known or (left.isascii() and right.isascii()):
-        return a[:-1] + b
-    return None
+        return a[:-1] + b, "-"
+    return a + b, ""
+
+
+def join_lines(a: str, b: str, known: set[str]) -> tuple[str, str]:
+    """Join two lines of one paragraph: (text, removed characters).
+
+    A space goes between them, except after a word-hyphen (see `join_hyphenated`) or a slash that
+    ends a word ("chất lượng/" + "citation": the line broke after the slash, not at a space)."""
+    hyphen = join_hyphenated(a, b, known)
+    if hyphen is not None:
+        return hyphen
+    if len(a) >= 2 and a[-1] == "/" and not a[-2].isspace():
+        return a + b, ""
+    return a + " " + b, ""

@@ -9,6 +9,7 @@ continuing paragraphs across column and page breaks.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -127,7 +128,7 @@ def _merge_fragments(lines: list[PdfLine]) -> list[list[PdfLine]]:
 def _visual_line(frags: list[PdfLine], page: int, column: int) -> _VLine:
     frags = sorted(frags, key=lambda f: f.x0)
     text = frags[0].text.strip()
-    for prev, frag in zip(frags, frags[1:], strict=False):
+    for prev, frag in itertools.pairwise(frags):
         gap = frag.x0 - prev.x1
         sep = " " if gap > 0.12 * frag.size or prev.text.endswith(" ") or frag.text.startswith(" ") else ""
         text += sep + frag.text.strip()
@@ -189,7 +190,7 @@ def _metrics(vlines: list[_VLine]) -> _Metrics:
     sizes = Counter(round(v.size, 1) for v in vlines for _ in range(max(1, len(v.text) // 20)))
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     dists: dict[float, list[float]] = defaultdict(list)
-    for a, b in zip(vlines, vlines[1:], strict=False):
+    for a, b in itertools.pairwise(vlines):
         if a.column == b.column and round(a.size, 1) == round(b.size, 1):
             d = b.y1 - a.y1
             if 0 < d < 4 * a.size:
@@ -198,18 +199,21 @@ def _metrics(vlines: list[_VLine]) -> _Metrics:
     by_col: dict[int, list[_VLine]] = defaultdict(list)
     for v in vlines:
         by_col[v.column].append(v)
-    col_right = {}
-    col_left = {}
+    col_left = {
+        c: statistics.median_low(sorted(v.x0 for v in vs)) if len(vs) > 2 else min(v.x0 for v in vs)
+        for c, vs in by_col.items()
+    }
+    # Columns at the same place on different pages share their right margin: pool them, so that a
+    # column with few lines still knows how far a full line reaches.
+    slot_right: dict[int, list[float]] = defaultdict(list)
     for c, vs in by_col.items():
-        rights = sorted(v.x1 for v in vs)
-        lefts = sorted(v.x0 for v in vs)
-        col_right[c] = rights[int(0.9 * (len(rights) - 1))]
-        col_left[c] = lefts[int(0.1 * (len(lefts) - 1))]
+        slot_right[round(col_left[c] / 12)] += [v.x1 for v in vs]
+    col_right = {}
+    for c in by_col:
+        rights = sorted(slot_right[round(col_left[c] / 12)])
+        col_right[c] = rights[int(0.98 * (len(rights) - 1))]
     body_lines = [v for v in vlines if round(v.size, 1) == body and len(v.text) > 20]
-    if body_lines:
-        char_width = statistics.median((v.x1 - v.x0) / len(v.text) for v in body_lines)
-    else:
-        char_width = body * 0.5
+    char_width = statistics.median((v.x1 - v.x0) / len(v.text) for v in body_lines) if body_lines else body * 0.5
     return _Metrics(pitch, body, col_right, col_left, char_width)
 
 
@@ -220,17 +224,19 @@ def _same_font(a: _VLine, b: _VLine) -> bool:
 def _room_left(a: _VLine, b: _VLine, m: _Metrics) -> bool:
     """Would the next line's first word have fitted on line a? Then a is a paragraph's last line."""
     word = cues.first_word(b.text)
-    need = (len(word) + 1) * m.char_width * (b.size / m.body_size if m.body_size else 1)
+    # Capitals run wider than the average character; leave a margin for the estimate's error.
+    units = 1 + sum(1.35 if c.isupper() else 1.0 for c in word)
+    need = units * m.char_width * (b.size / m.body_size if m.body_size else 1)
     right = m.col_right.get(a.column, a.x1)
-    return right - a.x1 > need
+    return right - a.x1 > need * 1.15 + m.char_width
 
 
 def _indented(v: _VLine, m: _Metrics) -> bool:
     return v.x0 - m.col_left.get(v.column, v.x0) > 0.8 * v.size
 
 
-def _breaks(a: _VLine, b: _VLine, nxt: _VLine | None, m: _Metrics) -> bool:
-    if cues.is_list_start(b.text) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
+def _breaks(a: _VLine, b: _VLine, nxt: _VLine | None, m: _Metrics, in_item: bool) -> bool:
+    if cues.opens_item(a.text, b.text, in_item) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
         return True
     if not _same_font(a, b):
         return True
@@ -276,8 +282,9 @@ def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
                 keep.append(ln)
         columns = _page_columns(page, keep)
         if len(columns) > 1 and any(len(c) > 1 for c in columns[1:]):
-            repairs.append(Repair("reading_order", -1, f"page {page.number}: {len(columns)} columns/blocks",
-                                  page=page.number))
+            repairs.append(
+                Repair("reading_order", -1, f"page {page.number}: {len(columns)} columns/blocks", page=page.number)
+            )
         for col in columns:
             for frags in _merge_fragments(col):
                 vlines.append(_visual_line(frags, page.number, column))
@@ -295,16 +302,13 @@ def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
             continue
         a = groups[-1][-1]
         nxt = vlines[i + 1] if i + 1 < len(vlines) else None
-        if _breaks(a, v, nxt, m):
+        if _breaks(a, v, nxt, m, cues.is_list_start(texts[-1])):
             groups.append([v])
             texts.append(v.text)
             continue
-        joined = cues.dehyphenate(texts[-1], v.text, known)
-        if joined is not None:
-            texts[-1] = joined
-            repairs.append(Repair("dehyphenate", len(groups) - 1, f"page {v.page}", removed="-", page=v.page))
-        else:
-            texts[-1] += " " + v.text
+        texts[-1], removed = cues.join_lines(texts[-1], v.text, known)
+        if removed:
+            repairs.append(Repair("dehyphenate", len(groups) - 1, f"page {v.page}", removed=removed, page=v.page))
         if v.page != a.page:
             repairs.append(Repair("join_page_break", len(groups) - 1, f"page {a.page} → {v.page}", page=v.page))
         elif v.column != a.column:

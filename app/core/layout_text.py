@@ -36,6 +36,7 @@ class _Line:
 class _Conventions:
     double_spaced: bool  # a blank line after (nearly) every line
     space_marks: bool  # one trailing space = line goes on, two or a lone-space line = paragraph end
+    separated: bool  # some blank lines, and they separate paragraphs
     wrapped: bool  # hard-wrapped at a fixed width
     width: int  # typical full line length, in characters
 
@@ -65,16 +66,19 @@ def _split_lines(text: str) -> list[_Line]:
 def _read_conventions(lines: list[_Line]) -> _Conventions:
     n = len(lines)
     if n < 2:
-        return _Conventions(False, False, False, max((len(x.text) for x in lines), default=0))
+        return _Conventions(False, False, False, False, max((len(x.text) for x in lines), default=0))
     gaps = [x.blanks_before + x.spacey_before for x in lines[1:]]
-    double_spaced = sum(1 for g in gaps if g >= 1) / len(gaps) >= 0.7
+    blank_share = sum(1 for g in gaps if g >= 1) / len(gaps)
+    double_spaced = blank_share >= 0.7
     ones = sum(1 for x in lines[:-1] if x.trailing == 1)
     space_marks = ones / (n - 1) >= 0.4
     lengths = sorted(len(x.text) for x in lines)
     width = lengths[min(n - 1, int(n * 0.9))]
     near_full = sum(1 for v in lengths if v >= 0.7 * width)
-    wrapped = n >= 3 and width <= 200 and near_full / n >= 0.45 and width >= 25
-    return _Conventions(double_spaced, space_marks, wrapped, width)
+    # Wrapped lines mostly stop mid-sentence; a list of whole paragraphs mostly ends on a full stop.
+    sentence_ends = sum(1 for x in lines[:-1] if cues.ends_sentence(x.text)) / (n - 1)
+    wrapped = n >= 3 and 25 <= width <= 200 and near_full / n >= 0.45 and sentence_ends <= 0.5
+    return _Conventions(double_spaced, space_marks, 0 < blank_share < 0.7, wrapped, width)
 
 
 def _page_chunks(lines: list[_Line]) -> list[list[int]]:
@@ -93,7 +97,7 @@ def _running_lines(lines: list[_Line]) -> set[int]:
         return set()
     edges: list[tuple[int, str]] = []
     for chunk in chunks:
-        for i in chunk[:2] + chunk[-2:]:
+        for i in sorted(set(chunk[:2] + chunk[-2:])):
             edges.append((i, re.sub(r"\d+", "#", lines[i].text.lower())))
     counts = Counter(key for _, key in edges)
     drop: set[int] = set()
@@ -114,26 +118,36 @@ def _is_heading_line(line: str) -> bool:
     return bool(_MD_HEADING_RE.match(line)) or (cues.is_upper_heading(line) and not cues.ends_sentence(line))
 
 
-def _breaks(a: _Line, b: _Line, conv: _Conventions) -> bool:
-    """Does a paragraph end between content lines a and b?"""
+def _breaks(a: _Line, b: _Line, conv: _Conventions, in_item: bool) -> bool:
+    """Does a paragraph end between content lines a and b? (`in_item`: a's paragraph is a list item)"""
     # Structure always wins: items, source lines and headings stand alone.
-    if cues.is_list_start(b.text) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
+    if cues.opens_item(a.text, b.text, in_item) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
         return True
     if _MD_HEADING_RE.match(a.text) or _MD_HEADING_RE.match(b.text):
         return True
-    # A sentence that visibly goes on (comma, hyphen, then a lower-case word) is never cut.
-    if cues.ends_soft(a.text) and cues.starts_lower(b.text):
+    # A sentence that visibly goes on (no full stop, then a lower-case word) is never cut.
+    if (cues.ends_soft(a.text) or not cues.ends_sentence(a.text)) and cues.starts_lower(b.text):
         return False
     if conv.space_marks:
-        return a.trailing >= 2 or b.spacey_before or (a.trailing == 0 and _ends_paragraph(a, b, conv))
+        # Copied from a PDF viewer: one trailing space = the line goes on; two, or a lone-space line = the end.
+        if a.trailing >= 2 or b.spacey_before:
+            return True
+        return a.trailing == 0 and _ends_paragraph(a, b, conv)
     if b.spacey_before:
         return True
-    gap = b.blanks_before
-    if not conv.wrapped:
-        # One line per paragraph (forum posts, our own output): only a dangling comma joins.
-        return not cues.ends_soft(a.text)
-    if gap and not conv.double_spaced and not b.page_break_before:
+    if conv.double_spaced and b.blanks_before >= 2 and conv.wrapped:
+        # A wider gap in double-spaced wrapped text is a page break: judge by the lines themselves.
+        return _ends_paragraph(a, b, conv)
+    if b.page_break_before:
+        return _ends_paragraph(a, b, conv)
+    if b.blanks_before:
         return True
+    if conv.separated:
+        # Blank lines separate paragraphs (Markdown, pdftotext): lines within a block belong together.
+        return conv.wrapped and (_is_heading_line(a.text) or _ends_paragraph(a, b, conv))
+    if not conv.wrapped:
+        # One line per paragraph (forum posts, chat): only a dangling comma joins.
+        return not cues.ends_soft(a.text)
     if _is_heading_line(a.text) and not cues.ends_soft(a.text):
         return True
     return _ends_paragraph(a, b, conv)
@@ -160,35 +174,31 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
     conv = _read_conventions(content)
     known = cues.known_words(x.text for x in content)
 
-    groups: list[list[str]] = []
+    texts: list[str] = []
     pending_marker: str | None = None
     prev: _Line | None = None
     for line in content:
         if pending_marker is not None:
-            repairs.append(Repair("attach_bullet", len(groups), f"'{pending_marker}' + line {line.src + 1}"))
-            groups.append([f"{pending_marker} {line.text}"])
+            repairs.append(Repair("attach_bullet", len(texts), f"'{pending_marker}' + line {line.src + 1}"))
+            texts.append(f"{pending_marker} {line.text}")
             pending_marker, prev = None, line
             continue
         if cues.is_lone_marker(line.text) and line is not content[-1]:
             pending_marker = line.text
             continue
-        if prev is None or _breaks(prev, line, conv):
-            groups.append([line.text])
+        if prev is None or _breaks(prev, line, conv, cues.is_list_start(texts[-1])):
+            texts.append(line.text)
         else:
-            last = groups[-1][-1]
-            joined = cues.dehyphenate(last, line.text, known) if conv.wrapped or last.endswith("\u00ad") else None
-            if joined is not None:
-                groups[-1][-1] = joined
-                repairs.append(Repair("dehyphenate", len(groups) - 1, f"line {line.src}", removed="-"))
-            else:
-                kind = "join_page_break" if line.page_break_before or line.blanks_before > 1 else "join_lines"
-                groups[-1].append(line.text)
-                repairs.append(Repair(kind, len(groups) - 1, f"line {prev.src + 1} + line {line.src + 1}"))
+            texts[-1], removed = cues.join_lines(texts[-1], line.text, known)
+            if removed:
+                repairs.append(Repair("dehyphenate", len(texts) - 1, f"line {line.src + 1}", removed=removed))
+            kind = "join_page_break" if line.page_break_before or line.blanks_before > 1 else "join_lines"
+            repairs.append(Repair(kind, len(texts) - 1, f"line {prev.src + 1} + line {line.src + 1}"))
         prev = line
     if pending_marker is not None:
-        groups.append([pending_marker])
+        texts.append(pending_marker)
 
-    paragraphs = [_make_paragraph(" ".join(g), conv) for g in groups]
+    paragraphs = [_make_paragraph(t, conv) for t in texts]
     return paragraphs, repairs
 
 
@@ -199,7 +209,9 @@ def _make_paragraph(text: str, conv: _Conventions) -> Paragraph:
     elif cues.is_list_start(text):
         kind = "list_item"
     elif _MD_HEADING_RE.match(text) or (
-        len(text.split()) <= 14 and not cues.ends_sentence(text) and not cues.ends_soft(text)
+        len(text.split()) <= 14
+        and not cues.ends_sentence(text)
+        and not cues.ends_soft(text)
         and (cues.is_upper_heading(text) or conv.wrapped)
     ):
         kind = "heading"

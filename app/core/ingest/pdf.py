@@ -6,10 +6,11 @@ MuPDF can crash or spin on hostile files, so the parse runs in a separate proces
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import functools
 import os
+import pickle
+import subprocess
 import sys
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from app.core.errors import (
@@ -23,6 +24,8 @@ from app.core.errors import (
 )
 from app.core.model import PdfDocument, PdfLine, PdfPage
 
+WORKER_COMMAND = "_pdf-worker"
+_PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TIMEOUT_S = 120.0
 MAX_PDF_BYTES = 1024 * 1024 * 1024
 MEMORY_LIMIT_BYTES = 4 * 1024 * 1024 * 1024
@@ -92,22 +95,32 @@ def extract_document(path: str) -> PdfDocument:
     return PdfDocument(tuple(pages), title=title)
 
 
-def _child(path: str, conn: Connection, memory_limit: int) -> None:
-    if memory_limit and sys.platform != "win32":
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+def worker_main(path: str) -> int:
+    """Entry point of the child process: parse `path`, write a pickled result to stdout."""
     try:
-        conn.send(("ok", extract_document(path)))
+        result: tuple = ("ok", extract_document(path))
     except PdfError as err:
         kind = next((k for k, cls in _ERRORS.items() if isinstance(err, cls)), "corrupt")
-        conn.send(("err", kind, str(err)))
+        result = ("err", kind, str(err))
     except MemoryError:
-        conn.send(("err", "corrupt", f"{Path(path).name}: this PDF needs more memory than allowed to read"))
-    except BaseException as err:
-        conn.send(("err", "corrupt", f"{Path(path).name}: this PDF cannot be read ({err})"))
-    finally:
-        conn.close()
+        result = ("err", "corrupt", f"{Path(path).name}: this PDF needs more memory than allowed to read")
+    except Exception as err:
+        result = ("err", "corrupt", f"{Path(path).name}: this PDF cannot be read ({err})")
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+def _worker_command(path: str) -> list[str]:
+    if getattr(sys, "frozen", False):  # PyInstaller: the app binary itself answers this hidden command
+        return [sys.executable, WORKER_COMMAND, path]
+    return [sys.executable, "-m", "app.core.ingest.pdf", path]
+
+
+def _limit_memory(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def read_pdf(
@@ -125,30 +138,39 @@ def read_pdf(
         raise CorruptPdfError(f"{p.name}: the file is empty; download or export the PDF again")
     if size > MAX_PDF_BYTES:
         raise InputTooLargeError(f"{p.name}: this PDF is over 1 GB; split it into smaller files and import those")
-    ctx = mp.get_context("spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(p), child, memory_limit), daemon=True)
-    proc.start()
-    child.close()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+    preexec = None
+    if memory_limit and sys.platform != "win32":
+        preexec = functools.partial(_limit_memory, memory_limit)
     try:
-        if not parent.poll(timeout):
-            raise PdfTimeoutError(
-                f"{p.name}: reading this PDF took longer than {timeout:.0f} s and was stopped; "
-                "the file may be damaged: try printing it to a new PDF and import that"
-            )
-        try:
-            message = parent.recv()
-        except EOFError:
-            raise CorruptPdfError(
-                f"{p.name}: the PDF reader crashed on this file; it is probably damaged: "
-                "try printing it to a new PDF and import that"
-            ) from None
-    finally:
-        parent.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
+        proc = subprocess.run(
+            _worker_command(str(p.resolve())),
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            preexec_fn=preexec,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+    except subprocess.TimeoutExpired:
+        raise PdfTimeoutError(
+            f"{p.name}: reading this PDF took longer than {timeout:.0f} s and was stopped; "
+            "the file may be damaged: try printing it to a new PDF and import that"
+        ) from None
+    try:
+        message = pickle.loads(proc.stdout) if proc.stdout else None
+    except Exception:
+        message = None
+    if not message:
+        raise CorruptPdfError(
+            f"{p.name}: the PDF reader crashed on this file; it is probably damaged: "
+            "try printing it to a new PDF and import that"
+        )
     if message[0] == "ok":
         return message[1]
     _, kind, text = message
     raise _ERRORS[kind](text)
+
+
+if __name__ == "__main__":
+    sys.exit(worker_main(sys.argv[1]))
