@@ -195,7 +195,8 @@ def _metrics(vlines: list[_VLine]) -> _Metrics:
             d = b.y1 - a.y1
             if 0 < d < 4 * a.size:
                 dists[round(a.size, 1)].append(round(d * 2) / 2)
-    pitch = {s: Counter(ds).most_common(1)[0][0] for s, ds in dists.items() if ds}
+    # The usual line pitch per size; with too few lines to tell, assume ordinary leading (1.2 em).
+    pitch = {s: Counter(ds).most_common(1)[0][0] if len(ds) >= 4 else min(min(ds), s * 1.2) for s, ds in dists.items()}
     by_col: dict[int, list[_VLine]] = defaultdict(list)
     for v in vlines:
         by_col[v.column].append(v)
