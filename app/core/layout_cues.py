@@ -96,16 +96,18 @@ def is_list_start(line: str) -> bool:
     return bool(_BULLET_RE.match(line.lstrip()))
 
 
-def opens_item(prev: str, line: str, prev_in_item: bool) -> bool:
-    """Does `line` open a new list item after `prev`? A number or dash after a line that stops
-    mid-phrase ("xếp thứ" / "12. ...", "toàn cầu" / "- tức là ...") continues the sentence instead."""
+def opens_item(prev: str, line: str, prev_in_item: bool, prev_full: bool) -> bool:
+    """Does `line` open a new list item after `prev`?
+
+    A number or dash at the start of a line that follows a *full* line stopping mid-phrase
+    ("... xếp thứ" / "12. Trước đó", "... toàn cầu" / "- tức là") is the sentence wrapping on."""
     if not is_list_start(line):
         return False
     marker = line.lstrip()[0]
     if marker not in "-–—(0123456789" and not marker.isalpha():
         return True  # a real bullet glyph
     p = prev.rstrip()
-    return prev_in_item or not p or not p[-1].isalnum()
+    return prev_in_item or not p or not p[-1].isalnum() or not prev_full
 
 
 def is_lone_marker(line: str) -> bool:

@@ -237,7 +237,8 @@ def _indented(v: _VLine, m: _Metrics) -> bool:
 
 
 def _breaks(a: _VLine, b: _VLine, nxt: _VLine | None, m: _Metrics, in_item: bool) -> bool:
-    if cues.opens_item(a.text, b.text, in_item) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
+    room_left = _room_left(a, b, m)
+    if cues.opens_item(a.text, b.text, in_item, not room_left) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
         return True
     if not _same_font(a, b):
         return True
@@ -246,12 +247,18 @@ def _breaks(a: _VLine, b: _VLine, nxt: _VLine | None, m: _Metrics, in_item: bool
         pitch = m.pitch.get(round(a.size, 1), a.size * 1.2)
         if b.y1 - a.y1 > pitch * 1.15 + 0.5:
             return True
-    if cues.ends_soft(a.text) and cues.starts_lower(b.text):
+    if (cues.ends_soft(a.text) or not cues.ends_sentence(a.text)) and cues.starts_lower(b.text):
         return False
-    # First-line indent: b starts further right than the lines around it.
-    if _indented(b, m) and not _indented(a, m) and (nxt is None or not _indented(nxt, m) or nxt.column != b.column):
+    # First-line indent: b starts further right than the lines around it (a list item's hanging
+    # indent is the opposite shape: its later lines are the indented ones).
+    if (
+        not in_item
+        and _indented(b, m)
+        and not _indented(a, m)
+        and (nxt is None or not _indented(nxt, m) or nxt.column != b.column)
+    ):
         return True
-    if _room_left(a, b, m):
+    if room_left:
         return cues.ends_sentence(a.text) or not cues.starts_lower(b.text) or a.size > m.body_size + 0.6
     return False
 

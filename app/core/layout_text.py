@@ -121,18 +121,25 @@ def _is_heading_line(line: str) -> bool:
 def _breaks(a: _Line, b: _Line, conv: _Conventions, in_item: bool) -> bool:
     """Does a paragraph end between content lines a and b? (`in_item`: a's paragraph is a list item)"""
     # Structure always wins: items, source lines and headings stand alone.
-    if cues.opens_item(a.text, b.text, in_item) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
+    full = conv.wrapped and not _fits(a, b, conv)
+    if cues.opens_item(a.text, b.text, in_item, full) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
         return True
     if _MD_HEADING_RE.match(a.text) or _MD_HEADING_RE.match(b.text):
         return True
-    # A sentence that visibly goes on (no full stop, then a lower-case word) is never cut.
-    if (cues.ends_soft(a.text) or not cues.ends_sentence(a.text)) and cues.starts_lower(b.text):
-        return False
     if conv.space_marks:
         # Copied from a PDF viewer: one trailing space = the line goes on; two, or a lone-space line = the end.
         if a.trailing >= 2 or b.spacey_before:
             return True
-        return a.trailing == 0 and _ends_paragraph(a, b, conv)
+        if a.trailing == 1:
+            return False
+    # A sentence that visibly goes on (no full stop, then a lower-case word) is not cut, unless
+    # blank lines already separate every line of unwrapped text (as in our own output).
+    if (
+        (cues.ends_soft(a.text) or not cues.ends_sentence(a.text))
+        and cues.starts_lower(b.text)
+        and not (conv.double_spaced and not conv.wrapped)
+    ):
+        return False
     if b.spacey_before:
         return True
     if conv.double_spaced and b.blanks_before >= 2 and conv.wrapped:
@@ -142,9 +149,9 @@ def _breaks(a: _Line, b: _Line, conv: _Conventions, in_item: bool) -> bool:
         return _ends_paragraph(a, b, conv)
     if b.blanks_before:
         return True
-    if conv.separated:
-        # Blank lines separate paragraphs (Markdown, pdftotext): lines within a block belong together.
-        return conv.wrapped and (_is_heading_line(a.text) or _ends_paragraph(a, b, conv))
+    if conv.separated and not conv.wrapped:
+        # Blank lines separate paragraphs (Markdown): lines within a block belong together.
+        return False
     if not conv.wrapped:
         # One line per paragraph (forum posts, chat): only a dangling comma joins.
         return not cues.ends_soft(a.text)

@@ -66,7 +66,8 @@ def extract_document(path: str) -> PdfDocument:
             f"{Path(path).name}: this PDF is password-protected; open it in a PDF viewer with the password, "
             "save an unprotected copy, and import that"
         )
-    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
+    # Ligatures (ﬁ, ﬀ) are expanded to their letters: users search and translate words, not glyphs.
+    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
     pages: list[PdfPage] = []
     try:
         for page in doc:
