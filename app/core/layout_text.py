@@ -149,9 +149,10 @@ def _breaks(a: _Line, b: _Line, conv: _Conventions, in_item: bool) -> bool:
         return _ends_paragraph(a, b, conv)
     if b.blanks_before:
         return True
-    if conv.separated and not conv.wrapped:
-        # Blank lines separate paragraphs (Markdown): lines within a block belong together.
-        return False
+    if conv.separated:
+        # Blank lines separate some paragraphs (pdftotext, Markdown) but not all: a block may still
+        # hold several, cut where a line stops short (headings, last lines).
+        return _is_heading_line(a.text) or _ends_paragraph(a, b, conv)
     if not conv.wrapped:
         # One line per paragraph (forum posts, chat): only a dangling comma joins.
         return not cues.ends_soft(a.text)
