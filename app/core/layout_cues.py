@@ -151,20 +151,28 @@ def is_upper_heading(line: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 16
 
 
-def _has_vi_letter(word: str) -> bool:
-    if any(c in _VI_ONLY for c in word):
-        return True
-    return any(m in _TONES for m in unicodedata.normalize("NFD", word))
+def _vi_letters() -> str:
+    """Every precomposed letter that only Vietnamese writes (tone marks, ă â đ ê ô ơ ư)."""
+    out = set(_VI_ONLY)
+    for cp in range(0x00C0, 0x1EFA):
+        ch = chr(cp)
+        if ch.isalpha() and any(m in _TONES for m in unicodedata.normalize("NFD", ch)):
+            out.add(ch)
+    return "".join(sorted(out))
+
+
+_VI_WORD_RE = re.compile(rf"[^\W\d_]*[{_vi_letters()}][^\W\d_]*")
+_WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def detect_lang(text: str) -> str:
     """'vi' or 'en' for a paragraph; URLs and domains count as 'en' (they are never translated)."""
     if is_url_line(text):
         return "en"
-    words = [w for w in re.findall(r"[^\W\d_]+", text)]
+    words = _WORD_RE.findall(text)
     if not words:
         return "vi"
-    vi = sum(1 for w in words if _has_vi_letter(w))
+    vi = len(_VI_WORD_RE.findall(text))
     if vi / len(words) >= 0.12:
         return "vi"
     lower = [w.lower() for w in words]
@@ -198,7 +206,9 @@ def join_hyphenated(a: str, b: str, known: set[str]) -> tuple[str, str] | None:
     It stays for real compounds ("real-time", "Xô-viết") seen with their hyphen."""
     if a.endswith("\u00ad"):
         return a[:-1] + b, "\u00ad"
-    m = re.search(r"([^\W\d_]+)-$", a)
+    if not a.endswith("-"):
+        return None
+    m = re.search(r"([^\W\d_]+)-$", a[-80:])
     n = re.match(r"([^\W\d_]+)", b)
     if not m or not n:
         return None

@@ -82,12 +82,12 @@ def _gutters(lines: list[PdfLine], left: float, right: float) -> list[float]:
     if width <= 0 or len(lines) < 4:
         return []
     bins = int(width) + 1
-    cover = [0] * bins
+    # How many lines cover each 1-pt column: a difference array, then a running sum.
+    diff = [0] * (bins + 1)
     for ln in lines:
-        a = max(0, int(ln.x0 - left))
-        b = min(bins, int(ln.x1 - left) + 1)
-        for i in range(a, b):
-            cover[i] += 1
+        diff[max(0, int(ln.x0 - left))] += 1
+        diff[min(bins, int(ln.x1 - left) + 1)] -= 1
+    cover = list(itertools.accumulate(diff[:bins]))
     tolerance = max(1, len(lines) // 25)  # a few headings may span the columns
     gutters: list[float] = []
     i = int(0.15 * width)
@@ -209,10 +209,11 @@ def _metrics(vlines: list[_VLine]) -> _Metrics:
     slot_right: dict[int, list[float]] = defaultdict(list)
     for c, vs in by_col.items():
         slot_right[round(col_left[c] / 12)] += [v.x1 for v in vs]
-    col_right = {}
-    for c in by_col:
-        rights = sorted(slot_right[round(col_left[c] / 12)])
-        col_right[c] = rights[int(0.98 * (len(rights) - 1))]
+    slot_edge = {}
+    for slot, xs in slot_right.items():
+        xs.sort()
+        slot_edge[slot] = xs[int(0.98 * (len(xs) - 1))]
+    col_right = {c: slot_edge[round(col_left[c] / 12)] for c in by_col}
     body_lines = [v for v in vlines if round(v.size, 1) == body and len(v.text) > 20]
     char_width = statistics.median((v.x1 - v.x0) / len(v.text) for v in body_lines) if body_lines else body * 0.5
     return _Metrics(pitch, body, col_right, col_left, char_width)
