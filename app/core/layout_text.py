@@ -71,13 +71,19 @@ def _read_conventions(lines: list[_Line]) -> _Conventions:
     blank_share = sum(1 for g in gaps if g >= 1) / len(gaps)
     double_spaced = blank_share >= 0.7
     ones = sum(1 for x in lines[:-1] if x.trailing == 1)
-    space_marks = ones / (n - 1) >= 0.4
+    # Copy marks: most lines carry trailing spaces (one = goes on, two = paragraph end).
+    trailing = sum(1 for x in lines[:-1] if x.trailing >= 1)
+    space_marks = ones / (n - 1) >= 0.4 or (ones > 0 and trailing / (n - 1) >= 0.6)
     lengths = sorted(len(x.text) for x in lines)
     width = lengths[min(n - 1, int(n * 0.9))]
     near_full = sum(1 for v in lengths if v >= 0.7 * width)
     # Wrapped lines mostly stop mid-sentence; a list of whole paragraphs mostly ends on a full stop.
     sentence_ends = sum(1 for x in lines[:-1] if cues.ends_sentence(x.text)) / (n - 1)
     wrapped = n >= 3 and 25 <= width <= 200 and near_full / n >= 0.45 and sentence_ends <= 0.5
+    if double_spaced and not space_marks:
+        # Blank-separated lines with no copy marks look like whole paragraphs (our own output among
+        # them): call them wrapped only on strong evidence.
+        wrapped = wrapped and n >= 8 and near_full / n >= 0.6
     return _Conventions(double_spaced, space_marks, 0 < blank_share < 0.7, wrapped, width)
 
 
