@@ -185,6 +185,25 @@ def detect_lang(text: str) -> str:
     return "vi"
 
 
+_PAGE_NUMBER_RE = re.compile(
+    r"^[\s\-–—|•·]*(?:(?:trang|page|tr\.)\s*)?(?:\d{1,4}|(?P<roman>[ivxlc]{1,6}))"
+    r"(?:\s*(?:/|of|trên)\s*\d{1,4})?[\s\-–—|•·]*$",
+    re.IGNORECASE,
+)
+
+
+def is_page_number(line: str, *, roman: bool = False) -> bool:
+    """A page number as printed in a header or footer: "12", "- 12 -", "Trang 3", "3 / 10" (and,
+    with `roman`, "iv"). Plain text keeps roman numerals: there "vi" or "I" at a page edge is a word."""
+    m = _PAGE_NUMBER_RE.match(line)
+    return bool(m) and (roman or m.group("roman") is None)
+
+
+def edge_key(line: str) -> str:
+    """What a running header or footer keeps from page to page: case, spacing and numbers aside."""
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
 def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 

@@ -10,7 +10,6 @@ continuing paragraphs across column and page breaks.
 from __future__ import annotations
 
 import itertools
-import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -18,10 +17,6 @@ from dataclasses import dataclass
 from app.core import layout_cues as cues
 from app.core.model import Paragraph, PdfDocument, PdfLine, PdfPage, Repair
 
-_PAGE_NUMBER_RE = re.compile(
-    r"^[\s\-–—|•·]*(?:(?:trang|page|tr\.)\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of|trên)\s*\d{1,4})?[\s\-–—|•·]*$",
-    re.IGNORECASE,
-)
 _EDGE_BAND = 0.12  # top/bottom share of the page where running headers and footers live
 
 
@@ -40,10 +35,6 @@ class _VLine:
     column: int  # running column number over the whole document
 
 
-def _edge_key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
-
-
 def _running_line_ids(doc: PdfDocument) -> dict[tuple[int, int], str]:
     """(page index, line index) -> repair kind, for running headers/footers and page numbers."""
     n_pages = len(doc.pages)
@@ -59,19 +50,19 @@ def _running_line_ids(doc: PdfDocument) -> dict[tuple[int, int], str]:
             in_top = ln.y1 <= top_limit or ln.y0 <= first_y + 0.5
             in_bottom = ln.y0 >= bottom_limit or ln.y0 >= last_y - 0.5
             if in_top or in_bottom:
-                candidates.append((pi, li, "top" if in_top else "bottom", _edge_key(ln.text)))
+                candidates.append((pi, li, "top" if in_top else "bottom", cues.edge_key(ln.text)))
     pages_with: dict[tuple[str, str], set[int]] = defaultdict(set)
     for pi, _li, band, key in candidates:
         pages_with[(band, key)].add(pi)
     needed = max(2, round(0.3 * n_pages))
     out: dict[tuple[int, int], str] = {}
     for pi, li, band, key in candidates:
-        text = doc.pages[pi].lines[li].text
-        line = doc.pages[pi].lines[li]
         page = doc.pages[pi]
-        if _PAGE_NUMBER_RE.match(text) and (line.y1 <= page.height * _EDGE_BAND or line.y0 >= page.height * 0.85):
+        line = page.lines[li]
+        at_edge = line.y1 <= page.height * _EDGE_BAND or line.y0 >= page.height * 0.85
+        if at_edge and cues.is_page_number(line.text, roman=True):
             out[(pi, li)] = "drop_page_number"
-        elif n_pages >= 2 and len(pages_with[(band, key)]) >= needed and len(text) <= 150:
+        elif n_pages >= 2 and len(pages_with[(band, key)]) >= needed and len(line.text) <= 150:
             out[(pi, li)] = "drop_header" if band == "top" else "drop_footer"
     return out
 

@@ -15,10 +15,6 @@ from dataclasses import dataclass
 from app.core import layout_cues as cues
 from app.core.model import Paragraph, Repair
 
-_PAGE_NUMBER_RE = re.compile(
-    r"^[\s\-–—|•·]*(?:(?:trang|page|tr\.)\s*)?\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?[\s\-–—|•·]*$",
-    re.IGNORECASE,
-)
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+\S")
 
 
@@ -104,13 +100,13 @@ def _running_lines(lines: list[_Line]) -> set[int]:
     edges: list[tuple[int, str]] = []
     for chunk in chunks:
         for i in sorted(set(chunk[:2] + chunk[-2:])):
-            edges.append((i, re.sub(r"\d+", "#", lines[i].text.lower())))
+            edges.append((i, cues.edge_key(lines[i].text)))
     counts = Counter(key for _, key in edges)
     drop: set[int] = set()
     needed = max(2, len(chunks) // 2)
     for i, key in edges:
         text = lines[i].text
-        if _PAGE_NUMBER_RE.match(text) or (counts[key] >= needed and len(text) <= 120):
+        if cues.is_page_number(text) or (counts[key] >= needed and len(text) <= 120):
             drop.add(i)
     return drop
 
@@ -182,7 +178,7 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
     repairs: list[Repair] = []
     dropped = _running_lines(lines)
     for i in sorted(dropped):
-        kind = "drop_page_number" if _PAGE_NUMBER_RE.match(lines[i].text) else "drop_header"
+        kind = "drop_page_number" if cues.is_page_number(lines[i].text) else "drop_header"
         repairs.append(Repair(kind, -1, f"line {lines[i].src + 1}", removed=lines[i].text))
     content = [x for i, x in enumerate(lines) if i not in dropped]
     conv = _read_conventions(content)
