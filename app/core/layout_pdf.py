@@ -293,29 +293,27 @@ def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
         return [], repairs
     m = _metrics(vlines)
     known = cues.known_words(v.text for v in vlines)
-    groups: list[list[_VLine]] = []
+    firsts: list[_VLine] = []  # the first line of each paragraph: its font and page describe it
     texts: list[str] = []
+    in_item = False
     for i, v in enumerate(vlines):
-        if not groups:
-            groups.append([v])
-            texts.append(v.text)
-            continue
-        a = groups[-1][-1]
+        a = vlines[i - 1]
         nxt = vlines[i + 1] if i + 1 < len(vlines) else None
-        if _breaks(a, v, nxt, m, cues.is_list_start(texts[-1])):
-            groups.append([v])
+        if not firsts or _breaks(a, v, nxt, m, in_item):
+            firsts.append(v)
             texts.append(v.text)
+            in_item = cues.is_list_start(v.text)
             continue
         texts[-1], removed = cues.join_lines(texts[-1], v.text, known)
+        n = len(texts) - 1
         if removed:
-            repairs.append(Repair("dehyphenate", len(groups) - 1, f"page {v.page}", removed=removed, page=v.page))
+            repairs.append(Repair("dehyphenate", n, f"page {v.page}", removed=removed, page=v.page))
         if v.page != a.page:
-            repairs.append(Repair("join_page_break", len(groups) - 1, f"page {a.page} → {v.page}", page=v.page))
+            repairs.append(Repair("join_page_break", n, f"page {a.page} → {v.page}", page=v.page))
         elif v.column != a.column:
-            repairs.append(Repair("join_column_break", len(groups) - 1, f"page {v.page}", page=v.page))
-        groups[-1].append(v)
+            repairs.append(Repair("join_column_break", n, f"page {v.page}", page=v.page))
     paragraphs = []
-    for g, text in zip(groups, texts, strict=True):
+    for first, text in zip(firsts, texts, strict=True):
         text = cues.collapse_spaces(text)
-        paragraphs.append(Paragraph(text, _kind(text, g[0], m), cues.detect_lang(text), g[0].page))
+        paragraphs.append(Paragraph(text, _kind(text, first, m), cues.detect_lang(text), first.page))
     return paragraphs, repairs

@@ -185,19 +185,22 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
     known = cues.known_words(x.text for x in content)
 
     texts: list[str] = []
+    in_item = False  # the paragraph being built opened with a bullet or number
     pending_marker: str | None = None
     prev: _Line | None = None
     for line in content:
         if pending_marker is not None:
             repairs.append(Repair("attach_bullet", len(texts), f"'{pending_marker}' + line {line.src + 1}"))
             texts.append(f"{pending_marker} {line.text}")
+            in_item = cues.is_list_start(texts[-1])
             pending_marker, prev = None, line
             continue
         if cues.is_lone_marker(line.text) and line is not content[-1]:
             pending_marker = line.text
             continue
-        if prev is None or _breaks(prev, line, conv, cues.is_list_start(texts[-1])):
+        if prev is None or _breaks(prev, line, conv, in_item):
             texts.append(line.text)
+            in_item = cues.is_list_start(line.text)
         else:
             texts[-1], removed = cues.join_lines(texts[-1], line.text, known)
             if removed:
