@@ -6,6 +6,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from app.core.ingest.legacy_vn import TONE_MARKS
+
 # Bullets and numbering that start a list item: "-", "•", "1.", "1)", "a)", "IV.", "(2)".
 _BULLET_CHARS = "-–—•●○◦▪▫■□*+·►▶➢✓✔"
 _BULLET_RE = re.compile(
@@ -20,7 +22,7 @@ _CLOSERS = "\"'”’»)]*"
 # Letters that only Vietnamese writes: any base letter with a Vietnamese tone or the
 # đ/ă/ơ/ư family. Used to tell Vietnamese from pasted English.
 _VI_ONLY = set("ăâđêôơưĂÂĐÊÔƠƯ")
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_TONES = frozenset(TONE_MARKS[1:])
 _EN_STOPWORDS = frozenset(
     [
         "the",

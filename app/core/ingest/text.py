@@ -32,7 +32,7 @@ from app.core.errors import (
     InputTooLargeError,
     UndecodableTextError,
 )
-from app.core.ingest.legacy_vn import decode_tcvn3, decode_vni
+from app.core.ingest.legacy_vn import TONE_MARKS, decode_tcvn3, decode_vni
 
 MAX_BYTES = 200 * 1024 * 1024
 SAMPLE_BYTES = 64 * 1024  # enough words to score an encoding; keeps detection O(sample)
@@ -269,7 +269,7 @@ def _non_ascii_sample(data: bytes, limit: int) -> bytes:
 
 # ---------------------------------------------------------------- how Vietnamese does a text look
 
-_TONES = frozenset("\u0301\u0300\u0309\u0303\u0323")
+_TONES = frozenset(TONE_MARKS[1:])
 _STOP_TONES = frozenset("\u0301\u0323")  # syllables ending in c/ch/p/t take only sắc or nặng
 _INITIAL = r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
 # Finals by the vowel before them: front vowels (i ê y) take ch/nh, back ones ng/c, ơ neither.
