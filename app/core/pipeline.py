@@ -11,7 +11,6 @@ from app.core.ingest import text as text_ingest
 from app.core.layout import repair_pdf, repair_text
 from app.core.model import CleanResult
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
 UNSUPPORTED_SUFFIXES = {".doc", ".docx", ".odt", ".rtf", ".epub", ".png", ".jpg", ".jpeg", ".zip"}
 
 
