@@ -95,6 +95,17 @@ def flow_pdf(
     return path
 
 
+def lines_pdf(path: Path, lines: list[str], *, fontsize: float = 11) -> Path:
+    """One page with exactly these lines, left-aligned at a regular pitch: line breaks as given."""
+    font = pymupdf.Font("notos")
+    doc = pymupdf.open()
+    page = doc.new_page()
+    for i, line in enumerate(lines):
+        _write(page, (72, 100 + i * fontsize * 1.25), line, font, fontsize)
+    doc.save(path)
+    return path
+
+
 def _take_line(words: list[str], font: pymupdf.Font, size: float, width: float) -> list[str]:
     line = [words[0]]
     for word in words[1:]:

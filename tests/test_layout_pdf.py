@@ -9,7 +9,7 @@ import pytest
 
 from app.core.ingest.pdf import read_pdf
 from app.core.layout_pdf import repair_pdf
-from tests.pdf_factory import flow_pdf, story_pdf
+from tests.pdf_factory import flow_pdf, lines_pdf, story_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -62,15 +62,20 @@ def test_flowed_pdf_paragraphs_come_back_exactly(
 
 
 def test_hyphenated_words_joined_only_where_the_break_made_the_hyphen(tmp_path: Path) -> None:
-    css = "p {font-size: 10pt; hyphens: auto; text-align: justify; margin-bottom: 6pt}"
-    english = [
-        "The quick development of multilingual infrastructure requires international collaboration, "
-        "comprehensive documentation, and extraordinarily sophisticated characterisation of real-time "
-        "translation systems, which remain fundamentally interdisciplinary undertakings for everyone."
-    ] * 6
-    pdf = story_pdf(tmp_path / "hy.pdf", english, css=css)
-    got, _ = repair_pdf(read_pdf(pdf))
-    assert [p.text for p in got] == english
+    # Set line by line, as a typesetter that hyphenates leaves it.
+    lines = [
+        "Real-time systems need a careful design of multilin-",
+        "gual infrastructure and of every real-",
+        "time component, from Squeeze-and-",
+        "Excitation blocks to the final translation step.",
+    ]
+    pdf = lines_pdf(tmp_path / "hy.pdf", lines)
+    got, repairs = repair_pdf(read_pdf(pdf))
+    assert [p.text for p in got] == [
+        "Real-time systems need a careful design of multilingual infrastructure and of every real-time "
+        "component, from Squeeze-and-Excitation blocks to the final translation step."
+    ]
+    assert [(r.kind, r.removed) for r in repairs] == [("dehyphenate", "-")]
 
 
 def test_story_pdf_justified_single_column(tmp_path: Path) -> None:

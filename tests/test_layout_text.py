@@ -107,5 +107,5 @@ def test_markdown_headings_and_paragraphs() -> None:
     ]
 
 
-def test_crlf_and_whitespace_only_input() -> None:
-    assert repair_text("   \n\n \t \n")[0] == []
+def test_whitespace_only_input_gives_no_paragraphs() -> None:
+    assert repair_text("   \n\n \t \n") == ([], [])
