@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
+import os
 import sys
 
 from app.core.errors import DoiChieuError
@@ -27,6 +29,108 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_library():  # type: ignore[no-untyped-def]
+    from app.core.store import Library
+
+    return Library.open()
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from app.core.pipeline import import_file
+
+    failed = 0
+    with _open_library() as lib:
+        for name in args.files:
+            try:
+                out = import_file(lib, name)
+            except DoiChieuError as err:
+                failed += 1
+                _write(f"refused  {name}: {err}")
+                continue
+            if out.created:
+                _write(f"#{out.document_id}  {out.title}  ({out.paragraphs} paragraphs, {out.sentences} sentences)")
+            else:
+                _write(f"#{out.document_id}  {out.title}  (already in the library)")
+    return 2 if failed else 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        docs = lib.documents()
+    if args.json:
+        _write(json.dumps([dataclasses.asdict(d) for d in docs], ensure_ascii=False, indent=2))
+        return 0
+    for d in docs:
+        _write(f"#{d.id}  {d.title}  [{d.kind}, {d.paragraph_count} paragraphs, {d.segment_count} sentences]")
+    if not docs:
+        _write("the library is empty; add files with `main.py import FILE...`")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        doc_id = lib.resolve_document(args.doc)
+        info = lib.document(doc_id)
+        paragraphs = lib.paragraphs(doc_id)
+        segments = lib.segments(doc_id)
+        english = lib.current_translations(doc_id)
+    by_para: dict[int, list] = {}
+    for seg in segments:
+        by_para.setdefault(seg.paragraph_id, []).append(seg)
+    if args.json:
+        out = {
+            **dataclasses.asdict(info),
+            "paragraphs": [
+                {
+                    **dataclasses.asdict(p),
+                    "sentences": [
+                        {
+                            **dataclasses.asdict(s),
+                            "english": english[s.id].text if s.id in english else None,
+                            "english_kind": english[s.id].kind if s.id in english else None,
+                        }
+                        for s in by_para.get(p.id, [])
+                    ],
+                }
+                for p in paragraphs
+            ],
+        }
+        _write(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    _write(f"#{info.id}  {info.title}\n")
+    for p in paragraphs:
+        _write(f"¶{p.idx + 1} [{p.kind}, {p.lang}]")
+        for s in by_para.get(p.id, []):
+            _write(f"  {s.idx + 1:>4}  {s.text}")
+            if s.id in english:
+                mark = "✎ " if english[s.id].kind == "human" else ""
+                _write(f"        → {mark}{english[s.id].text}")
+        _write("")
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        doc_id = lib.resolve_document(args.doc) if args.doc else None
+        hits = lib.search(args.query, limit=args.limit, document_id=doc_id)
+    if args.json:
+        _write(json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    for h in hits:
+        _write(f"#{h.document_id} {h.title}  sentence {h.segment_idx + 1} [{h.lang}]: {h.snippet}")
+    if not hits:
+        _write(f"no sentence contains {args.query!r}")
+        return 1
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        dest = lib.backup(args.path)
+    _write(f"backup written to {dest}")
+    return 0
+
+
 def _write(text: str) -> None:
     # Always UTF-8, whatever the console's code page (Windows consoles default to cp1252).
     sys.stdout.buffer.write((text + "\n").encode("utf-8"))
@@ -44,6 +148,30 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("file", help="the file to clean")
     clean.add_argument("--json", action="store_true", help="print paragraphs, kinds, languages and repairs")
     clean.set_defaults(func=_cmd_clean)
+
+    imp = sub.add_parser("import", help="add files to the library (cleaned and split into sentences)")
+    imp.add_argument("files", nargs="+", metavar="FILE", help=".txt, .md or .pdf files")
+    imp.set_defaults(func=_cmd_import)
+
+    lst = sub.add_parser("list", help="list the documents in the library")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(func=_cmd_list)
+
+    show = sub.add_parser("show", help="print a document's paragraphs and sentences (with English if any)")
+    show.add_argument("doc", metavar="DOC", help="document id or part of its title")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=_cmd_show)
+
+    search = sub.add_parser("search", help="find sentences in either language (accents optional)")
+    search.add_argument("query")
+    search.add_argument("--doc", help="only this document")
+    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=_cmd_search)
+
+    backup = sub.add_parser("backup", help="write a consistent copy of the library (safe while the app runs)")
+    backup.add_argument("path", metavar="PATH")
+    backup.set_defaults(func=_cmd_backup)
     return parser
 
 
@@ -66,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     except DoiChieuError as err:
         print(f"doichieu: {err}", file=sys.stderr)
         return err.exit_code
+    except BrokenPipeError:  # output piped into `head` and the like
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115  # keep Python's exit flush quiet
+        return 0
     except KeyboardInterrupt:
         print("doichieu: interrupted", file=sys.stderr)
         return 130

@@ -58,3 +58,43 @@ class NoTextLayerError(PdfError):
 
 class PdfTimeoutError(PdfError):
     pass
+
+
+class LibraryError(DoiChieuError):
+    """The library database cannot be opened or written."""
+
+    exit_code = 3
+
+
+class LibraryCorruptError(LibraryError):
+    pass
+
+
+class LibraryLockedError(LibraryError):
+    pass
+
+
+class NotFoundError(DoiChieuError):
+    """A document, claim, tag or package the user named does not exist."""
+
+    exit_code = 4
+
+
+class ModelError(DoiChieuError):
+    """Translation models: missing, invalid, or failing."""
+
+    exit_code = 5
+
+
+class ModelMissingError(ModelError):
+    pass
+
+
+class BadPackageError(ModelError):
+    pass
+
+
+class CancelledError(DoiChieuError):
+    """The user cancelled a long job; work done so far is kept."""
+
+    exit_code = 130

@@ -63,3 +63,22 @@ class CleanResult:
     paragraphs: list[Paragraph]
     repairs: list[Repair] = field(default_factory=list)
     source_kind: str = "text"  # text | markdown | pdf
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence. Offsets point into the document's cleaned text (paragraphs joined by blank lines)."""
+
+    paragraph: int  # index of its paragraph
+    idx: int  # position in the document
+    text: str
+    start: int
+    end: int
+    lang: str = "vi"
+
+
+@dataclass(frozen=True)
+class SegmentedText:
+    cleaned_text: str
+    paragraph_spans: tuple[tuple[int, int], ...]  # (start, end) of each paragraph in cleaned_text
+    segments: tuple[Segment, ...]

@@ -1,17 +1,23 @@
-"""Strings the core stages together for one input: ingest -> layout repair (more stages later)."""
+"""Strings the core stages together: ingest -> layout repair -> segmentation -> store."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import FileMissingError, UnsupportedFormatError
+from app.core.errors import EmptyInputError, FileMissingError, UnsupportedFormatError
 from app.core.ingest import pdf as pdf_ingest
 from app.core.ingest import text as text_ingest
 from app.core.layout import repair_pdf, repair_text
-from app.core.model import CleanResult
+from app.core.model import CleanResult, Paragraph, PdfDocument
+from app.core.progress import Progress, null_progress
+from app.core.segment import segment_paragraphs
+from app.core.store import Library, NewDocument
 
 UNSUPPORTED_SUFFIXES = {".doc", ".docx", ".odt", ".rtf", ".epub", ".png", ".jpg", ".jpeg", ".zip"}
+TITLE_MAX = 90
 
 
 def source_kind(path: Path, head: bytes) -> str:
@@ -26,12 +32,22 @@ def source_kind(path: Path, head: bytes) -> str:
     return "text"
 
 
+@dataclass(frozen=True)
+class Ingested:
+    """A cleaned input with what the library keeps about its source."""
+
+    clean: CleanResult
+    raw_text: str
+    title: str
+    page_count: int | None = None
+
+
 def clean_text(text: str, encoding: str = "utf-8", kind: str = "text") -> CleanResult:
     paragraphs, repairs = repair_text(text)
     return CleanResult(encoding=encoding, paragraphs=paragraphs, repairs=repairs, source_kind=kind)
 
 
-def clean_file(path: str | os.PathLike[str]) -> CleanResult:
+def ingest_file(path: str | os.PathLike[str]) -> Ingested:
     """Read a .txt/.md/.pdf file and rebuild its paragraphs. Raises a DoiChieuError on bad input."""
     p = Path(path)
     if not p.is_file():
@@ -42,6 +58,128 @@ def clean_file(path: str | os.PathLike[str]) -> CleanResult:
     if kind == "pdf":
         doc = pdf_ingest.read_pdf(p)
         paragraphs, repairs = repair_pdf(doc)
-        return CleanResult(encoding="pdf", paragraphs=paragraphs, repairs=repairs, source_kind="pdf")
+        clean = CleanResult(encoding="pdf", paragraphs=paragraphs, repairs=repairs, source_kind="pdf")
+        return Ingested(clean, pdf_page_texts(doc), _pdf_title(doc.title) or _title(paragraphs, p), len(doc.pages))
     decoded = text_ingest.read_text_file(p)
-    return clean_text(decoded.text, decoded.encoding, kind)
+    clean = clean_text(decoded.text, decoded.encoding, kind)
+    return Ingested(clean, decoded.text, _title(clean.paragraphs, p))
+
+
+def clean_file(path: str | os.PathLike[str]) -> CleanResult:
+    return ingest_file(path).clean
+
+
+def pdf_page_texts(doc: PdfDocument) -> str:
+    """The PDF's text as extracted, one page per form-feed-separated block."""
+    return "\f".join("\n".join(line.text for line in page.lines) for page in doc.pages)
+
+
+def _pdf_title(title: str) -> str:
+    """The PDF's own title, unless it is a producer's placeholder like "Microsoft Word - draft.docx"."""
+    title = " ".join(title.split())
+    lowered = title.lower()
+    if len(title) < 4 or lowered.startswith(("microsoft ", "untitled")) or lowered.endswith((".doc", ".docx", ".pdf")):
+        return ""
+    return title[:TITLE_MAX]
+
+
+def _title(paragraphs: list[Paragraph], path: Path | None) -> str:
+    """The file's name is what the user recognises; pasted text is named by its first words."""
+    if path is not None:
+        return path.stem
+    for para in paragraphs:
+        if para.text.strip():
+            text = " ".join(para.text.split())
+            return text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return "Untitled"
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    document_id: int
+    title: str
+    paragraphs: int
+    sentences: int
+    created: bool  # False: the same bytes were already in the library
+
+
+def sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+IMPORT_STAGES = ("reading", "cleaning", "segmenting", "storing")
+
+
+def import_file(library: Library, path: str | os.PathLike[str], progress: Progress = null_progress) -> ImportOutcome:
+    """Clean, segment and store one file, in one transaction; the same bytes twice are stored once.
+
+    `progress` hears each stage of IMPORT_STAGES as it starts."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileMissingError(f"{p}: no such file; check the path and try again")
+    sha = sha256_of_file(p)
+    progress(0, len(IMPORT_STAGES), "reading")
+    existing = library.find_by_sha256(sha)
+    if existing is not None:
+        return _existing(library, existing)
+    progress(1, len(IMPORT_STAGES), "cleaning")
+    ingested = ingest_file(p)
+    return _store(library, ingested, sha, source_path=str(p.resolve()), size=p.stat().st_size, progress=progress)
+
+
+def import_text(library: Library, text: str, title: str | None = None) -> ImportOutcome:
+    """Store pasted text as a new document."""
+    data = text.encode("utf-8")
+    if not text.strip():
+        raise EmptyInputError("the clipboard holds no text; copy some text and paste again")
+    sha = hashlib.sha256(data).hexdigest()
+    existing = library.find_by_sha256(sha)
+    if existing is not None:
+        return _existing(library, existing)
+    decoded = text_ingest.decode_bytes(data)
+    clean = clean_text(decoded.text, "utf-8", "paste")
+    ingested = Ingested(clean, decoded.text, title or _title(clean.paragraphs, None))
+    return _store(library, ingested, sha, source_path=None, size=len(data))
+
+
+def _existing(library: Library, doc_id: int) -> ImportOutcome:
+    info = library.document(doc_id)
+    return ImportOutcome(doc_id, info.title, info.paragraph_count, info.segment_count, created=False)
+
+
+def _store(
+    library: Library,
+    ingested: Ingested,
+    sha: str,
+    *,
+    source_path: str | None,
+    size: int,
+    progress: Progress = null_progress,
+) -> ImportOutcome:
+    clean = ingested.clean
+    if not clean.paragraphs:
+        raise EmptyInputError("no text was found after cleaning; check the file's content")
+    progress(2, len(IMPORT_STAGES), "segmenting")
+    segmented = segment_paragraphs(clean.paragraphs)
+    progress(3, len(IMPORT_STAGES), "storing")
+    doc_id = library.add_document(
+        NewDocument(
+            title=ingested.title,
+            sha256=sha,
+            kind=clean.source_kind,
+            raw_text=ingested.raw_text,
+            paragraphs=clean.paragraphs,
+            segmented=segmented,
+            repairs=clean.repairs,
+            source_path=source_path,
+            encoding=clean.encoding,
+            size_bytes=size,
+            page_count=ingested.page_count,
+        )
+    )
+    progress(4, len(IMPORT_STAGES), "done")
+    return ImportOutcome(doc_id, ingested.title, len(clean.paragraphs), len(segmented.segments), created=True)

@@ -1,0 +1,425 @@
+"""The library: documents with their text, sentences and translations, in one SQLite file.
+
+Every write is one transaction, so a document is stored completely or not at all even when the process
+is killed mid-way (WAL rolls an unfinished transaction back on the next open)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import sqlite_utils
+
+from app.core import paths
+from app.core.errors import LibraryError, NotFoundError
+from app.core.model import Paragraph, Repair, SegmentedText
+from app.core.store import db as dbmod
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    title: str
+    sha256: str
+    kind: str
+    raw_text: str
+    paragraphs: Sequence[Paragraph]
+    segmented: SegmentedText
+    repairs: Sequence[Repair] = ()
+    source_path: str | None = None
+    encoding: str | None = None
+    size_bytes: int = 0
+    page_count: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    title: str
+    source_path: str | None
+    sha256: str
+    kind: str
+    encoding: str | None
+    imported_at: str
+    size_bytes: int
+    page_count: int | None
+    paragraph_count: int
+    segment_count: int
+    status: str
+
+
+@dataclass(frozen=True)
+class StoredParagraph:
+    id: int
+    idx: int
+    text: str
+    kind: str
+    lang: str
+    page: int | None
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True)
+class StoredSegment:
+    id: int
+    paragraph_id: int
+    idx: int
+    text: str
+    start_char: int
+    end_char: int
+    lang: str
+
+
+@dataclass(frozen=True)
+class StoredTranslation:
+    id: int
+    segment_id: int
+    text: str
+    kind: str  # machine | human | copy
+    model: str | None
+    flags: tuple[str, ...]
+    created_at: str
+
+
+@dataclass(frozen=True)
+class NewTranslation:
+    segment_id: int
+    text: str
+    kind: str = "machine"
+    model: str | None = None
+    flags: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document_id: int
+    title: str
+    segment_id: int
+    segment_idx: int
+    lang: str  # language of the matched text: vi for the source sentence, en for English
+    text: str  # the matched sentence (source or its English)
+    snippet: str  # the sentence with matched words in [brackets]
+    source_text: str  # the source sentence, for context when the hit is in English
+
+
+_DOC_COLUMNS = (
+    "id, title, source_path, sha256, kind, encoding, imported_at, size_bytes, page_count, "
+    "paragraph_count, segment_count, status"
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics, đ as d: what the search index compares."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_QUERY_TERM = re.compile(r'"([^"]+)"|(\S+)')
+_WORD = re.compile(r"\w+")
+
+
+def fts_query(query: str) -> str:
+    """A safe FTS5 MATCH expression: every word must appear; "quoted words" must appear together.
+
+    User text never reaches FTS5's syntax (no AND/OR/NEAR/column filters), so no query can fail."""
+    parts: list[str] = []
+    for m in _QUERY_TERM.finditer(query):
+        words = _WORD.findall(fold(m.group(1) or m.group(2)))
+        if words:
+            parts.append('"' + " ".join(words) + '"')
+    return " ".join(parts)
+
+
+def fts_phrase(query: str) -> str:
+    """The whole query as one phrase, when it has several words and no quotes of its own."""
+    words = _WORD.findall(fold(query))
+    return '"' + " ".join(words) + '"' if len(words) > 1 and '"' not in query else ""
+
+
+class Library:
+    """An open library file. Use as a context manager, or call `close()`."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Library:
+        p = Path(path) if path is not None else paths.library_path()
+        return cls(dbmod.open_database(p), p)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all (nested blocks use savepoints)."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.OperationalError as err:
+            raise _write_error(err, self.path) from err
+
+    # documents -----------------------------------------------------------------------------------
+
+    def find_by_sha256(self, sha256: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        return int(row[0]) if row else None
+
+    def add_document(self, doc: NewDocument) -> int:
+        """Store a document with its paragraphs, sentences and repairs in one transaction."""
+        seg = doc.segmented
+        with self.transaction():
+            doc_id = (
+                self.db.table("documents")
+                .insert(
+                    {
+                        "title": doc.title,
+                        "source_path": doc.source_path,
+                        "sha256": doc.sha256,
+                        "kind": doc.kind,
+                        "encoding": doc.encoding,
+                        "imported_at": dbmod.utc_now(),
+                        "raw_text": doc.raw_text,
+                        "cleaned_text": seg.cleaned_text,
+                        "size_bytes": doc.size_bytes,
+                        "page_count": doc.page_count,
+                        "paragraph_count": len(doc.paragraphs),
+                        "segment_count": len(seg.segments),
+                        "status": "ready",
+                    }
+                )
+                .last_pk
+            )
+            para_ids = self._insert_paragraphs(doc_id, doc.paragraphs, seg)
+            self.db.table("segments").insert_all(
+                (
+                    {
+                        "document_id": doc_id,
+                        "paragraph_id": para_ids[s.paragraph],
+                        "idx": s.idx,
+                        "text": s.text,
+                        "start_char": s.start,
+                        "end_char": s.end,
+                        "lang": s.lang,
+                    }
+                    for s in seg.segments
+                ),
+                batch_size=500,
+            )
+            self.db.table("repairs").insert_all(
+                (
+                    {
+                        "document_id": doc_id,
+                        "idx": i,
+                        "kind": r.kind,
+                        "paragraph": r.paragraph,
+                        "detail": r.detail,
+                        "removed": r.removed,
+                        "page": r.page,
+                    }
+                    for i, r in enumerate(doc.repairs)
+                ),
+                batch_size=500,
+            )
+        return int(doc_id)
+
+    def _insert_paragraphs(self, doc_id: int, paragraphs: Sequence[Paragraph], seg: SegmentedText) -> list[int]:
+        ids: list[int] = []
+        insert = (
+            "INSERT INTO paragraphs (document_id, idx, text, kind, lang, page, start_char, end_char) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        for idx, (para, (start, end)) in enumerate(zip(paragraphs, seg.paragraph_spans, strict=True)):
+            cur = self.db.conn.execute(insert, (doc_id, idx, para.text, para.kind, para.lang, para.page, start, end))
+            ids.append(int(cur.lastrowid or 0))
+        return ids
+
+    def documents(self) -> list[DocumentInfo]:
+        rows = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY id").fetchall()
+        return [DocumentInfo(*row) for row in rows]
+
+    def document(self, doc_id: int) -> DocumentInfo:
+        row = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document #{doc_id} in the library; `main.py list` shows what is there")
+        return DocumentInfo(*row)
+
+    def resolve_document(self, ref: str) -> int:
+        """A document from what a user types: its id, or a unique part of its title."""
+        ref = ref.strip().lstrip("#")
+        if ref.isdigit():
+            return self.document(int(ref)).id
+        rows = self.db.execute(
+            "SELECT id, title FROM documents WHERE title LIKE ? ESCAPE '\\' ORDER BY id",
+            ["%" + ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"],
+        ).fetchall()
+        if len(rows) == 1:
+            return int(rows[0][0])
+        if not rows:
+            raise NotFoundError(f"no document matches {ref!r}; `main.py list` shows ids and titles")
+        choices = ", ".join(f"#{r[0]} {r[1][:40]}" for r in rows[:5])
+        raise NotFoundError(f"{ref!r} matches {len(rows)} documents ({choices}); give the id")
+
+    def document_texts(self, doc_id: int) -> tuple[str, str]:
+        """(raw_text, cleaned_text) of a document."""
+        self.document(doc_id)
+        row = self.db.execute("SELECT raw_text, cleaned_text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        return row[0], row[1]
+
+    def delete_document(self, doc_id: int) -> None:
+        self.document(doc_id)
+        with self.transaction():
+            self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+
+    def paragraphs(self, doc_id: int) -> list[StoredParagraph]:
+        rows = self.db.execute(
+            "SELECT id, idx, text, kind, lang, page, start_char, end_char FROM paragraphs "
+            "WHERE document_id = ? ORDER BY idx",
+            [doc_id],
+        ).fetchall()
+        return [StoredParagraph(*row) for row in rows]
+
+    def segments(self, doc_id: int, offset: int = 0, limit: int = -1) -> list[StoredSegment]:
+        rows = self.db.execute(
+            "SELECT id, paragraph_id, idx, text, start_char, end_char, lang FROM segments "
+            "WHERE document_id = ? ORDER BY idx LIMIT ? OFFSET ?",
+            [doc_id, limit, offset],
+        ).fetchall()
+        return [StoredSegment(*row) for row in rows]
+
+    def repairs(self, doc_id: int) -> list[tuple[int, Repair, bool]]:
+        """(repair id, repair, undone) in the order layout repair made them."""
+        rows = self.db.execute(
+            "SELECT id, kind, paragraph, detail, removed, page, undone FROM repairs WHERE document_id = ? ORDER BY idx",
+            [doc_id],
+        ).fetchall()
+        return [(r[0], Repair(r[1], r[2], r[3], r[4], r[5]), bool(r[6])) for r in rows]
+
+    # translations --------------------------------------------------------------------------------
+
+    def add_translations(self, rows: Iterable[NewTranslation]) -> int:
+        """Append translations (history is kept; the current one is chosen by `current_translations`)."""
+        now = dbmod.utc_now()
+        count = 0
+        with self.transaction():
+            for t in rows:
+                self.db.conn.execute(
+                    "INSERT INTO translations (segment_id, text, kind, model, flags, created_at) VALUES (?,?,?,?,?,?)",
+                    (t.segment_id, t.text, t.kind, t.model, " ".join(t.flags), now),
+                )
+                count += 1
+        return count
+
+    def current_translations(self, doc_id: int) -> dict[int, StoredTranslation]:
+        """Segment id -> the translation a reader sees (latest human edit, else latest machine)."""
+        rows = self.db.execute(
+            "SELECT c.id, c.segment_id, c.text, c.kind, c.model, c.flags, c.created_at FROM current_translations c "
+            "JOIN segments s ON s.id = c.segment_id WHERE s.document_id = ?",
+            [doc_id],
+        ).fetchall()
+        return {r[1]: _translation(r) for r in rows}
+
+    def translation_history(self, segment_id: int) -> list[StoredTranslation]:
+        rows = self.db.execute(
+            "SELECT id, segment_id, text, kind, model, flags, created_at FROM translations "
+            "WHERE segment_id = ? ORDER BY id",
+            [segment_id],
+        ).fetchall()
+        return [_translation(r) for r in rows]
+
+    # search --------------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50, document_id: int | None = None) -> list[SearchHit]:
+        """Sentences in either language containing every word of `query`, ignoring case and diacritics.
+
+        Sentences holding the words side by side, as typed, come first."""
+        hits: list[SearchHit] = []
+        seen: set[tuple[int, str]] = set()
+        for match in dict.fromkeys((fts_phrase(query), fts_query(query))):
+            if not match:
+                continue
+            for hit in self._search(match, query, limit, document_id):
+                key = (hit.segment_id, "en" if hit.text != hit.source_text else hit.lang)
+                if key not in seen and len(hits) < limit:
+                    seen.add(key)
+                    hits.append(hit)
+        return hits
+
+    def _search(self, match: str, query: str, limit: int, document_id: int | None) -> Iterator[SearchHit]:
+        doc_filter = "AND s.document_id = ?" if document_id is not None else ""
+        for table, lang_expr, text_expr in (
+            ("segments_fts", "s.lang", "s.text"),
+            ("translations_fts", "'en'", "(SELECT text FROM current_translations c WHERE c.segment_id = s.id)"),
+        ):
+            params: list[object] = [match]
+            if document_id is not None:
+                params.append(document_id)
+            params.append(limit)
+            rows = self.db.execute(
+                f"SELECT s.document_id, d.title, s.id, s.idx, {lang_expr}, {text_expr}, s.text "
+                f"FROM {table} f JOIN segments s ON s.id = f.rowid JOIN documents d ON d.id = s.document_id "
+                f"WHERE {table} MATCH ? {doc_filter} ORDER BY f.rank LIMIT ?",
+                params,
+            ).fetchall()
+            for r in rows:
+                yield SearchHit(r[0], r[1], r[2], r[3], r[4], r[5] or "", highlight(r[5] or "", query), r[6])
+
+    # maintenance ---------------------------------------------------------------------------------
+
+    def backup(self, dest: Path | str) -> Path:
+        return dbmod.backup_to(self.db, Path(dest))
+
+    def integrity(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def journal_mode(self) -> str:
+        return str(self.db.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def _translation(r: Sequence[object]) -> StoredTranslation:
+    flags = tuple(str(r[5]).split()) if r[5] else ()
+    return StoredTranslation(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], flags, str(r[6]))  # type: ignore[arg-type]
+
+
+def highlight(text: str, query: str) -> str:
+    """`text` with the words of `query` in [brackets], matched without diacritics."""
+    wanted = set(_WORD.findall(fold(query)))
+    if not wanted:
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _WORD.finditer(text):
+        if fold(m.group(0)) in wanted:
+            out.append(text[pos : m.start()])
+            out.append(f"[{m.group(0)}]")
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _write_error(err: sqlite3.OperationalError, path: Path) -> LibraryError:
+    msg = str(err)
+    if "locked" in msg or "busy" in msg:
+        from app.core.errors import LibraryLockedError
+
+        return LibraryLockedError(f"the library {path} is busy in another program; close it and try again")
+    if "disk is full" in msg or "full" in msg:
+        return LibraryError(f"the disk holding {path} is full; free some space and try again (nothing was saved)")
+    if "readonly" in msg or "read-only" in msg:
+        return LibraryError(f"the library {path} is read-only; check the folder's permissions")
+    return LibraryError(f"could not write to the library {path}: {msg}")

@@ -1,0 +1,190 @@
+"""The library's schema as numbered migrations. `PRAGMA user_version` holds how many have run;
+opening a library runs the missing ones in order, each in its own transaction.
+
+Never edit a migration that has shipped: add a new one. Every migration is tested from every earlier
+version (tests/test_store_migrations.py)."""
+
+from __future__ import annotations
+
+# Folding for search: FTS5's unicode61 tokenizer with remove_diacritics 2 strips the tone and vowel
+# marks (ằ -> a, ế -> e), but đ is a letter of its own, not d plus a mark, so we fold it in SQL.
+# Plain built-in functions only, so any SQLite tool can write to the file and keep the index right.
+FOLD_SQL = "replace(replace({col}, 'đ', 'd'), 'Đ', 'D')"
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+_V1_TABLES = """
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    source_path TEXT,
+    sha256 TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,                 -- text | markdown | pdf | paste
+    encoding TEXT,
+    imported_at TEXT NOT NULL,
+    raw_text TEXT NOT NULL,             -- decoded text; for a PDF its page texts joined by form feeds
+    cleaned_text TEXT NOT NULL,         -- paragraphs joined by blank lines; offsets point in here
+    size_bytes INTEGER NOT NULL DEFAULT 0,
+    page_count INTEGER,
+    paragraph_count INTEGER NOT NULL DEFAULT 0,
+    segment_count INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'ready'
+);
+
+CREATE TABLE paragraphs (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'paragraph',
+    lang TEXT NOT NULL DEFAULT 'vi',
+    page INTEGER,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL,
+    UNIQUE (document_id, idx)
+);
+
+CREATE TABLE segments (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL,
+    lang TEXT NOT NULL DEFAULT 'vi',
+    UNIQUE (document_id, idx)
+);
+CREATE INDEX segments_paragraph ON segments(paragraph_id);
+
+CREATE TABLE translations (
+    id INTEGER PRIMARY KEY,
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('machine', 'human', 'copy')),
+    model TEXT,
+    flags TEXT NOT NULL DEFAULT '',     -- space-separated quality flags
+    created_at TEXT NOT NULL
+);
+CREATE INDEX translations_segment ON translations(segment_id, id);
+
+-- The translation a reader sees: the latest human edit if any, else the latest machine output.
+CREATE VIEW current_translations AS
+SELECT t.* FROM translations t
+WHERE t.id = (
+    SELECT t2.id FROM translations t2 WHERE t2.segment_id = t.segment_id
+    ORDER BY (t2.kind = 'human') DESC, t2.id DESC LIMIT 1
+);
+
+CREATE TABLE repairs (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    paragraph INTEGER NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    removed TEXT NOT NULL DEFAULT '',
+    page INTEGER,
+    undone INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX repairs_document ON repairs(document_id, idx);
+
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    color TEXT NOT NULL DEFAULT '#f4d03f',
+    shortcut TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL,
+    quote TEXT NOT NULL,
+    prefix TEXT NOT NULL DEFAULT '',
+    suffix TEXT NOT NULL DEFAULT '',
+    en_start INTEGER,
+    en_end INTEGER,
+    en_quote TEXT,
+    verdict TEXT NOT NULL DEFAULT 'unchecked',
+    status TEXT NOT NULL DEFAULT 'attached',  -- attached | orphaned
+    origin TEXT NOT NULL DEFAULT 'user',      -- user | suggestion
+    created_at TEXT NOT NULL,
+    edited_at TEXT NOT NULL
+);
+CREATE INDEX claims_document ON claims(document_id, start_char);
+
+CREATE TABLE claim_tags (
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (claim_id, tag_id)
+);
+CREATE INDEX claim_tags_tag ON claim_tags(tag_id);
+
+-- A claim's note with its history: the latest row is the current note.
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX notes_claim ON notes(claim_id, id);
+
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    url TEXT NOT NULL DEFAULT '',
+    citation TEXT NOT NULL DEFAULT '',
+    quote TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX evidence_claim ON evidence(claim_id);
+"""
+
+_SEG_FOLD = FOLD_SQL.format(col="new.text")
+_CURRENT_EN = """
+    INSERT INTO translations_fts(rowid, text)
+    SELECT t.segment_id, {fold} FROM translations t WHERE t.segment_id = {seg}
+    ORDER BY (t.kind = 'human') DESC, t.id DESC LIMIT 1;
+"""
+
+_V2_SEARCH = f"""
+CREATE VIRTUAL TABLE segments_fts USING fts5(text, tokenize = '{FTS_TOKENIZER}');
+CREATE VIRTUAL TABLE translations_fts USING fts5(text, tokenize = '{FTS_TOKENIZER}');
+
+CREATE TRIGGER segments_fts_insert AFTER INSERT ON segments BEGIN
+    INSERT INTO segments_fts(rowid, text) VALUES (new.id, {_SEG_FOLD});
+END;
+CREATE TRIGGER segments_fts_delete AFTER DELETE ON segments BEGIN
+    DELETE FROM segments_fts WHERE rowid = old.id;
+    DELETE FROM translations_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER segments_fts_update AFTER UPDATE OF text ON segments BEGIN
+    DELETE FROM segments_fts WHERE rowid = old.id;
+    INSERT INTO segments_fts(rowid, text) VALUES (new.id, {_SEG_FOLD});
+END;
+
+-- translations_fts holds each segment's current English only (rowid = segment id).
+CREATE TRIGGER translations_fts_insert AFTER INSERT ON translations BEGIN
+    DELETE FROM translations_fts WHERE rowid = new.segment_id;
+    {_CURRENT_EN.format(fold=FOLD_SQL.format(col="t.text"), seg="new.segment_id")}
+END;
+CREATE TRIGGER translations_fts_delete AFTER DELETE ON translations BEGIN
+    DELETE FROM translations_fts WHERE rowid = old.segment_id;
+    {_CURRENT_EN.format(fold=FOLD_SQL.format(col="t.text"), seg="old.segment_id")}
+END;
+
+INSERT INTO segments_fts(rowid, text) SELECT id, {FOLD_SQL.format(col="text")} FROM segments;
+INSERT INTO translations_fts(rowid, text)
+    SELECT segment_id, {FOLD_SQL.format(col="text")} FROM current_translations;
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1_TABLES,  # 1: documents, text, segments, translations, repairs, claim tables
+    _V2_SEARCH,  # 2: diacritic-insensitive full-text search over both languages
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
