@@ -201,3 +201,21 @@ def test_newer_schema_is_refused(data_dir: Path) -> None:
         lib.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(LibraryError, match="newer DoiChieu"):
         Library.open()
+
+
+def test_rows_written_by_other_programs_are_indexed(lib: Library, samples: dict[str, int], data_dir: Path) -> None:
+    assert lib.db.execute("SELECT deferred FROM search_state").fetchone()[0] == 0
+    doc = samples["pdf_copy_supercomputers"]
+    para = lib.paragraphs(doc)[0]
+    con = sqlite3.connect(data_dir / "library.sqlite3")  # a plain sqlite3 client, none of our code
+    with con:
+        con.execute(
+            "INSERT INTO segments (document_id, paragraph_id, idx, text, start_char, end_char)"
+            " VALUES (?, ?, 999, 'Thêm một câu về đà điểu.', 0, 0)",
+            [doc, para.id],
+        )
+        con.execute("UPDATE segments SET text = 'Câu về chim cánh cụt.' WHERE idx = 0 AND document_id = ?", [doc])
+    con.close()
+    assert [h.segment_idx for h in lib.search("da dieu")] == [999]
+    assert [h.segment_idx for h in lib.search("chim canh cut")] == [0]
+    assert lib.search("nhìn chung tiên tiến", document_id=doc)[0].segment_idx != 0  # the old text left the index
