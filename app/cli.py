@@ -12,6 +12,10 @@ import sys
 from app.core.errors import DoiChieuError
 
 
+class UsageError(DoiChieuError):
+    exit_code = 2
+
+
 def _cmd_clean(args: argparse.Namespace) -> int:
     from app.core.layout import render_paragraphs
     from app.core.pipeline import clean_file
@@ -124,6 +128,64 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ProgressBar:
+    """A one-line bar on stderr, redrawn in place on a terminal, one line per tenth otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.tty = sys.stderr.isatty()
+        self.last_tenth = -1
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        if total <= 0:
+            return
+        width = 30
+        filled = width * done // total
+        line = f"{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} sentences"
+        if self.tty:
+            sys.stderr.write("\r" + line + ("\n" if done >= total else ""))
+        elif (tenth := 10 * done // total) != self.last_tenth:
+            self.last_tenth = tenth
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _cmd_translate(args: argparse.Namespace) -> int:
+    from app.core.translate.engine import Engine
+    from app.core.translate.memory import translate_document
+
+    with _open_library() as lib:
+        if args.all:
+            doc_ids = [d.id for d in lib.documents()]
+        elif args.doc:
+            doc_ids = [lib.resolve_document(args.doc)]
+        else:
+            raise UsageError("name a document (id or part of its title) or give --all")
+        engine = Engine()  # raises ModelMissingError with install instructions when there is none
+        for doc_id in doc_ids:
+            info = lib.document(doc_id)
+            report = translate_document(
+                lib,
+                doc_id,
+                engine,
+                beam_size=args.beam,
+                retranslate=args.retranslate,
+                progress=_ProgressBar(f"#{doc_id}"),
+            )
+            parts = [f"{report.translated} translated"]
+            for count, what in (
+                (report.from_memory, "from memory"),
+                (report.copied, "English kept"),
+                (report.kept_human, "your edits kept"),
+                (report.already_done, "already done"),
+                (report.flagged, "flagged for review"),
+            ):
+                if count:
+                    parts.append(f"{count} {what}")
+            _write(f"#{doc_id}  {info.title}: {report.total} sentences; " + ", ".join(parts))
+    return 0
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     with _open_library() as lib:
         dest = lib.backup(args.path)
@@ -168,6 +230,26 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=50)
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=_cmd_search)
+
+    tr = sub.add_parser("translate", help="translate documents to English with the installed model (offline)")
+    tr.add_argument("doc", nargs="?", metavar="DOC", help="document id or part of its title")
+    tr.add_argument("--all", action="store_true", help="every document in the library")
+    tr.add_argument(
+        "--beam",
+        type=int,
+        default=1,
+        choices=range(1, 9),
+        metavar="N",
+        help="beam size: 1 is fast (default), 4 is the best quality",
+    )
+    tr.add_argument(
+        "--retranslate", action="store_true", help="run the model again on machine translations (your edits are kept)"
+    )
+    tr.set_defaults(func=_cmd_translate)
+
+    from app.cli_models import register as register_models
+
+    register_models(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the library (safe while the app runs)")
     backup.add_argument("path", metavar="PATH")

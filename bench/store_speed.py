@@ -72,15 +72,15 @@ def bench_import(rng: random.Random, words: list[str]) -> tuple[float, float]:
             lib.add_document(doc)
             bulk = time.perf_counter() - t0
         rows = {}
-        for sync in ("NORMAL", "FULL"):
+        for sync in ("FULL", "NORMAL"):
             rows[sync] = _row_by_row(Path(tmp) / f"rows-{sync}.sqlite3", doc, sync)
     print(
         f"import 1,000 paragraphs / {n_sent:,} sentences: one transaction {bulk * 1000:.0f} ms; row-by-row autocommit"
-        f" {rows['NORMAL'] * 1000:.0f} ms with our settings (WAL, synchronous=NORMAL), ratio"
-        f" {rows['NORMAL'] / bulk:.1f}x; {rows['FULL'] * 1000:.0f} ms with SQLite's default synchronous=FULL,"
-        f" ratio {rows['FULL'] / bulk:.1f}x (target >= 20x)"
+        f" {rows['FULL'] * 1000:.0f} ms with the library's settings (WAL, synchronous=FULL), ratio"
+        f" {rows['FULL'] / bulk:.1f}x (target >= 20x); for reference {rows['NORMAL'] * 1000:.0f} ms with"
+        f" synchronous=NORMAL (no fsync per commit), ratio {rows['NORMAL'] / bulk:.1f}x"
     )
-    return rows["NORMAL"] / bulk, rows["FULL"] / bulk
+    return rows["FULL"] / bulk, rows["NORMAL"] / bulk
 
 
 def _row_by_row(path: Path, doc: NewDocument, synchronous: str) -> float:
@@ -187,12 +187,13 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=5000)
     args = parser.parse_args()
     words = vocabulary()
-    ratio_normal, ratio_full = bench_import(random.Random(1), words)
+    ratio_full, ratio_normal = bench_import(random.Random(1), words)
     median = bench_search(args.segments, random.Random(2), words)
     rate = bench_segmentation(random.Random(3), words)
     open_s = bench_open(args.documents, random.Random(4), words)
     print(
-        f"import_ratio_wal_normal={ratio_normal:.1f} import_ratio_sync_full={ratio_full:.1f} search_median_ms={median:.1f} segment_rate={rate:.0f} open_ms={open_s * 1000:.0f}"
+        f"import_ratio={ratio_full:.1f} import_ratio_if_sync_normal={ratio_normal:.1f} search_median_ms={median:.1f}"
+        f" segment_rate={rate:.0f} open_ms={open_s * 1000:.0f}"
     )
     return 0
 

@@ -20,3 +20,22 @@ def fixtures() -> Path:
 @pytest.fixture(params=SAMPLES)
 def sample_name(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+# --- translation fixtures (tiny random-weight vi→en package; see tests/make_tiny_model.py) ---
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path() -> Path:
+    """The tiny `.argosmodel`, built once (about a second) if missing or stale."""
+    from tests.make_fixtures import ensure_tiny_model
+
+    return ensure_tiny_model()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh DoiChieu data folder for this test (library, models, logs)."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("DOICHIEU_DATA_DIR", str(path))
+    return path

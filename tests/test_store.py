@@ -219,3 +219,21 @@ def test_rows_written_by_other_programs_are_indexed(lib: Library, samples: dict[
     assert [h.segment_idx for h in lib.search("da dieu")] == [999]
     assert [h.segment_idx for h in lib.search("chim canh cut")] == [0]
     assert lib.search("nhìn chung tiên tiến", document_id=doc)[0].segment_idx != 0  # the old text left the index
+
+
+def test_backup_while_another_connection_is_writing(lib: Library, samples: dict[str, int], tmp_path: Path) -> None:
+    writer = Library.open(lib.path)  # the app, mid-import
+    try:
+        writer.db.conn.execute("BEGIN IMMEDIATE")
+        writer.db.conn.execute(
+            "INSERT INTO documents (title, sha256, kind, imported_at, raw_text, cleaned_text)"
+            " VALUES ('dở dang', 'half', 'text', 'now', '', '')"
+        )
+        dest = lib.backup(tmp_path / "during-write.sqlite3")  # must neither block nor copy the uncommitted row
+        writer.db.conn.execute("COMMIT")
+    finally:
+        writer.close()
+    with Library.open(dest) as copy:
+        assert sorted(d.id for d in copy.documents()) == sorted(samples.values())
+        assert copy.integrity() == "ok"
+    assert len(lib.documents()) == 3

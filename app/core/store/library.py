@@ -319,6 +319,28 @@ class Library:
         ).fetchall()
         return {r[1]: _translation(r) for r in rows}
 
+    def memory_lookup(self, texts: Sequence[str], model: str | None) -> dict[str, StoredTranslation]:
+        """Translation memory: for each sentence text, the best earlier translation of an identical
+        sentence anywhere in the library: a human edit (latest) first, else this model's output."""
+        best: dict[str, tuple[int, StoredTranslation]] = {}
+        unique = list(dict.fromkeys(texts))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            rows = self.db.execute(
+                "SELECT s.text, t.id, t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at "
+                "FROM segments s JOIN translations t ON t.segment_id = s.id "
+                f"WHERE s.text IN ({','.join('?' * len(chunk))}) AND (t.kind = 'human' OR t.model = ?)",
+                [*chunk, model],
+            ).fetchall()
+            for row in rows:
+                found = _translation(row[1:])
+                if found.kind == "memory" and found.model != "human":
+                    continue
+                rank = (2 if found.kind in {"human", "memory"} else 1, found.id)
+                if row[0] not in best or rank > best[row[0]][0]:
+                    best[row[0]] = (rank, found)  # type: ignore[assignment]
+        return {text: found for text, (_rank, found) in best.items()}
+
     def translation_history(self, segment_id: int) -> list[StoredTranslation]:
         rows = self.db.execute(
             "SELECT id, segment_id, text, kind, model, flags, created_at FROM translations "

@@ -60,7 +60,9 @@ CREATE TABLE translations (
     id INTEGER PRIMARY KEY,
     segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
     text TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('machine', 'human', 'copy')),
+    -- machine: from a model; human: a post-edit; copy: English source kept as is;
+    -- memory: reused from an identical sentence elsewhere in the library
+    kind TEXT NOT NULL CHECK (kind IN ('machine', 'human', 'copy', 'memory')),
     model TEXT,
     flags TEXT NOT NULL DEFAULT '',     -- space-separated quality flags
     created_at TEXT NOT NULL
@@ -189,6 +191,11 @@ INSERT INTO translations_fts(rowid, text)
     SELECT segment_id, {FOLD_SQL.format(col="text")} FROM current_translations;
 """
 
+# Translation memory: find earlier translations of an identical sentence anywhere in the library.
+_V3_MEMORY = """
+CREATE INDEX segments_text ON segments(text);
+"""
+
 INDEX_DOCUMENT_SEGMENTS = (
     f"INSERT INTO segments_fts(rowid, text) SELECT id, {FOLD_SQL.format(col='text')} FROM segments"
     " WHERE document_id = ?"
@@ -197,6 +204,7 @@ INDEX_DOCUMENT_SEGMENTS = (
 MIGRATIONS: tuple[str, ...] = (
     _V1_TABLES,  # 1: documents, text, segments, translations, repairs, claim tables
     _V2_SEARCH,  # 2: diacritic-insensitive full-text search over both languages
+    _V3_MEMORY,  # 3: translation memory lookups by sentence text
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,122 @@
+"""Translating a stored document: English kept as is, translation memory first, the model for the
+rest, human post-edits never overwritten. Each engine batch is stored in its own transaction, so an
+interrupted run keeps what it finished and the next run translates only what is missing."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.core.errors import CancelledError
+from app.core.progress import Progress, null_progress
+from app.core.store import Library, NewTranslation, StoredSegment
+from app.core.translate.quality import quality_flags
+
+if TYPE_CHECKING:
+    from app.core.translate.engine import Engine
+
+
+@dataclass(frozen=True)
+class TranslateReport:
+    total: int  # segments in the document
+    translated: int  # sent to the model (unique sentences count once per segment using them)
+    from_memory: int  # reused from an identical sentence
+    copied: int  # English segments kept as they are
+    kept_human: int  # segments whose human edit was left alone
+    already_done: int  # segments that had a translation and were not redone
+    flagged: int  # new translations with quality flags
+
+
+def normalize(text: str) -> str:
+    """The key under which identical sentences share one translation."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def translate_document(
+    library: Library,
+    doc_id: int,
+    engine: Engine,
+    *,
+    beam_size: int = 1,
+    retranslate: bool = False,
+    progress: Progress = null_progress,
+    cancel: Callable[[], bool] | None = None,
+) -> TranslateReport:
+    """Give every segment of the document a current English translation.
+
+    `retranslate` runs the model again on machine translations (human edits are still kept)."""
+    segments = library.segments(doc_id)
+    current = library.current_translations(doc_id)
+    kept_human = already = 0
+    copies: list[NewTranslation] = []
+    todo: list[StoredSegment] = []
+    for seg in segments:
+        have = current.get(seg.id)
+        if have is not None and have.kind in {"human", "memory"}:
+            kept_human += 1
+        elif have is not None and not retranslate:
+            already += 1
+        elif seg.lang == "en":
+            copies.append(NewTranslation(seg.id, seg.text, "copy"))
+        else:
+            todo.append(seg)
+    if copies:
+        library.add_translations(copies)
+
+    # Human edits of the same sentence anywhere in the library win over the model; the model's own
+    # earlier output is reused unless the user asked for a fresh run.
+    memory = library.memory_lookup([s.text for s in todo], engine.model_id)
+    reused: list[NewTranslation] = []
+    groups: dict[str, list[StoredSegment]] = {}
+    for seg in todo:
+        found = memory.get(seg.text)
+        if found is not None and (found.kind in {"human", "memory"} or not retranslate) and found.segment_id != seg.id:
+            kind = "memory" if found.kind in {"human", "memory"} else "machine"
+            model = "human" if kind == "memory" else found.model
+            reused.append(NewTranslation(seg.id, found.text, kind, model, quality_flags(seg.text, found.text)))
+        else:
+            groups.setdefault(normalize(seg.text), []).append(seg)
+    if reused:
+        library.add_translations(reused)
+
+    keys = list(groups)
+    total = len(keys)
+    pending: list[NewTranslation] = []
+    flagged = 0
+
+    def flush() -> None:
+        if pending:
+            library.add_translations(pending)
+            pending.clear()
+
+    def on_batch(done: int, _total: int) -> None:
+        flush()  # one transaction per engine batch: what is done survives an interruption
+        progress(done, total, "translating")
+
+    progress(0, total, "translating")
+    try:
+        for index, english in engine.translate_iter(keys, beam_size=beam_size, progress=on_batch, cancel=cancel):
+            for seg in groups[keys[index]]:
+                flags = quality_flags(seg.text, english)
+                flagged += bool(flags)
+                pending.append(NewTranslation(seg.id, english, "machine", engine.model_id, flags))
+    except CancelledError:
+        flush()
+        raise
+    flush()
+    return TranslateReport(
+        total=len(segments),
+        translated=sum(len(g) for g in groups.values()),
+        from_memory=len(reused),
+        copied=len(copies),
+        kept_human=kept_human,
+        already_done=already,
+        flagged=flagged,
+    )
+
+
+def post_edit(library: Library, segment_id: int, text: str) -> None:
+    """Store the user's own English for a sentence; it wins over any machine output, now and later."""
+    library.add_translations([NewTranslation(segment_id, text, "human")])
