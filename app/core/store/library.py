@@ -9,7 +9,7 @@ import contextlib
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -340,6 +340,82 @@ class Library:
                 if row[0] not in best or rank > best[row[0]][0]:
                     best[row[0]] = (rank, found)  # type: ignore[assignment]
         return {text: found for text, (_rank, found) in best.items()}
+
+    def english_between(self, first_segment: int, last_segment: int) -> list[str]:
+        """Current English of the segments from `first_segment` to `last_segment`, in document order."""
+        rows = self.db.execute(
+            "SELECT c.text FROM segments s JOIN segments a ON a.id = ? JOIN segments b ON b.id = ? "
+            "JOIN current_translations c ON c.segment_id = s.id "
+            "WHERE s.document_id = a.document_id AND s.idx BETWEEN a.idx AND b.idx ORDER BY s.idx",
+            [first_segment, last_segment],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def replace_text(
+        self,
+        doc_id: int,
+        paragraphs: Sequence[Paragraph],
+        segmented: SegmentedText,
+        repairs: Sequence[tuple[Repair, bool]],
+        segment_map: Callable[[StoredSegment], int | None],
+    ) -> dict[int, int]:
+        """Swap in newly cleaned text (a repair undone or redone), keeping translations.
+
+        Each old segment's translation history moves to the new segment `segment_map` picks for it
+        (an index into `segmented.segments`, or None). Human edits are never dropped: one whose
+        sentence changed is moved too and flagged `source-changed`; machine output of a changed
+        sentence is dropped (it can be regenerated). Returns old segment id -> new segment id.
+        Runs inside the caller's transaction if there is one."""
+        old_segments = self.segments(doc_id)
+        history = self.db.execute(
+            "SELECT t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at, s.text FROM translations t "
+            "JOIN segments s ON s.id = t.segment_id WHERE s.document_id = ? ORDER BY t.id",
+            [doc_id],
+        ).fetchall()
+        with self.transaction():
+            self.db.conn.execute("DELETE FROM paragraphs WHERE document_id = ?", (doc_id,))  # cascades to segments
+            self.db.conn.execute("DELETE FROM repairs WHERE document_id = ?", (doc_id,))
+            self.db.conn.execute(
+                "UPDATE documents SET cleaned_text = ?, paragraph_count = ?, segment_count = ? WHERE id = ?",
+                (segmented.cleaned_text, len(paragraphs), len(segmented.segments), doc_id),
+            )
+            para_ids = self._insert_paragraphs(doc_id, paragraphs, segmented)
+            new_ids: list[int] = []
+            for seg in segmented.segments:
+                cur = self.db.conn.execute(
+                    "INSERT INTO segments (document_id, paragraph_id, idx, text, start_char, end_char, lang)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (doc_id, para_ids[seg.paragraph], seg.idx, seg.text, seg.start, seg.end, seg.lang),
+                )
+                new_ids.append(int(cur.lastrowid or 0))
+            self.db.conn.executemany(
+                "INSERT INTO repairs (document_id, idx, kind, paragraph, detail, removed, page, undone)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (doc_id, i, r.kind, r.paragraph, r.detail, r.removed, r.page, int(undone))
+                    for i, (r, undone) in enumerate(repairs)
+                ),
+            )
+            new_text = {new_id: seg.text for new_id, seg in zip(new_ids, segmented.segments, strict=True)}
+            moved: dict[int, int] = {}
+            for old in old_segments:
+                target = segment_map(old)
+                if target is not None:
+                    moved[old.id] = new_ids[target]
+            for seg_id, text, kind, model, flags, created_at, source in history:
+                new_id = moved.get(seg_id)
+                if new_id is None:
+                    continue
+                same = new_text[new_id] == source
+                if not same and kind != "human":
+                    continue
+                if not same:
+                    flags = " ".join(filter(None, [flags, "source-changed"]))
+                self.db.conn.execute(
+                    "INSERT INTO translations (segment_id, text, kind, model, flags, created_at) VALUES (?,?,?,?,?,?)",
+                    (new_id, text, kind, model, flags, created_at),
+                )
+        return moved
 
     def translation_history(self, segment_id: int) -> list[StoredTranslation]:
         rows = self.db.execute(

@@ -196,6 +196,35 @@ _V3_MEMORY = """
 CREATE INDEX segments_text ON segments(text);
 """
 
+# Claims (issue "claims"): the English side of an anchor, its own attachment state, an edit history,
+# and the suggestions a user dismissed (by a key of the sentence's text, so they stay dismissed after
+# the document is re-cleaned).
+_V4_CLAIMS = """
+ALTER TABLE claims ADD COLUMN segment_first INTEGER REFERENCES segments(id) ON DELETE SET NULL;
+ALTER TABLE claims ADD COLUMN segment_last INTEGER REFERENCES segments(id) ON DELETE SET NULL;
+ALTER TABLE claims ADD COLUMN en_custom INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE claims ADD COLUMN en_prefix TEXT NOT NULL DEFAULT '';
+ALTER TABLE claims ADD COLUMN en_suffix TEXT NOT NULL DEFAULT '';
+ALTER TABLE claims ADD COLUMN en_status TEXT NOT NULL DEFAULT 'attached';
+CREATE TABLE claim_history (
+    id INTEGER PRIMARY KEY,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    changed_at TEXT NOT NULL
+);
+CREATE INDEX claim_history_claim ON claim_history(claim_id, id);
+CREATE TABLE dismissed_suggestions (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    text TEXT NOT NULL,
+    dismissed_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, key)
+);
+CREATE INDEX claims_verdict ON claims(verdict);
+"""
+
 INDEX_DOCUMENT_SEGMENTS = (
     f"INSERT INTO segments_fts(rowid, text) SELECT id, {FOLD_SQL.format(col='text')} FROM segments"
     " WHERE document_id = ?"
@@ -205,6 +234,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V1_TABLES,  # 1: documents, text, segments, translations, repairs, claim tables
     _V2_SEARCH,  # 2: diacritic-insensitive full-text search over both languages
     _V3_MEMORY,  # 3: translation memory lookups by sentence text
+    _V4_CLAIMS,  # 4: claims' English anchors, edit history, dismissed suggestions
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""Claims: suggestions, anchoring, and what a user does with them."""

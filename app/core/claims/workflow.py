@@ -1,0 +1,178 @@
+"""What a user does with claims, on a stored document: mark a span, see it in both languages, keep it
+attached when the text is re-cleaned or re-translated, and never lose it."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.core import paths
+from app.core.claims.anchor import Anchor, make_anchor, reattach
+from app.core.errors import InputError
+from app.core.model import Paragraph, Repair
+from app.core.segment import segment_paragraphs
+from app.core.store import Library, StoredSegment
+from app.core.store.claims import ClaimRow, ClaimStore, NewClaim
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """A claim with both sides resolved against the document as it is now."""
+
+    row: ClaimRow
+    english: str  # the English counterpart (the aligned sentences, or the user's own span)
+    english_status: str  # attached | orphaned (the user's English span is gone) | untranslated
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+
+def _segments_covering(segments: Sequence[StoredSegment], start: int, end: int) -> tuple[int | None, int | None]:
+    """Ids of the first and last segments that overlap [start, end)."""
+    hits = [s.id for s in segments if s.start_char < end and s.end_char > start]
+    return (hits[0], hits[-1]) if hits else (None, None)
+
+
+def create_claim(
+    library: Library,
+    doc_id: int,
+    start: int,
+    end: int,
+    *,
+    tags: Sequence[str] = (),
+    note: str = "",
+    verdict: str = "unchecked",
+    origin: str = "user",
+) -> int:
+    """Mark the Vietnamese span [start, end) of the document's cleaned text as a claim."""
+    _raw, cleaned = library.document_texts(doc_id)
+    if not 0 <= start < end <= len(cleaned):
+        raise InputError(f"the span {start}-{end} is outside the document (0-{len(cleaned)})")
+    # Trim spaces the user's selection caught at either end.
+    while start < end and cleaned[start].isspace():
+        start += 1
+    while end > start and cleaned[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise InputError("the selection holds only spaces; select the words of the claim")
+    anchor = make_anchor(cleaned, start, end)
+    first, last = _segments_covering(library.segments(doc_id), start, end)
+    return ClaimStore(library).add(
+        NewClaim(
+            document_id=doc_id,
+            start=anchor.start,
+            end=anchor.end,
+            quote=anchor.quote,
+            prefix=anchor.prefix,
+            suffix=anchor.suffix,
+            segment_first=first,
+            segment_last=last,
+            tags=tags,
+            note=note,
+            verdict=verdict,
+            origin=origin,
+        )
+    )
+
+
+def english_text(library: Library, row: ClaimRow) -> str:
+    if row.segment_first is None or row.segment_last is None:
+        return ""
+    return " ".join(library.english_between(row.segment_first, row.segment_last))
+
+
+def view(library: Library, row: ClaimRow) -> ClaimView:
+    aligned = english_text(library, row)
+    if not aligned:
+        return ClaimView(row, row.en_quote or "", "untranslated" if row.status == "attached" else "orphaned")
+    if not row.en_custom or row.en_quote is None:
+        return ClaimView(row, aligned, "attached")
+    anchor = Anchor(row.en_start or 0, row.en_end or 0, row.en_quote, row.en_prefix, row.en_suffix)
+    found = reattach(anchor, aligned)
+    if found is None:  # the translation changed under the user's English span: keep their quote, flag it
+        return ClaimView(row, row.en_quote, "orphaned")
+    return ClaimView(row, aligned[found[0] : found[1]], "attached")
+
+
+def set_english_span(library: Library, claim_id: int, start: int, end: int) -> None:
+    """Narrow the English side to [start, end) of the claim's aligned English sentences."""
+    store = ClaimStore(library)
+    row = store.get(claim_id)
+    aligned = english_text(library, row)
+    if not aligned:
+        raise InputError("this claim's sentences have no English yet; translate the document first")
+    anchor = make_anchor(aligned, start, end)
+    store.set_english_span(
+        claim_id, start=anchor.start, end=anchor.end, quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix
+    )
+
+
+def reanchor_claims(library: Library, doc_id: int) -> tuple[int, int]:
+    """Find every claim's words in the document's current text; returns (attached, orphaned)."""
+    store = ClaimStore(library)
+    _raw, cleaned = library.document_texts(doc_id)
+    segments = library.segments(doc_id)
+    attached = orphaned = 0
+    for row in store.for_document(doc_id):
+        found = reattach(Anchor(row.start, row.end, row.quote, row.prefix, row.suffix), cleaned)
+        if found is None:
+            orphaned += 1
+            store.move_anchor(
+                row.id, start=row.start, end=row.end, status="orphaned", segment_first=None, segment_last=None
+            )
+            continue
+        attached += 1
+        first, last = _segments_covering(segments, *found)
+        fresh = make_anchor(cleaned, *found)
+        store.move_anchor(
+            row.id,
+            start=fresh.start,
+            end=fresh.end,
+            status="attached",
+            segment_first=first,
+            segment_last=last,
+            quote=fresh.quote,
+            prefix=fresh.prefix,
+            suffix=fresh.suffix,
+        )
+    return attached, orphaned
+
+
+def reclean_document(
+    library: Library, doc_id: int, paragraphs: Sequence[Paragraph], repairs: Sequence[tuple[Repair, bool]] = ()
+) -> tuple[int, int]:
+    """Store a new cleaning of the document (e.g. with a layout repair undone): new paragraphs and
+    sentences, translations carried over to the same sentences, claims re-attached to their words.
+    All in one transaction. Returns (claims attached, claims orphaned)."""
+    _raw, old_cleaned = library.document_texts(doc_id)
+    segmented = segment_paragraphs(list(paragraphs))
+    starts = [s.start for s in segmented.segments]
+
+    def new_home(old: StoredSegment) -> int | None:
+        found = reattach(make_anchor(old_cleaned, old.start_char, old.end_char), segmented.cleaned_text)
+        if found is None:
+            return None
+        # the new sentence holding the start of the old one's words
+        return max(0, bisect.bisect_right(starts, found[0]) - 1) if starts else None
+
+    with library.transaction():
+        library.replace_text(doc_id, paragraphs, segmented, repairs, new_home)
+        return reanchor_claims(library, doc_id)
+
+
+def delete_document(library: Library, doc_id: int) -> Path | None:
+    """Delete a document; first its claims (with their text, notes and evidence) are written to the
+    backups folder, so deleting the wrong document never loses the work done on it."""
+    store = ClaimStore(library)
+    rows = store.for_document(doc_id)
+    kept: Path | None = None
+    if rows:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        kept = paths.backups_dir() / f"claims-of-document-{doc_id}-{stamp}.jsonl"
+        kept.write_text(store.export_rows(rows), encoding="utf-8")
+    library.delete_document(doc_id)
+    return kept
