@@ -247,9 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tr.set_defaults(func=_cmd_translate)
 
+    from app.cli_claims import register as register_claims
     from app.cli_models import register as register_models
 
     register_models(sub)
+    register_claims(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the library (safe while the app runs)")
     backup.add_argument("path", metavar="PATH")

@@ -31,6 +31,11 @@ def seed_v1(db) -> None:  # type: ignore[no-untyped-def]
             "INSERT INTO translations (segment_id, text, kind, created_at) VALUES (1, 'Patent filing.', 'machine', 'x')"
         )
         db.execute("INSERT INTO tags (name, created_at) VALUES ('statistic', 'x')")
+        db.execute(
+            "INSERT INTO claims (document_id, start_char, end_char, quote, created_at, edited_at)"
+            " VALUES (1, 0, 13, 'Bằng sáng chế', 'x', 'x')"
+        )
+        db.execute("INSERT INTO claim_tags (claim_id, tag_id) VALUES (1, 1)")
 
 
 SEEDS = {1: seed_v1}
@@ -65,6 +70,15 @@ def test_migrate_from(start: int, tmp_path: Path) -> None:
             assert [h.segment_id for h in lib.search("bang sang che")] == [1]
             assert [h.lang for h in lib.search("patent filing")] == ["en"]
             assert lib.current_translations(1)[1].text == "Patent filing."
+            from app.core.store.claims import ClaimStore
+
+            claim = ClaimStore(lib).get(1)
+            assert (claim.quote, claim.tags, claim.en_custom, claim.segment_first) == (
+                "Bằng sáng chế",
+                ("statistic",),
+                False,
+                None,
+            )
         else:
             assert lib.documents() == []
 

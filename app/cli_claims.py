@@ -1,0 +1,269 @@
+"""`main.py claims ...`, `main.py tags ...` and `main.py delete DOC`: claims from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from typing import Any
+
+from app.core.store import Library
+from app.core.store.claims import VERDICTS, ClaimStore
+
+
+def _write(text: str) -> None:
+    sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+    sys.stdout.flush()
+
+
+def _library() -> Library:
+    lib = Library.open()
+    ClaimStore(lib).ensure_default_tags()
+    return lib
+
+
+def _claim_json(lib: Library, claim_id: int) -> dict[str, Any]:
+    from app.core.claims.workflow import view
+
+    shown = view(lib, ClaimStore(lib).get(claim_id))
+    row = shown.row
+    return {
+        "id": row.id,
+        "document_id": row.document_id,
+        "document": row.document_title,
+        "vi": row.quote,
+        "en": shown.english,
+        "en_status": shown.english_status,
+        "start": row.start,
+        "end": row.end,
+        "tags": list(row.tags),
+        "verdict": row.verdict,
+        "status": row.status,
+        "note": row.note,
+        "evidence": [dataclasses.asdict(e) for e in row.evidence],
+        "origin": row.origin,
+        "created_at": row.created_at,
+        "edited_at": row.edited_at,
+    }
+
+
+def _print_claim(data: dict[str, Any]) -> None:
+    tags = ", ".join(data["tags"]) or "no tag"
+    flag = "" if data["status"] == "attached" else "  [ORPHANED: its words are gone from the text]"
+    _write(f"claim #{data['id']}  #{data['document_id']} {data['document']}  [{tags}; {data['verdict']}]{flag}")
+    _write(f"  vi: {data['vi']}")
+    if data["en"]:
+        _write(f"  en: {data['en']}" + ("  [English changed: check it]" if data["en_status"] == "orphaned" else ""))
+    if data["note"]:
+        _write("  note: " + data["note"].replace("\n", "\n        "))
+    for e in data["evidence"]:
+        _write(f"  evidence: {e['url'] or e['citation']}" + (f" — “{e['quote']}”" if e["quote"] else ""))
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from app.core.claims.suggest import suggest
+
+    with _library() as lib:
+        doc_id = lib.resolve_document(args.doc)
+        dismissed = ClaimStore(lib).dismissed_keys(doc_id)
+        found = [s for s in suggest(_segments_as_model(lib, doc_id)) if _key(s.text) not in dismissed]
+    if args.json:
+        out = [
+            {"text": s.text, "start": s.start, "end": s.end, "score": round(s.score, 3), "cues": list(s.cues)}
+            for s in found
+        ]
+        _write(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for s in found:
+        _write(f"{s.score:.2f}  [{s.start}-{s.end}]  {s.text}\n      because: {'; '.join(s.cues)}")
+    if not found:
+        _write("no likely claims found")
+    return 0
+
+
+def _key(text: str) -> str:
+    from app.core.claims.suggest import suggestion_key
+
+    return suggestion_key(text)
+
+
+def _segments_as_model(lib: Library, doc_id: int) -> list[Any]:
+    from app.core.model import Segment
+
+    paragraph_idx = {p.id: p.idx for p in lib.paragraphs(doc_id)}
+    return [
+        Segment(paragraph_idx[s.paragraph_id], s.idx, s.text, s.start_char, s.end_char, s.lang)
+        for s in lib.segments(doc_id)
+    ]
+
+
+def cmd_dismiss(args: argparse.Namespace) -> int:
+    with _library() as lib:
+        doc_id = lib.resolve_document(args.doc)
+        seg = next((s for s in lib.segments(doc_id) if s.start_char <= args.start < s.end_char), None)
+        if seg is None:
+            from app.core.errors import InputError
+
+            raise InputError(f"no sentence starts at {args.start}; `main.py claims suggest DOC` shows the offsets")
+        ClaimStore(lib).dismiss_suggestion(doc_id, _key(seg.text), seg.text)
+    _write(f"dismissed: {seg.text}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from app.core.claims.workflow import create_claim
+
+    with _library() as lib:
+        doc_id = lib.resolve_document(args.doc)
+        claim_id = create_claim(
+            lib, doc_id, args.start, args.end, tags=args.tag or [], note=args.note or "", verdict=args.verdict
+        )
+        data = _claim_json(lib, claim_id)
+    if args.json:
+        _write(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_claim(data)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _library() as lib:
+        doc_id = lib.resolve_document(args.doc) if args.doc else None
+        store = ClaimStore(lib)
+        rows = store.search(tag=args.tag, verdict=args.verdict, document_id=doc_id, text=args.text, status=args.status)
+        data = [_claim_json(lib, r.id) for r in rows]
+        per_tag, per_verdict = store.counts()
+    if args.json:
+        _write(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for item in data:
+        _print_claim(item)
+    _write(f"{len(data)} claim(s). In the library: " + ", ".join(f"{k} {v}" for k, v in per_verdict.items() if v))
+    _write("per tag: " + ", ".join(f"{k} {v}" for k, v in per_tag.items()))
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    with _library() as lib:
+        store = ClaimStore(lib)
+        store.get(args.claim)
+        if args.verdict:
+            store.set_verdict(args.claim, args.verdict)
+        if args.note is not None:
+            store.set_note(args.claim, args.note)
+        if args.tag is not None:
+            store.set_tags(args.claim, args.tag)
+        if args.evidence:
+            store.add_evidence(
+                args.claim,
+                url=args.evidence if args.evidence.startswith(("http://", "https://")) else "",
+                citation="" if args.evidence.startswith(("http://", "https://")) else args.evidence,
+                quote=args.quote or "",
+                note=args.evidence_note or "",
+            )
+        if args.delete:
+            store.delete(args.claim)
+            _write(f"claim #{args.claim} deleted")
+            return 0
+        data = _claim_json(lib, args.claim)
+    _print_claim(data)
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    from app.core.errors import InputError
+
+    if args.action != "list" and not args.name:
+        raise InputError(f"`tags {args.action}` needs the tag's name")
+    if args.action == "rename" and not args.new_name:
+        raise InputError("`tags rename OLD NEW` needs the new name")
+    with _library() as lib:
+        store = ClaimStore(lib)
+        if args.action == "add":
+            store.add_tag(args.name, args.color or "#f4d03f", args.shortcut)
+        elif args.action == "rename":
+            store.rename_tag(args.name, args.new_name)
+        elif args.action == "delete":
+            moved = store.delete_tag(args.name, reassign=args.reassign, force=args.force)
+            _write(f"deleted the tag {args.name!r} ({moved} claim(s) " + ("moved)" if args.reassign else "untagged)"))
+        tags = store.tags()
+    if args.action == "list" and args.json:
+        _write(json.dumps([dataclasses.asdict(t) for t in tags], ensure_ascii=False, indent=2))
+        return 0
+    if args.action in {"list", "add", "rename"}:
+        for t in tags:
+            key = f"[{t.shortcut}]" if t.shortcut else "   "
+            _write(f"{key} {t.name:<16} {t.color}  {t.claims} claim(s)")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from app.core.claims.workflow import delete_document
+
+    with _library() as lib:
+        doc_id = lib.resolve_document(args.doc)
+        title = lib.document(doc_id).title
+        kept = delete_document(lib, doc_id)
+    _write(f"deleted #{doc_id} {title}" + (f"; its claims were saved to {kept}" if kept else ""))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    claims = sub.add_parser("claims", help="suggest, add, list and edit claims")
+    csub = claims.add_subparsers(dest="claims_command", metavar="ACTION", required=True)
+
+    p = csub.add_parser("suggest", help="sentences likely to hold checkable claims, best first")
+    p.add_argument("doc", metavar="DOC")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_suggest)
+
+    p = csub.add_parser("dismiss", help="hide a suggestion for good (by the start offset of its sentence)")
+    p.add_argument("doc", metavar="DOC")
+    p.add_argument("--start", type=int, required=True)
+    p.set_defaults(func=cmd_dismiss)
+
+    p = csub.add_parser("add", help="mark the text between two offsets of the cleaned text as a claim")
+    p.add_argument("doc", metavar="DOC")
+    p.add_argument("--start", type=int, required=True)
+    p.add_argument("--end", type=int, required=True)
+    p.add_argument("--tag", action="append", metavar="T")
+    p.add_argument("--note")
+    p.add_argument("--verdict", choices=VERDICTS, default="unchecked")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_add)
+
+    p = csub.add_parser("list", help="claims across the library, filtered")
+    p.add_argument("--tag")
+    p.add_argument("--verdict", choices=VERDICTS)
+    p.add_argument("--doc")
+    p.add_argument("--text", help="words in the claim, its English, note or evidence (accents optional)")
+    p.add_argument("--status", choices=("attached", "orphaned"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = csub.add_parser("edit", help="change a claim's verdict, note or tags, add evidence, or delete it")
+    p.add_argument("claim", type=int, metavar="CLAIM")
+    p.add_argument("--verdict", choices=VERDICTS)
+    p.add_argument("--note")
+    p.add_argument("--tag", action="append", metavar="T", help="the claim's tags (replaces them; repeat)")
+    p.add_argument("--evidence", metavar="URL_OR_CITATION")
+    p.add_argument("--quote", help="the evidence's quoted passage")
+    p.add_argument("--evidence-note")
+    p.add_argument("--delete", action="store_true")
+    p.set_defaults(func=cmd_edit)
+
+    tags = sub.add_parser("tags", help="list, add, rename or delete tags")
+    tags.add_argument("action", choices=("list", "add", "rename", "delete"))
+    tags.add_argument("name", nargs="?")
+    tags.add_argument("new_name", nargs="?")
+    tags.add_argument("--color")
+    tags.add_argument("--shortcut")
+    tags.add_argument("--reassign", metavar="T", help="delete: move its claims to this tag")
+    tags.add_argument("--force", action="store_true", help="delete: drop the tag from its claims")
+    tags.add_argument("--json", action="store_true")
+    tags.set_defaults(func=cmd_tags)
+
+    delete = sub.add_parser("delete", help="delete a document (its claims are saved to the backups folder first)")
+    delete.add_argument("doc", metavar="DOC")
+    delete.set_defaults(func=cmd_delete)
