@@ -210,6 +210,18 @@ def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+def collapse_spaces_keeping(text: str, positions: list[int]) -> tuple[str, list[int]]:
+    """`collapse_spaces(text)` and where each of `positions` (offsets in `text`) lands in it."""
+    out = collapse_spaces(text)
+    lead = len(text) - len(text.lstrip())
+    moved: list[int] = []
+    for pos in positions:
+        # the collapsed prefix up to pos, minus a trailing space that is not followed by text yet
+        before = collapse_spaces(text[lead:pos] + "x")[:-1]
+        moved.append(min(len(before), len(out)))
+    return out, moved
+
+
 def known_words(lines: Iterable[str]) -> set[str]:
     """Lower-cased words (hyphenated compounds kept whole) of a document, to judge line-end hyphens."""
     words: set[str] = set()

@@ -9,6 +9,7 @@ continuing paragraphs across column and page breaks.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import statistics
 from collections import Counter, defaultdict
@@ -296,6 +297,7 @@ def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
     firsts: list[_VLine] = []  # the first line of each paragraph: its font and page describe it
     texts: list[str] = []
     in_item = False
+    joins: list[tuple[int, Repair]] = []  # `at` is an offset in texts[paragraph] until collapsed below
     for i, v in enumerate(vlines):
         a = vlines[i - 1]
         nxt = vlines[i + 1] if i + 1 < len(vlines) else None
@@ -305,15 +307,25 @@ def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
             in_item = cues.is_list_start(v.text)
             continue
         texts[-1], removed = cues.join_lines(texts[-1], v.text, known)
+        at = len(texts[-1]) - len(v.text)  # the joined line is appended verbatim
         n = len(texts) - 1
         if removed:
-            repairs.append(Repair("dehyphenate", n, f"page {v.page}", removed=removed, page=v.page))
+            joins.append((at, Repair("dehyphenate", n, f"page {v.page}", removed=removed, page=v.page)))
         if v.page != a.page:
-            repairs.append(Repair("join_page_break", n, f"page {a.page} → {v.page}", page=v.page))
+            joins.append((at, Repair("join_page_break", n, f"page {a.page} → {v.page}", page=v.page)))
         elif v.column != a.column:
-            repairs.append(Repair("join_column_break", n, f"page {v.page}", page=v.page))
+            joins.append((at, Repair("join_column_break", n, f"page {v.page}", page=v.page)))
+    wanted: dict[int, list[int]] = {}
+    for at, r in joins:
+        wanted.setdefault(r.paragraph, []).append(at)
     paragraphs = []
-    for first, text in zip(firsts, texts, strict=True):
-        text = cues.collapse_spaces(text)
+    by_paragraph: dict[int, list[int]] = {}
+    for n, (first, text) in enumerate(zip(firsts, texts, strict=True)):
+        text, by_paragraph[n] = cues.collapse_spaces_keeping(text, wanted.get(n, []))
         paragraphs.append(Paragraph(text, _kind(text, first, m), cues.detect_lang(text), first.page))
+    seen: dict[int, int] = {}
+    for _at, r in joins:
+        k = seen.get(r.paragraph, 0)
+        seen[r.paragraph] = k + 1
+        repairs.append(dataclasses.replace(r, at=by_paragraph[r.paragraph][k]))
     return paragraphs, repairs

@@ -8,6 +8,8 @@ neighbouring lines whether they belong to one paragraph. Every change is recorde
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -188,30 +190,55 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
     in_item = False  # the paragraph being built opened with a bullet or number
     pending_marker: str | None = None
     prev: _Line | None = None
+    home: dict[int, int] = {}  # source line -> index of the paragraph it went into
+    joins: list[tuple[int, Repair]] = []  # repairs whose `at` is an offset in texts[paragraph], set below
     for line in content:
         if pending_marker is not None:
-            repairs.append(Repair("attach_bullet", len(texts), f"'{pending_marker}' + line {line.src + 1}"))
+            repair = Repair("attach_bullet", len(texts), f"'{pending_marker}' + line {line.src + 1}")
+            joins.append((len(pending_marker) + 1, repair))
             texts.append(f"{pending_marker} {line.text}")
             in_item = cues.is_list_start(texts[-1])
             pending_marker, prev = None, line
+            home[line.src] = len(texts) - 1
             continue
         if cues.is_lone_marker(line.text) and line is not content[-1]:
             pending_marker = line.text
+            home[line.src] = len(texts)
             continue
         if prev is None or _breaks(prev, line, conv, in_item):
             texts.append(line.text)
             in_item = cues.is_list_start(line.text)
         else:
             texts[-1], removed = cues.join_lines(texts[-1], line.text, known)
+            at = len(texts[-1]) - len(line.text)  # the joined line is appended verbatim
             if removed:
-                repairs.append(Repair("dehyphenate", len(texts) - 1, f"line {line.src + 1}", removed=removed))
+                joins.append((at, Repair("dehyphenate", len(texts) - 1, f"line {line.src + 1}", removed=removed)))
             kind = "join_page_break" if line.page_break_before or line.blanks_before > 1 else "join_lines"
-            repairs.append(Repair(kind, len(texts) - 1, f"line {prev.src + 1} + line {line.src + 1}"))
+            joins.append((at, Repair(kind, len(texts) - 1, f"line {prev.src + 1} + line {line.src + 1}")))
+        home[line.src] = len(texts) - 1
         prev = line
     if pending_marker is not None:
         texts.append(pending_marker)
 
-    paragraphs = [_make_paragraph(t, conv) for t in texts]
+    wanted: dict[int, list[int]] = {}
+    for at, r in joins:
+        wanted.setdefault(r.paragraph, []).append(at)
+    paragraphs: list[Paragraph] = []
+    where: dict[int, list[int]] = {}
+    for i, t in enumerate(texts):
+        collapsed, where[i] = cues.collapse_spaces_keeping(t, wanted.get(i, []))
+        paragraphs.append(_make_paragraph(collapsed, conv))
+    seen: dict[int, int] = {}
+    for _at, r in joins:
+        k = seen.get(r.paragraph, 0)
+        seen[r.paragraph] = k + 1
+        repairs.append(dataclasses.replace(r, at=where[r.paragraph][k]))
+    # A dropped running line goes back before the paragraph of the next line that was kept.
+    kept = sorted(home)
+    for i, r in enumerate(repairs):
+        if r.paragraph == -1:
+            nxt = bisect.bisect_right(kept, int(r.detail.split()[-1]) - 1)
+            repairs[i] = dataclasses.replace(r, at=home[kept[nxt]] if nxt < len(kept) else len(texts))
     return paragraphs, repairs
 
 

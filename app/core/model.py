@@ -48,13 +48,17 @@ class Repair:
 
     `kind` is one of: join_lines, join_page_break, dehyphenate, drop_header, drop_footer,
     drop_page_number, attach_bullet, split_heading, drop_blank, strip_space.
-    `removed` holds text that repair deleted (headers, page numbers, inserted hyphens)."""
+    `removed` holds text that repair deleted (headers, page numbers, inserted hyphens).
+    `at` says where, so the repair can be undone: for joins, de-hyphenation and attached bullets the
+    offset in the resulting paragraph's text where the second line starts; for dropped lines the index
+    of the paragraph they stood before. None: not undoable (e.g. reading order)."""
 
     kind: str
     paragraph: int  # index of the resulting paragraph it concerns (-1: none, e.g. a dropped header)
     detail: str = ""
     removed: str = ""
     page: int | None = None
+    at: int | None = None
 
 
 @dataclass

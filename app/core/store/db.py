@@ -76,10 +76,16 @@ def _statements(script: str) -> Iterator[str]:
 
 def check_integrity(db: sqlite_utils.Database, path: Path) -> None:
     """`quick_check`; on failure keep a copy of the damaged file next to it and raise."""
+    conn = db.conn
+    conn.text_factory = lambda b: b.decode("utf-8", "replace")  # damage can garble the report itself
     try:
-        rows = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
     except sqlite3.DatabaseError as err:
         rows = [str(err)]
+    except UnicodeDecodeError:  # SQLite's own error message quoted garbage bytes from the file
+        rows = ["the file's internal structure is damaged"]
+    finally:
+        conn.text_factory = str
     if rows == ["ok"]:
         return
     copy = _keep_damaged_copy(path)

@@ -6,6 +6,7 @@ is killed mid-way (WAL rolls an unfinished transaction back on the next open).""
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sqlite3
 import unicodedata
@@ -82,9 +83,9 @@ class StoredTranslation:
     id: int
     segment_id: int
     text: str
-    kind: str  # machine | human | copy
+    kind: str  # machine | human | copy | memory
     model: str | None
-    flags: tuple[str, ...]
+    flags: tuple[str, ...]  # quality flags; "source-changed" when the sentence changed since
     created_at: str
 
 
@@ -95,6 +96,7 @@ class NewTranslation:
     kind: str = "machine"
     model: str | None = None
     flags: Sequence[str] = field(default_factory=tuple)
+    source: str | None = None  # the sentence translated; None: the segment's text now
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ class Library:
                         "paragraph_count": len(doc.paragraphs),
                         "segment_count": len(seg.segments),
                         "status": "ready",
+                        "repaired_json": paragraphs_json(doc.paragraphs),
                     }
                 )
                 .last_pk
@@ -217,9 +220,12 @@ class Library:
             self.db.conn.execute(INDEX_DOCUMENT_SEGMENTS, (doc_id,))
             self.db.conn.execute("UPDATE search_state SET deferred = 0")
             self.db.conn.executemany(
-                "INSERT INTO repairs (document_id, idx, kind, paragraph, detail, removed, page)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((doc_id, i, r.kind, r.paragraph, r.detail, r.removed, r.page) for i, r in enumerate(doc.repairs)),
+                "INSERT INTO repairs (document_id, idx, kind, paragraph, detail, removed, page, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (doc_id, i, r.kind, r.paragraph, r.detail, r.removed, r.page, r.at)
+                    for i, r in enumerate(doc.repairs)
+                ),
             )
         return int(doc_id)
 
@@ -290,10 +296,21 @@ class Library:
     def repairs(self, doc_id: int) -> list[tuple[int, Repair, bool]]:
         """(repair id, repair, undone) in the order layout repair made them."""
         rows = self.db.execute(
-            "SELECT id, kind, paragraph, detail, removed, page, undone FROM repairs WHERE document_id = ? ORDER BY idx",
+            "SELECT id, kind, paragraph, detail, removed, page, at, undone FROM repairs WHERE document_id = ?"
+            " ORDER BY idx",
             [doc_id],
         ).fetchall()
-        return [(r[0], Repair(r[1], r[2], r[3], r[4], r[5]), bool(r[6])) for r in rows]
+        return [(r[0], Repair(r[1], r[2], r[3], r[4], r[5], r[6]), bool(r[7])) for r in rows]
+
+    def repaired_paragraphs(self, doc_id: int) -> list[Paragraph]:
+        """The paragraphs as layout repair made them at import (before any repair was undone)."""
+        row = self.db.execute("SELECT repaired_json FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            self.document(doc_id)  # raises NotFoundError
+        if row and row[0]:
+            return [Paragraph(**p) for p in json.loads(row[0])]
+        # Imported before layout review existed: its stored paragraphs are the repaired ones.
+        return [Paragraph(p.text, p.kind, p.lang, p.page) for p in self.paragraphs(doc_id)]
 
     # translations --------------------------------------------------------------------------------
 
@@ -304,8 +321,9 @@ class Library:
         with self.transaction():
             for t in rows:
                 self.db.conn.execute(
-                    "INSERT INTO translations (segment_id, text, kind, model, flags, created_at) VALUES (?,?,?,?,?,?)",
-                    (t.segment_id, t.text, t.kind, t.model, " ".join(t.flags), now),
+                    "INSERT INTO translations (segment_id, text, kind, model, flags, created_at, source)"
+                    " VALUES (?, ?, ?, ?, ?, ?, coalesce(?, (SELECT text FROM segments WHERE id = ?)))",
+                    (t.segment_id, t.text, t.kind, t.model, " ".join(t.flags), now, t.source, t.segment_id),
                 )
                 count += 1
         return count
@@ -313,8 +331,8 @@ class Library:
     def current_translations(self, doc_id: int) -> dict[int, StoredTranslation]:
         """Segment id -> the translation a reader sees (latest human edit, else latest machine)."""
         rows = self.db.execute(
-            "SELECT c.id, c.segment_id, c.text, c.kind, c.model, c.flags, c.created_at FROM current_translations c "
-            "JOIN segments s ON s.id = c.segment_id WHERE s.document_id = ?",
+            "SELECT c.id, c.segment_id, c.text, c.kind, c.model, c.flags, c.created_at, c.source, s.text"
+            " FROM current_translations c JOIN segments s ON s.id = c.segment_id WHERE s.document_id = ?",
             [doc_id],
         ).fetchall()
         return {r[1]: _translation(r) for r in rows}
@@ -329,7 +347,8 @@ class Library:
             rows = self.db.execute(
                 "SELECT s.text, t.id, t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at "
                 "FROM segments s JOIN translations t ON t.segment_id = s.id "
-                f"WHERE s.text IN ({','.join('?' * len(chunk))}) AND (t.kind = 'human' OR t.model = ?)",
+                f"WHERE s.text IN ({','.join('?' * len(chunk))}) AND (t.kind = 'human' OR t.model = ?)"
+                " AND (t.source IS NULL OR t.source = s.text)",
                 [*chunk, model],
             ).fetchall()
             for row in rows:
@@ -362,13 +381,14 @@ class Library:
         """Swap in newly cleaned text (a repair undone or redone), keeping translations.
 
         Each old segment's translation history moves to the new segment `segment_map` picks for it
-        (an index into `segmented.segments`, or None). Human edits are never dropped: one whose
-        sentence changed is moved too and flagged `source-changed`; machine output of a changed
-        sentence is dropped (it can be regenerated). Returns old segment id -> new segment id.
+        (an index into `segmented.segments`, or None), keeping the sentence it translated; one whose
+        sentence now reads differently shows the flag `source-changed`. Returns old segment id ->
+        new segment id.
         Runs inside the caller's transaction if there is one."""
         old_segments = self.segments(doc_id)
         history = self.db.execute(
-            "SELECT t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at, s.text FROM translations t "
+            "SELECT t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at, coalesce(t.source, s.text)"
+            " FROM translations t "
             "JOIN segments s ON s.id = t.segment_id WHERE s.document_id = ? ORDER BY t.id",
             [doc_id],
         ).fetchall()
@@ -389,14 +409,13 @@ class Library:
                 )
                 new_ids.append(int(cur.lastrowid or 0))
             self.db.conn.executemany(
-                "INSERT INTO repairs (document_id, idx, kind, paragraph, detail, removed, page, undone)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO repairs (document_id, idx, kind, paragraph, detail, removed, page, at, undone)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (doc_id, i, r.kind, r.paragraph, r.detail, r.removed, r.page, int(undone))
+                    (doc_id, i, r.kind, r.paragraph, r.detail, r.removed, r.page, r.at, int(undone))
                     for i, (r, undone) in enumerate(repairs)
                 ),
             )
-            new_text = {new_id: seg.text for new_id, seg in zip(new_ids, segmented.segments, strict=True)}
             moved: dict[int, int] = {}
             for old in old_segments:
                 target = segment_map(old)
@@ -406,14 +425,13 @@ class Library:
                 new_id = moved.get(seg_id)
                 if new_id is None:
                     continue
-                same = new_text[new_id] == source
-                if not same and kind != "human":
-                    continue
-                if not same:
-                    flags = " ".join(filter(None, [flags, "source-changed"]))
+                # Every translation moves, human or machine, with the sentence it translated: the
+                # reader is shown the one that fits the sentence as it reads now (see the view), and
+                # undoing a change later finds the old translation again.
                 self.db.conn.execute(
-                    "INSERT INTO translations (segment_id, text, kind, model, flags, created_at) VALUES (?,?,?,?,?,?)",
-                    (new_id, text, kind, model, flags, created_at),
+                    "INSERT INTO translations (segment_id, text, kind, model, flags, created_at, source)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (new_id, text, kind, model, flags, created_at, source),
                 )
         return moved
 
@@ -476,8 +494,17 @@ class Library:
         return str(self.db.execute("PRAGMA journal_mode").fetchone()[0])
 
 
+def paragraphs_json(paragraphs: Sequence[Paragraph]) -> str:
+    return json.dumps(
+        [{"text": p.text, "kind": p.kind, "lang": p.lang, "page": p.page} for p in paragraphs], ensure_ascii=False
+    )
+
+
 def _translation(r: Sequence[object]) -> StoredTranslation:
+    """From (id, segment_id, text, kind, model, flags, created_at[, source, segment text])."""
     flags = tuple(str(r[5]).split()) if r[5] else ()
+    if len(r) > 8 and r[7] is not None and r[7] != r[8]:
+        flags = (*flags, "source-changed")
     return StoredTranslation(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], flags, str(r[6]))  # type: ignore[arg-type]
 
 

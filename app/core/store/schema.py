@@ -65,16 +65,18 @@ CREATE TABLE translations (
     kind TEXT NOT NULL CHECK (kind IN ('machine', 'human', 'copy', 'memory')),
     model TEXT,
     flags TEXT NOT NULL DEFAULT '',     -- space-separated quality flags
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    source TEXT                         -- the sentence as it was translated (it may change on re-cleaning)
 );
 CREATE INDEX translations_segment ON translations(segment_id, id);
 
--- The translation a reader sees: the latest human edit if any, else the latest machine output.
+-- The translation a reader sees: the latest human edit if any, else the latest translation of the
+-- sentence as it reads now, else the latest one.
 CREATE VIEW current_translations AS
 SELECT t.* FROM translations t
 WHERE t.id = (
-    SELECT t2.id FROM translations t2 WHERE t2.segment_id = t.segment_id
-    ORDER BY (t2.kind = 'human') DESC, t2.id DESC LIMIT 1
+    SELECT t2.id FROM translations t2 JOIN segments s2 ON s2.id = t2.segment_id WHERE t2.segment_id = t.segment_id
+    ORDER BY (t2.kind = 'human') DESC, (t2.source IS NULL OR t2.source = s2.text) DESC, t2.id DESC LIMIT 1
 );
 
 CREATE TABLE repairs (
@@ -149,8 +151,9 @@ CREATE INDEX evidence_claim ON evidence(claim_id);
 _SEG_FOLD = FOLD_SQL.format(col="new.text")
 _CURRENT_EN = """
     INSERT INTO translations_fts(rowid, text)
-    SELECT t.segment_id, {fold} FROM translations t WHERE t.segment_id = {seg}
-    ORDER BY (t.kind = 'human') DESC, t.id DESC LIMIT 1;
+    SELECT t.segment_id, {fold} FROM translations t JOIN segments s ON s.id = t.segment_id
+    WHERE t.segment_id = {seg}
+    ORDER BY (t.kind = 'human') DESC, (t.source IS NULL OR t.source = s.text) DESC, t.id DESC LIMIT 1;
 """
 
 _V2_SEARCH = f"""
@@ -225,6 +228,13 @@ CREATE TABLE dismissed_suggestions (
 CREATE INDEX claims_verdict ON claims(verdict);
 """
 
+# Layout review: where each repair happened (so it can be undone) and the paragraphs as repair made
+# them (JSON), from which any set of undone repairs is recomputed.
+_V5_LAYOUT_REVIEW = """
+ALTER TABLE repairs ADD COLUMN at INTEGER;
+ALTER TABLE documents ADD COLUMN repaired_json TEXT;
+"""
+
 INDEX_DOCUMENT_SEGMENTS = (
     f"INSERT INTO segments_fts(rowid, text) SELECT id, {FOLD_SQL.format(col='text')} FROM segments"
     " WHERE document_id = ?"
@@ -235,6 +245,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V2_SEARCH,  # 2: diacritic-insensitive full-text search over both languages
     _V3_MEMORY,  # 3: translation memory lookups by sentence text
     _V4_CLAIMS,  # 4: claims' English anchors, edit history, dismissed suggestions
+    _V5_LAYOUT_REVIEW,  # 5: undoable repairs
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -54,9 +54,10 @@ def translate_document(
     todo: list[StoredSegment] = []
     for seg in segments:
         have = current.get(seg.id)
-        if have is not None and have.kind in {"human", "memory"}:
-            kept_human += 1
-        elif have is not None and not retranslate:
+        stale = have is not None and "source-changed" in have.flags  # the sentence was re-cleaned since
+        if have is not None and (have.kind == "human" or (have.kind == "memory" and not stale)):
+            kept_human += 1  # a person's words: never replaced, only flagged when the sentence changed
+        elif have is not None and not retranslate and not stale:
             already += 1
         elif seg.lang == "en":
             copies.append(NewTranslation(seg.id, seg.text, "copy"))
