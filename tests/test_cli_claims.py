@@ -45,3 +45,24 @@ def test_claims_cli_round_trip(tmp_path: Path, fixtures: Path) -> None:
     kept = Path(deleted.stdout.split("saved to ", 1)[1].strip())
     assert json.loads(kept.read_text(encoding="utf-8").splitlines()[0])["vi"] == sentence["text"]
     assert [d["id"] for d in json.loads(run(data, "list", "--json").stdout)] == [2]
+
+
+def test_claims_suggest_and_dismiss(tmp_path: Path, fixtures: Path) -> None:
+    data = tmp_path / "data"
+    assert run(data, "import", *sorted(fixtures.glob("*.vi.txt"))).returncode == 0
+    res = run(data, "claims", "suggest", "forum", "--json")
+    assert res.returncode == 0, res.stderr
+    found = json.loads(res.stdout)
+    assert [s["score"] for s in found] == sorted((s["score"] for s in found), reverse=True)
+    assert set(found[0]) == {"text", "start", "end", "score", "cues"}
+    texts = [s["text"] for s in found]
+    for phrase in ("40 mô hình", "Trung Quốc: 15", "EU: chỉ 3", "WIPO", "xếp thứ 10", "thứ 11", "thứ 12"):
+        assert any(phrase in t for t in texts), phrase
+    assert all(s["cues"] for s in found)
+    pdf_copy = json.loads(run(data, "claims", "suggest", "supercomputers", "--json").stdout)
+    assert any("gấp hàng triệu lần" in s["text"] for s in pdf_copy)
+
+    dismissed = next(s for s in found if "thứ 12" in s["text"])
+    assert run(data, "claims", "dismiss", "forum", "--start", str(dismissed["start"])).returncode == 0
+    again = [s["text"] for s in json.loads(run(data, "claims", "suggest", "forum", "--json").stdout)]
+    assert dismissed["text"] not in again and len(again) == len(found) - 1
