@@ -18,7 +18,10 @@ def _write(text: str) -> None:
 
 
 def _library() -> Library:
+    from app.core.store.backups import daily_backup
+
     lib = Library.open()
+    daily_backup(lib)
     ClaimStore(lib).ensure_default_tags()
     return lib
 

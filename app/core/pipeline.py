@@ -47,7 +47,7 @@ def clean_text(text: str, encoding: str = "utf-8", kind: str = "text") -> CleanR
     return CleanResult(encoding=encoding, paragraphs=paragraphs, repairs=repairs, source_kind=kind)
 
 
-def ingest_file(path: str | os.PathLike[str]) -> Ingested:
+def ingest_file(path: str | os.PathLike[str], password: str = "") -> Ingested:
     """Read a .txt/.md/.pdf file and rebuild its paragraphs. Raises a DoiChieuError on bad input."""
     p = Path(path)
     if not p.is_file():
@@ -56,7 +56,7 @@ def ingest_file(path: str | os.PathLike[str]) -> Ingested:
         head = fh.read(1024)
     kind = source_kind(p, head)
     if kind == "pdf":
-        doc = pdf_ingest.read_pdf(p)
+        doc = pdf_ingest.read_pdf(p, password=password)
         paragraphs, repairs = repair_pdf(doc)
         clean = CleanResult(encoding="pdf", paragraphs=paragraphs, repairs=repairs, source_kind="pdf")
         return Ingested(clean, pdf_page_texts(doc), _pdf_title(doc.title) or _title(paragraphs, p), len(doc.pages))
@@ -65,8 +65,8 @@ def ingest_file(path: str | os.PathLike[str]) -> Ingested:
     return Ingested(clean, decoded.text, _title(clean.paragraphs, p))
 
 
-def clean_file(path: str | os.PathLike[str]) -> CleanResult:
-    return ingest_file(path).clean
+def clean_file(path: str | os.PathLike[str], password: str = "") -> CleanResult:
+    return ingest_file(path, password).clean
 
 
 def pdf_page_texts(doc: PdfDocument) -> str:
@@ -114,7 +114,9 @@ def sha256_of_file(path: Path) -> str:
 IMPORT_STAGES = ("reading", "cleaning", "segmenting", "storing")
 
 
-def import_file(library: Library, path: str | os.PathLike[str], progress: Progress = null_progress) -> ImportOutcome:
+def import_file(
+    library: Library, path: str | os.PathLike[str], progress: Progress = null_progress, password: str = ""
+) -> ImportOutcome:
     """Clean, segment and store one file, in one transaction; the same bytes twice are stored once.
 
     `progress` hears each stage of IMPORT_STAGES as it starts."""
@@ -127,7 +129,7 @@ def import_file(library: Library, path: str | os.PathLike[str], progress: Progre
     if existing is not None:
         return _existing(library, existing)
     progress(1, len(IMPORT_STAGES), "cleaning")
-    ingested = ingest_file(p)
+    ingested = ingest_file(p, password)
     return _store(library, ingested, sha, source_path=str(p.resolve()), size=p.stat().st_size, progress=progress)
 
 

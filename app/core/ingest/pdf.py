@@ -17,6 +17,7 @@ from app.core.errors import (
     CorruptPdfError,
     EncryptedPdfError,
     FileMissingError,
+    InputError,
     InputTooLargeError,
     NoTextLayerError,
     PdfError,
@@ -28,13 +29,16 @@ WORKER_COMMAND = "_pdf-worker"
 _PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TIMEOUT_S = 120.0
 MAX_PDF_BYTES = 1024 * 1024 * 1024
-MEMORY_LIMIT_BYTES = 4 * 1024 * 1024 * 1024
+MAX_PAGES = 3000  # ~1,000 pages/10 s here; a longer PDF is refused with advice to split it
+MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024  # address space of the child: hostile files must not eat the machine
+PASSWORD_ENV = "DOICHIEU_PDF_PASSWORD"  # the password reaches the child by environment, never argv
 _BOLD_FLAG = 16
 
-_ERRORS: dict[str, type[PdfError]] = {
+_ERRORS: dict[str, type[InputError]] = {
     "corrupt": CorruptPdfError,
     "encrypted": EncryptedPdfError,
     "notext": NoTextLayerError,
+    "toolarge": InputTooLargeError,
 }
 
 
@@ -53,7 +57,7 @@ def _line_from_dict(line: dict, block_no: int) -> PdfLine | None:
     return PdfLine(text, x0, y0, x1, y1, size, bold, font, block_no)
 
 
-def extract_document(path: str) -> PdfDocument:
+def extract_document(path: str, password: str = "") -> PdfDocument:
     """Open and read a PDF in this process. Raises PdfError subclasses; used inside the child."""
     import pymupdf
 
@@ -61,10 +65,17 @@ def extract_document(path: str) -> PdfDocument:
         doc = pymupdf.open(path, filetype="pdf")
     except Exception as err:  # MuPDF raises several types for damaged files
         raise CorruptPdfError(f"{Path(path).name}: this PDF is damaged and cannot be read ({err})") from err
-    if doc.needs_pass and not doc.authenticate(""):
+    if doc.needs_pass and not doc.authenticate(password):
+        if password:
+            raise EncryptedPdfError(f"{Path(path).name}: the password is wrong; check it and try again")
         raise EncryptedPdfError(
-            f"{Path(path).name}: this PDF is password-protected; open it in a PDF viewer with the password, "
-            "save an unprotected copy, and import that"
+            f"{Path(path).name}: this PDF is password-protected; give its password (--password in the "
+            "command line; the app asks for it)"
+        )
+    if doc.page_count > MAX_PAGES:
+        raise InputTooLargeError(
+            f"{Path(path).name}: this PDF has {doc.page_count:,} pages, more than the {MAX_PAGES:,} DoiChieu "
+            "reads at once; split it into parts (for example with `qpdf --split-pages=1000`) and import those"
         )
     # Ligatures (ﬁ, ﬀ) are expanded to their letters: users search and translate words, not glyphs.
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -99,8 +110,8 @@ def extract_document(path: str) -> PdfDocument:
 def worker_main(path: str) -> int:
     """Entry point of the child process: parse `path`, write a pickled result to stdout."""
     try:
-        result: tuple = ("ok", extract_document(path))
-    except PdfError as err:
+        result: tuple = ("ok", extract_document(path, os.environ.get(PASSWORD_ENV, "")))
+    except (PdfError, InputTooLargeError) as err:
         kind = next((k for k, cls in _ERRORS.items() if isinstance(err, cls)), "corrupt")
         result = ("err", kind, str(err))
     except MemoryError:
@@ -129,6 +140,7 @@ def read_pdf(
     *,
     timeout: float = DEFAULT_TIMEOUT_S,
     memory_limit: int = MEMORY_LIMIT_BYTES,
+    password: str = "",
 ) -> PdfDocument:
     """Parse a PDF in a child process; raise a typed PdfError on any failure, never hang."""
     p = Path(path)
@@ -141,6 +153,7 @@ def read_pdf(
         raise InputTooLargeError(f"{p.name}: this PDF is over 1 GB; split it into smaller files and import those")
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+    env[PASSWORD_ENV] = password
     preexec = None
     if memory_limit and sys.platform != "win32":
         preexec = functools.partial(_limit_memory, memory_limit)

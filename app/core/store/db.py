@@ -90,9 +90,15 @@ def check_integrity(db: sqlite_utils.Database, path: Path) -> None:
         return
     copy = _keep_damaged_copy(path)
     raise LibraryCorruptError(
-        f"the library {path} is damaged ({rows[0]}); a copy was kept as {copy.name}. "
-        "Restore the last backup with `main.py restore BACKUP` (backups are in the data folder's backups/)"
+        f"the library {path} is damaged ({rows[0]}); a copy was kept as {copy.name}. {_restore_hint(path)}"
     )
+
+
+def _restore_hint(path: Path) -> str:
+    backups = sorted((path.parent / "backups").glob("library-*.sqlite3"))
+    if backups:
+        return f"Restore the last backup with `main.py restore {backups[-1]}`"
+    return "There is no backup yet: move the damaged file away to start a new library"
 
 
 def _keep_damaged_copy(path: Path) -> Path:
@@ -121,10 +127,7 @@ def open_database(path: Path) -> sqlite_utils.Database:
     db = connect(path)
     try:
         if not _looks_like_sqlite(path):
-            raise LibraryCorruptError(
-                f"{path} is not a DoiChieu library (not an SQLite file); move it away or restore a backup "
-                "with `main.py restore BACKUP`"
-            )
+            raise LibraryCorruptError(f"{path} is not a DoiChieu library (not an SQLite file). {_restore_hint(path)}")
         check_integrity(db, path)
         set_wal(db)
         migrate(db)
@@ -137,9 +140,7 @@ def open_database(path: Path) -> sqlite_utils.Database:
         raise LibraryError(f"cannot open the library {path}: {err}") from err
     except sqlite3.DatabaseError as err:
         db.close()
-        raise LibraryCorruptError(
-            f"the library {path} is damaged ({err}); restore a backup with `main.py restore BACKUP`"
-        ) from err
+        raise LibraryCorruptError(f"the library {path} is damaged ({err}). {_restore_hint(path)}") from err
     except BaseException:
         db.close()
         raise
