@@ -184,7 +184,7 @@ def test_damaged_file_is_refused_and_kept(data_dir: Path, fixtures: Path) -> Non
     for offset in range(2 * page, len(data) - page, page):  # scribble over every page but the header
         data[offset + 100 : offset + 400] = b"\xff" * 300
     path.write_bytes(bytes(data))
-    with pytest.raises(LibraryCorruptError, match="restore"):
+    with pytest.raises(LibraryCorruptError, match="damaged"):
         Library.open()
     assert list(data_dir.glob("library.sqlite3.damaged-*"))
 
