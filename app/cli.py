@@ -20,7 +20,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     from app.core.layout import render_paragraphs
     from app.core.pipeline import clean_file
 
-    result = clean_file(args.file)
+    result = clean_file(args.file, args.password or "")
     if args.json:
         out = {
             "encoding": result.encoding,
@@ -35,8 +35,21 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 def _open_library():  # type: ignore[no-untyped-def]
     from app.core.store import Library
+    from app.core.store.backups import daily_backup
 
-    return Library.open()
+    lib = Library.open()
+    daily_backup(lib)  # at most once a day; cheap otherwise
+    return lib
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.core.store.backups import restore
+
+    kept = restore(Path(args.backup))
+    _write(f"restored {args.backup}" + (f"; the previous library was kept as {kept}" if kept else ""))
+    return 0
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -46,7 +59,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     with _open_library() as lib:
         for name in args.files:
             try:
-                out = import_file(lib, name)
+                out = import_file(lib, name, password=args.password or "")
             except DoiChieuError as err:
                 failed += 1
                 _write(f"refused  {name}: {err}")
@@ -209,10 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="print the repaired paragraphs of a .txt, .md or .pdf file")
     clean.add_argument("file", help="the file to clean")
     clean.add_argument("--json", action="store_true", help="print paragraphs, kinds, languages and repairs")
+    clean.add_argument("--password", help="the password of a protected PDF")
     clean.set_defaults(func=_cmd_clean)
 
     imp = sub.add_parser("import", help="add files to the library (cleaned and split into sentences)")
     imp.add_argument("files", nargs="+", metavar="FILE", help=".txt, .md or .pdf files")
+    imp.add_argument("--password", help="the password of protected PDFs in this batch")
     imp.set_defaults(func=_cmd_import)
 
     lst = sub.add_parser("list", help="list the documents in the library")
@@ -248,14 +263,20 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=_cmd_translate)
 
     from app.cli_claims import register as register_claims
+    from app.cli_export import register as register_export
     from app.cli_models import register as register_models
 
     register_models(sub)
     register_claims(sub)
+    register_export(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the library (safe while the app runs)")
     backup.add_argument("path", metavar="PATH")
     backup.set_defaults(func=_cmd_backup)
+
+    restore = sub.add_parser("restore", help="replace the library with a backup (the current one is kept aside)")
+    restore.add_argument("backup", metavar="BACKUP", help="a backup file, e.g. from the data folder's backups/")
+    restore.set_defaults(func=_cmd_restore)
     return parser
 
 

@@ -1,0 +1,133 @@
+"""The Markdown report: per document a table (# | Tiếng Việt | English) with claims in bold and
+`[^n]` footnote references, and the footnotes after the table. Readable as plain text too."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from app.core.export.notes import parse
+from app.core.export.pieces import Piece
+from app.core.export.report import ClaimNote, Report, Row, Section
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")  # enough once [ ] are escaped: no link can form
+
+
+def escape_md(text: str) -> str:
+    """Literal text inside Markdown (and inside a table cell): no markup, no raw HTML, one line."""
+    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
+
+
+def _pieces(pieces: tuple[Piece, ...]) -> str:
+    out = []
+    for p in pieces:
+        text = escape_md(p.text)
+        if p.color and text.strip():
+            lead, core, trail = re.match(r"(\s*)(.*?)(\s*)$", text).groups()  # type: ignore[union-attr]
+            text = f"{lead}**{core}**{trail}"
+        out.append(text + "".join(f"[^{n}]" for n in p.notes))
+    return "".join(out)
+
+
+def _english(row: Row) -> str:
+    cell = _pieces(row.en) if row.en_text else "*not translated yet*"
+    if row.edited:
+        cell += " ✎"
+    if row.kind == "copy":
+        cell += " *(English in the source)*"
+    if row.flags:
+        cell += " ⚠ " + escape_md(", ".join(row.flags))
+    return cell
+
+
+def note_markdown(text: str) -> list[str]:
+    """A note rebuilt from its safe subset: bold, italic, http(s) links; everything else escaped."""
+    paragraphs = []
+    for para in parse(text):
+        parts = []
+        for r in para:
+            s = " ".join(escape_md(line) for line in r.text.split("\n"))
+            if r.bold:
+                s = f"**{s}**"
+            if r.italic:
+                s = f"*{s}*"
+            if r.href:
+                s = f"[{s}](<{r.href}>)"
+            parts.append(s)
+        paragraphs.append("".join(parts))
+    return paragraphs
+
+
+def _footnote(c: ClaimNote) -> list[str]:
+    tags = ", ".join(t.name for t in c.tags) or "no tag"
+    where = f"sentence {c.sentences}" if c.sentences else "its words are gone from the current text"
+    head = f"[^{c.number}]: **{c.verdict}** · {escape_md(tags)} · {where} — “{escape_md(c.vi)}”"
+    if c.en:
+        head += f" → “{escape_md(c.en)}”"
+    if c.en_status == "orphaned":
+        head += " *(the English changed since this span was chosen: check it)*"
+    lines = [head]
+    for para in note_markdown(c.note):
+        lines += ["", "    " + para]
+    for e in c.evidence:
+        ev = f"[{escape_md(e.url)}](<{e.url}>)" if e.url else ""
+        ev += (" · " if ev and e.citation else "") + escape_md(e.citation)
+        ev += f" — “{escape_md(e.quote)}”" if e.quote else ""
+        ev += f" ({escape_md(e.note)})" if e.note else ""
+        lines += ["", f"    Evidence: {ev}"]
+    return lines
+
+
+def _section(section: Section, heading: str) -> list[str]:
+    lines = [f"## {heading}", ""]
+    lines.append(
+        f"Source file: {escape_md(section.source_path or '(pasted text)')} · imported "
+        f"{section.imported_at[:10]} · {section.sentence_count} sentences  "
+    )
+    if section.untranslated:
+        lines.append("Translation: **not translated yet** (the English column is empty)")
+    else:
+        lines.append(
+            f"Translation: {escape_md(', '.join(section.models) or 'no machine translation')} · "
+            f"✎ {section.human} edited by hand · ⚠ {section.flagged} flagged"
+        )
+    lines += ["", "| # | Tiếng Việt | English |", "|---:|---|---|"]
+    for row in section.rows:
+        if row.gap_before and row.number > 1:
+            lines.append("| ⋯ | | |")
+        number = f"¶ {row.number}" if row.new_paragraph else str(row.number)
+        lines.append(f"| {number} | {_pieces(row.vi)} | {_english(row)} |")
+    lines.append("")
+    for c in section.claims:
+        lines += [*_footnote(c), ""]
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    lines = [f"# {escape_md(report.title)}", "", f"Bilingual report made by DoiChieu on {report.generated}.  "]
+    lines.append(
+        "**Bold**: a claim, with its footnote. ¶ a new paragraph. ✎ English edited by hand. "
+        "⚠ machine translation flagged for review."
+    )
+    lines += ["", f"## Claims ({len(report.claims)})", ""]
+    if report.claims:
+        lines += ["| # | Document | Sentence | Tiếng Việt | English | Tags | Verdict |"]
+        lines += ["|---:|---|---:|---|---|---|---|"]
+        for c in report.claims:
+            lines.append(
+                f"| {c.number} | {escape_md(c.document_title)} | {c.sentences or '—'} | {escape_md(c.vi)} | "
+                f"{escape_md(c.en) or '*not translated yet*'} | {escape_md(', '.join(t.name for t in c.tags))} | "
+                f"{c.verdict} |"
+            )
+    else:
+        lines.append("No claims.")
+    lines.append("")
+    many = len(report.sections) > 1
+    for i, section in enumerate(report.sections, start=1):
+        lines += _section(section, f"{i}. {escape_md(section.title)}" if many else escape_md(section.title))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_markdown(report: Report, out: Path) -> Path:
+    out.write_text(render_markdown(report), encoding="utf-8")
+    return out

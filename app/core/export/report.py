@@ -1,0 +1,348 @@
+"""The report as plain data: documents, their aligned sentences cut into highlighted pieces, and
+numbered claim notes. Every export format renders this one structure, so they all agree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from app.core.claims.anchor import Anchor, reattach
+from app.core.claims.workflow import view
+from app.core.errors import NotFoundError
+from app.core.export.options import ExportOptions
+from app.core.export.pieces import Mark, Piece, safe_color, split
+from app.core.store import Library, StoredSegment, StoredTranslation
+from app.core.store.claims import ClaimRow, ClaimStore
+
+
+@dataclass(frozen=True)
+class Row:
+    """One sentence and its English."""
+
+    number: int  # 1-based position in the document
+    segment_id: int
+    new_paragraph: bool  # the first sentence of a paragraph
+    paragraph_kind: str  # paragraph | heading | list_item | source
+    gap_before: bool  # sentences were left out before this one (only-claims reports)
+    vi_text: str
+    en_text: str  # "" when not translated yet
+    vi: tuple[Piece, ...]
+    en: tuple[Piece, ...]
+    kind: str  # machine | human | memory (your edit of an identical sentence) | copy (English source) | none
+    model: str | None
+    flags: tuple[str, ...]  # quality flags of a machine translation
+
+    @property
+    def edited(self) -> bool:
+        return self.kind in {"human", "memory"}
+
+
+@dataclass(frozen=True)
+class TagChip:
+    name: str
+    color: str
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    url: str  # only http(s); anything else is kept as text in `citation`
+    citation: str
+    quote: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ClaimNote:
+    number: int  # footnote number, running through the whole report
+    claim_id: int
+    document_id: int
+    document_title: str
+    vi: str
+    en: str
+    en_status: str  # attached | orphaned (the English span changed) | untranslated
+    en_custom: bool  # the English side is the user's own span, not the whole aligned sentence
+    tags: tuple[TagChip, ...]
+    color: str
+    verdict: str
+    status: str  # attached | orphaned (its Vietnamese words are gone from the text)
+    note: str  # Markdown source; "" when notes are left out
+    evidence: tuple[EvidenceItem, ...]
+    start: int
+    end: int
+    first_sentence: int | None
+    last_sentence: int | None
+    vi_context: str  # the whole sentence(s) the claim sits in ("" when orphaned)
+    en_context: str  # their current English
+
+    @property
+    def sentences(self) -> str:
+        if self.first_sentence is None:
+            return ""
+        last = self.last_sentence or self.first_sentence
+        return str(self.first_sentence) if last == self.first_sentence else f"{self.first_sentence}–{last}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One document of the report."""
+
+    document_id: int
+    title: str
+    source_path: str | None
+    kind: str
+    imported_at: str
+    sentence_count: int
+    models: tuple[str, ...]
+    translated: int  # sentences with English
+    human: int  # sentences whose English is a human edit
+    flagged: int
+    copied: int
+    rows: tuple[Row, ...]
+    claims: tuple[ClaimNote, ...]
+
+    @property
+    def untranslated(self) -> bool:
+        return self.translated == 0
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    generated: str  # local date and time, minutes
+    options: ExportOptions
+    sections: tuple[Section, ...]
+
+    @property
+    def claims(self) -> tuple[ClaimNote, ...]:
+        return tuple(c for s in self.sections for c in s.claims)
+
+
+def safe_url(url: str) -> str:
+    """The URL if it is a plain http(s) link to a host, else "" (javascript:, data:, file: ... stay text)."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    ok = parts.scheme.lower() in {"http", "https"} and bool(parts.netloc) and not any(c.isspace() for c in url)
+    return url if ok else ""
+
+
+def select_documents(library: Library, ref: str | None, tag: str | None) -> list[int]:
+    """Documents for a report: DOC (id or part of its title), "all", or, with only a tag, every
+    document having claims with that tag."""
+    if ref and ref.strip().lower() != "all":
+        return [library.resolve_document(ref)]
+    if tag:
+        ids = sorted({r.document_id for r in ClaimStore(library).search(tag=tag)})
+        if not ids:
+            raise NotFoundError(f"no claim carries the tag {tag!r}; `main.py claims list` shows the claims")
+        return ids
+    ids = [d.id for d in library.documents()]
+    if not ids:
+        raise NotFoundError("the library has no documents yet; `main.py import FILE` adds one")
+    return ids
+
+
+def build_report(
+    library: Library, doc_ids: Sequence[int], options: ExportOptions, *, now: datetime | None = None
+) -> Report:
+    store = ClaimStore(library)
+    colors = {t.name: safe_color(t.color) for t in store.tags()}
+    if options.tag:
+        store.tag(options.tag)  # an unknown tag is an error, not an empty report
+    sections: list[Section] = []
+    number = 0
+    for doc_id in doc_ids:
+        rows = store.search(tag=options.tag, document_id=doc_id) if options.tag else store.for_document(doc_id)
+        section = _section(library, doc_id, rows, colors, options, number)
+        number += len(section.claims)
+        sections.append(section)
+    title = sections[0].title if len(sections) == 1 else f"{len(sections)} documents"
+    if options.tag:
+        title += f" — claims tagged “{options.tag}”"
+    stamp = (now or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
+    return Report(title=title, generated=stamp, options=options, sections=tuple(sections))
+
+
+def _section(
+    library: Library,
+    doc_id: int,
+    claim_rows: Sequence[ClaimRow],
+    colors: dict[str, str],
+    options: ExportOptions,
+    numbered_before: int,
+) -> Section:
+    info = library.document(doc_id)
+    segments = library.segments(doc_id)
+    english = library.current_translations(doc_id)
+    kinds = {p.id: p.kind for p in library.paragraphs(doc_id)}
+    position = {s.id: i for i, s in enumerate(segments)}
+    notes = [
+        _claim_note(library, row, numbered_before + i + 1, colors, options, position, segments, english)
+        for i, row in enumerate(claim_rows)
+    ]
+    vi_marks, en_marks = _marks(claim_rows, notes, segments, english, position)
+    keep = _kept_segments(notes, len(segments)) if options.only_claims else None
+    rows: list[Row] = []
+    previous: StoredSegment | None = None
+    last_kept = -1
+    for i, seg in enumerate(segments):
+        if keep is not None and i not in keep:
+            previous = seg
+            continue
+        tr = english.get(seg.id)
+        en_text = tr.text if tr else ""
+        rows.append(
+            Row(
+                number=i + 1,
+                segment_id=seg.id,
+                new_paragraph=previous is None or previous.paragraph_id != seg.paragraph_id,
+                paragraph_kind=kinds.get(seg.paragraph_id, "paragraph"),
+                gap_before=i != last_kept + 1,
+                vi_text=seg.text,
+                en_text=en_text,
+                vi=split(seg.text, vi_marks.get(seg.id, [])),
+                en=split(en_text, en_marks.get(seg.id, [])),
+                kind=tr.kind if tr else "none",
+                model=tr.model if tr else None,
+                flags=tr.flags if tr else (),
+            )
+        )
+        previous, last_kept = seg, i
+    translations = list(english.values())
+    return Section(
+        document_id=doc_id,
+        title=info.title,
+        source_path=info.source_path,
+        kind=info.kind,
+        imported_at=info.imported_at,
+        sentence_count=len(segments),
+        models=_models(translations),
+        translated=len(translations),
+        human=sum(t.kind in {"human", "memory"} for t in translations),
+        flagged=sum(bool(t.flags) for t in translations),
+        copied=sum(t.kind == "copy" for t in translations),
+        rows=tuple(rows),
+        claims=tuple(notes),
+    )
+
+
+def _models(translations: Sequence[StoredTranslation]) -> tuple[str, ...]:
+    return tuple(sorted({t.model for t in translations if t.kind == "machine" and t.model}))
+
+
+def _claim_note(
+    library: Library,
+    row: ClaimRow,
+    number: int,
+    colors: dict[str, str],
+    options: ExportOptions,
+    position: dict[int, int],
+    segments: Sequence[StoredSegment],
+    english: dict[int, StoredTranslation],
+) -> ClaimNote:
+    shown = view(library, row)
+    tags = tuple(TagChip(t, colors.get(t, safe_color(None))) for t in row.tags)
+    color = colors.get(options.tag, "") if options.tag in row.tags else ""
+    first = position.get(row.segment_first) if row.segment_first is not None else None
+    last = position.get(row.segment_last) if row.segment_last is not None else None
+    if row.status != "attached" or first is None:
+        first = last = None
+    covered = segments[first : (last if last is not None else first) + 1] if first is not None else []
+    return ClaimNote(
+        number=number,
+        claim_id=row.id,
+        document_id=row.document_id,
+        document_title=row.document_title,
+        vi=row.quote,
+        en=shown.english,
+        en_status=shown.english_status,
+        en_custom=row.en_custom,
+        tags=tags,
+        color=color or (tags[0].color if tags else safe_color(None)),
+        verdict=row.verdict,
+        status=row.status,
+        note=row.note if options.include_notes else "",
+        evidence=tuple(
+            EvidenceItem(
+                url=safe_url(e.url),
+                citation=e.citation if safe_url(e.url) or not e.url else " ".join(x for x in (e.url, e.citation) if x),
+                quote=e.quote,
+                note=e.note if options.include_notes else "",
+            )
+            for e in row.evidence
+        ),
+        start=row.start,
+        end=row.end,
+        first_sentence=None if first is None else first + 1,
+        last_sentence=None if first is None else (last if last is not None else first) + 1,
+        vi_context=" ".join(s.text for s in covered),
+        en_context=" ".join(english[s.id].text for s in covered if s.id in english),
+    )
+
+
+def _kept_segments(notes: Sequence[ClaimNote], count: int) -> set[int]:
+    keep: set[int] = set()
+    for n in notes:
+        if n.first_sentence is not None:
+            keep.update(range(n.first_sentence - 1, min(count, n.last_sentence or n.first_sentence)))
+    return keep
+
+
+def _marks(
+    rows: Sequence[ClaimRow],
+    notes: Sequence[ClaimNote],
+    segments: Sequence[StoredSegment],
+    english: dict[int, StoredTranslation],
+    position: dict[int, int],
+) -> tuple[dict[int, list[Mark]], dict[int, list[Mark]]]:
+    """Per segment id, the claim spans to highlight on each side (in that sentence's own offsets)."""
+    vi: dict[int, list[Mark]] = {}
+    en: dict[int, list[Mark]] = {}
+    for row, note in zip(rows, notes, strict=True):
+        if note.first_sentence is None or note.last_sentence is None:
+            continue  # orphaned: its words are gone, it is listed in the notes only
+        covered = segments[note.first_sentence - 1 : note.last_sentence]
+        for seg in covered:
+            vi.setdefault(seg.id, []).append(
+                Mark(row.start - seg.start_char, row.end - seg.start_char, note.number, note.color, seg is covered[-1])
+            )
+        translated = [s for s in covered if s.id in english]
+        if not translated or note.en_status != "attached":
+            continue
+        if row.en_custom and row.en_quote is not None:
+            _custom_english(row, note, translated, english, en)
+        else:
+            for seg in translated:
+                text = english[seg.id].text
+                en.setdefault(seg.id, []).append(Mark(0, len(text), note.number, note.color, seg is translated[-1]))
+    return vi, en
+
+
+def _custom_english(
+    row: ClaimRow,
+    note: ClaimNote,
+    translated: Sequence[StoredSegment],
+    english: dict[int, StoredTranslation],
+    out: dict[int, list[Mark]],
+) -> None:
+    """Map the user's English span (offsets into the sentences' English joined by spaces, as
+    `workflow.view` finds it) back onto each sentence's own English."""
+    texts = [english[s.id].text for s in translated]
+    aligned = " ".join(texts)
+    anchor = Anchor(row.en_start or 0, row.en_end or 0, row.en_quote or "", row.en_prefix, row.en_suffix)
+    found = reattach(anchor, aligned)
+    if found is None:
+        return
+    start, end = found
+    offset = 0
+    hits = []
+    for seg, text in zip(translated, texts, strict=True):
+        if start < offset + len(text) and end > offset:
+            hits.append((seg, start - offset, end - offset))
+        offset += len(text) + 1
+    for seg, a, b in hits:
+        out.setdefault(seg.id, []).append(Mark(a, b, note.number, note.color, seg is hits[-1][0]))
