@@ -1,0 +1,96 @@
+"""Work that runs in a helper process, so CPU-bound core code (PDF layout, segmentation, the
+translation engine, claim cues) never holds this process's GIL and the window never stalls.
+
+Imported in the child: no Qt here. Progress goes back through a queue; cancellation comes in as an
+event; both are handed over once, when the process starts (`init`). The engine stays loaded in the
+child between translation jobs."""
+
+from __future__ import annotations
+
+import contextlib
+import queue as queue_mod
+from pathlib import Path
+from typing import Any
+
+_progress: Any = None
+_cancel: Any = None
+_engine: Any = None
+
+
+def init(progress: Any, cancel: Any) -> None:
+    global _progress, _cancel
+    _progress, _cancel = progress, cancel
+
+
+def _report(done: int, total: int, message: str) -> None:
+    with contextlib.suppress(queue_mod.Full, AttributeError):
+        _progress.put_nowait((done, total, message))
+
+
+def _cancelled() -> bool:
+    return bool(_cancel is not None and _cancel.is_set())
+
+
+def import_files(files: list[Path]) -> tuple[list[Any], list[tuple[Path, str]]]:
+    from app.core.errors import DoiChieuError
+    from app.core.pipeline import import_file
+    from app.core.store import Library
+
+    done: list[Any] = []
+    refused: list[tuple[Path, str]] = []
+    with Library.open() as lib:
+        for n, path in enumerate(files, start=1):
+            if _cancelled():
+                refused.extend((p, "not imported: cancelled") for p in files[n - 1 :])
+                break
+            label = f"Importing {path.name} ({n}/{len(files)})"
+            try:
+                done.append(import_file(lib, path, lambda d, t, m, label=label: _report(d, t, f"{label}: {m}")))
+            except DoiChieuError as err:
+                refused.append((path, str(err)))
+    return done, refused
+
+
+def translate(doc_id: int, beam_size: int, reload: bool) -> Any:
+    global _engine
+    from app.core.store import Library
+    from app.core.translate.engine import Engine
+    from app.core.translate.memory import translate_document
+
+    if _engine is None or reload:
+        _report(0, 0, "Loading the translation model")
+        _engine = Engine()
+    with Library.open() as lib:
+        return translate_document(
+            lib,
+            doc_id,
+            _engine,
+            beam_size=beam_size,
+            progress=lambda d, t, _m: _report(d, t, f"Translating: {d} of {t} sentences"),
+            cancel=_cancelled,
+        )
+
+
+def suggestions(doc_id: int) -> list[Any]:
+    try:
+        from app.core.claims.suggest import suggest, suggestion_key
+    except ImportError:  # being written: the list stays empty
+        return []
+    from app.core.model import Segment
+    from app.core.store import Library
+    from app.core.store.claims import ClaimStore
+
+    with Library.open() as lib:
+        paragraph_idx = {p.id: p.idx for p in lib.paragraphs(doc_id)}
+        segments = [
+            Segment(paragraph_idx[s.paragraph_id], s.idx, s.text, s.start_char, s.end_char, s.lang)
+            for s in lib.segments(doc_id)
+        ]
+        store = ClaimStore(lib)
+        dismissed = store.dismissed_keys(doc_id)
+        claimed = [(c.start, c.end) for c in store.for_document(doc_id)]
+    return [
+        s
+        for s in suggest(segments)
+        if suggestion_key(s.text) not in dismissed and not any(a < s.end and s.start < b for a, b in claimed)
+    ]

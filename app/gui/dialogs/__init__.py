@@ -1,0 +1,1 @@
+"""Dialogs: claim editor, model manager, layout review."""

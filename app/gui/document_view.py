@@ -1,0 +1,348 @@
+"""The bilingual view of one document: a lazily filled table (# | Tiếng Việt | English) and, under it,
+the selected sentences in full, where a span of either language can be selected to mark a claim."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.claims.workflow import ClaimView
+from app.core.store import Library, SearchHit
+from app.gui.delegates import SentenceDelegate
+from app.gui.models import SPANS_ROLE, SegmentTableModel
+
+DEFAULT_ROW_HEIGHT = 46
+
+
+class SentenceTable(QTableView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sized: set[int] = set()  # rows whose height was fitted to the current column widths
+
+
+class DocumentView(QWidget):
+    """Emits `selection_changed` when the selected sentences change (the window enables actions)."""
+
+    selection_changed = Signal()
+    find_requested = Signal(str)  # the window runs the search in a worker
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lib: Library | None = None
+        self.model: SegmentTableModel | None = None
+        self.cleaned = ""
+        self.hits: list[SearchHit] = []
+        self._hit = -1
+
+        self.find_bar = QWidget()
+        fl = QHBoxLayout(self.find_bar)
+        fl.setContentsMargins(0, 0, 0, 0)
+        self.find_edit = QLineEdit()
+        self.find_edit.setPlaceholderText("Find in this document (either language, diacritics optional)")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_status = QLabel()
+        close = QPushButton("×")
+        close.setFlat(True)
+        close.setFixedWidth(24)
+        close.clicked.connect(self.find_bar.hide)
+        fl.addWidget(self.find_edit, 1)
+        fl.addWidget(self.find_status)
+        fl.addWidget(close)
+        self.find_bar.hide()
+        self.find_edit.returnPressed.connect(self._find_next)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_bar, self.find_bar.hide)
+
+        self.table = SentenceTable()
+        self.table.setObjectName("sentenceTable")
+        self.table.setWordWrap(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(DEFAULT_ROW_HEIGHT)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.delegate = SentenceDelegate(self.table)
+        self.table.setItemDelegate(self.delegate)
+        self.table.verticalScrollBar().valueChanged.connect(self._size_visible_rows)
+        self.table.horizontalHeader().sectionResized.connect(self._widths_changed)
+        self._resize_timer = QTimer(self, singleShot=True, interval=80)
+        self._resize_timer.timeout.connect(self._refit)
+
+        self.vi_text = self._pane("Tiếng Việt: select words to mark a claim")
+        self.en_text = self._pane("English: select words to mark a claim")
+        detail = QSplitter(Qt.Orientation.Horizontal)
+        detail.addWidget(self.vi_text)
+        detail.addWidget(self.en_text)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("documentSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([500, 120])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.splitter, 1)
+        self._span: tuple[int, int] = (-1, -1)  # first and last row shown in the panes
+
+    def _pane(self, placeholder: str) -> QPlainTextEdit:
+        pane = QPlainTextEdit()
+        pane.setReadOnly(True)
+        pane.setPlaceholderText(placeholder)
+        flags = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        pane.setTextInteractionFlags(flags)
+        pane.selectionChanged.connect(self.selection_changed)
+        return pane
+
+    # loading -----------------------------------------------------------------------------------------
+
+    def show_document(self, lib: Library, doc_id: int) -> None:
+        info = lib.document(doc_id)
+        self.lib = lib
+        old = self.model
+        self.model = SegmentTableModel(lib, doc_id, info.segment_count, self)
+        self.cleaned = lib.document_texts(doc_id)[1]
+        self.table.sized.clear()
+        self.table.setModel(self.model)
+        if old is not None:
+            old.deleteLater()
+        self.model.rowsInserted.connect(lambda *_: QTimer.singleShot(0, self._size_visible_rows))
+        self.model.dataChanged.connect(self._data_changed)
+        self.table.selectionModel().selectionChanged.connect(self._rows_selected)
+        self.table.selectionModel().currentChanged.connect(self._current_changed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(0, 44)
+        width = max(400, self.table.viewport().width() - 44)
+        self.table.setColumnWidth(1, width // 2)
+        self.hits, self._hit = [], -1
+        self.vi_text.clear()
+        self.en_text.clear()
+        self._span = (-1, -1)
+        QTimer.singleShot(0, self._size_visible_rows)
+
+    def doc_id(self) -> int | None:
+        return self.model.doc_id if self.model else None
+
+    def clear(self) -> None:
+        self.table.setModel(None)
+        if self.model is not None:
+            self.model.deleteLater()
+        self.model = None
+        self.vi_text.clear()
+        self.en_text.clear()
+
+    def set_claims(self, claims: list[ClaimView], tag_colors: dict[str, str]) -> None:
+        if self.model is not None:
+            self.model.set_claims(claims, tag_colors)
+            self.table.sized.clear()
+            self._size_visible_rows()
+            self._fill_panes(force=True)
+
+    # row heights: only rows on screen are measured, so a long document opens at once --------------------
+
+    def _widths_changed(self) -> None:
+        self._resize_timer.start()
+
+    def _refit(self) -> None:
+        self.table.sized.clear()
+        self._size_visible_rows()
+
+    def _data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int] | None = None) -> None:
+        for row in range(top.row(), bottom.row() + 1):
+            self.table.sized.discard(row)
+        QTimer.singleShot(0, self._size_visible_rows)
+        if self._span[0] <= bottom.row() and top.row() <= self._span[1]:
+            self._fill_panes(force=True)
+
+    def _size_visible_rows(self) -> None:
+        if self.model is None:
+            return
+        vp = self.table.viewport()
+        first = self.table.rowAt(0)
+        if first < 0:
+            first = 0
+        last = self.table.rowAt(vp.height() - 1)
+        if last < 0:  # rows end above the bottom, or are still at their default height
+            last = first + vp.height() // 20
+        last = min(last + 5, self.model.rowCount() - 1)
+        for row in range(first, last + 1):
+            if row not in self.table.sized:
+                self.table.sized.add(row)
+                self.table.resizeRowToContents(row)
+
+    # selection, partner highlight and the detail panes ---------------------------------------------
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.delegate.partner_row = current.row() if current.isValid() else -1
+        self.table.viewport().update()
+
+    def selected_rows(self) -> list[int]:
+        sm = self.table.selectionModel()
+        if sm is None:
+            return []
+        rows = sorted({i.row() for i in sm.selectedIndexes()})
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        return rows
+
+    def _rows_selected(self) -> None:
+        self._fill_panes()
+        self.selection_changed.emit()
+
+    def _fill_panes(self, force: bool = False) -> None:
+        rows = self.selected_rows()
+        if not rows or self.model is None:
+            return
+        span = (rows[0], rows[-1])
+        if span == self._span and not force:
+            return
+        self._span = span
+        segs = self.model.segments[span[0] : span[1] + 1]
+        start, end = segs[0].start_char, segs[-1].end_char
+        self.vi_text.setPlainText(self.cleaned[start:end])
+        english = [self.model.translations[s.id].text for s in segs if s.id in self.model.translations]
+        self.en_text.setPlainText(" ".join(english))
+        # claims in the panes, in the same colours as the table
+        for c in self.model.claims:
+            if c.row.status == "attached" and c.row.start < end and c.row.end > start:
+                self._paint(self.vi_text, max(c.row.start, start) - start, min(c.row.end, end) - start, c)
+        for row in range(span[0], span[1] + 1):
+            offset = self._english_offset(row, span[0])
+            for sp in self.model.data(self.model.index(row, 2), role=SPANS_ROLE) or []:
+                color = next((c for c in self.model.claims if c.row.id == sp.claim_id), None)
+                if color is not None:
+                    self._paint(self.en_text, offset + sp.start, offset + sp.end, color)
+
+    def _english_offset(self, row: int, first: int) -> int:
+        assert self.model is not None
+        offset = 0
+        for seg in self.model.segments[first:row]:
+            tr = self.model.translations.get(seg.id)
+            if tr is not None:
+                offset += len(tr.text) + 1
+        return offset
+
+    def _paint(self, pane: QPlainTextEdit, start: int, end: int, claim: ClaimView) -> None:
+        assert self.model is not None
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(self.model._color(claim)))
+        cursor = QTextCursor(pane.document())
+        cursor.setPosition(max(0, start))
+        cursor.setPosition(min(end, len(pane.toPlainText())), QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+
+    def selection_target(self) -> tuple[str, int, int] | None:
+        """What "New claim" would mark: ("vi", start, end) in the cleaned text, ("en", first_row,
+        last_row) with the English span in `english_selection()`, or the selected rows ("rows")."""
+        if self.model is None:
+            return None
+        rows = self.selected_rows()
+        if not rows:
+            return None
+        segs = self.model.segments
+        vi = self.vi_text.textCursor()
+        en = self.en_text.textCursor()
+        base = segs[self._span[0]].start_char if self._span[0] >= 0 else 0
+        if vi.hasSelection() and self._span[0] >= 0:
+            return ("vi", base + vi.selectionStart(), base + vi.selectionEnd())
+        if en.hasSelection() and self._span[0] >= 0:
+            return ("en", self._span[0], self._span[1])
+        return ("rows", segs[rows[0]].start_char, segs[rows[-1]].end_char)
+
+    def english_selection(self) -> tuple[int, int]:
+        cursor = self.en_text.textCursor()
+        return cursor.selectionStart(), cursor.selectionEnd()
+
+    def commit_editor(self) -> None:
+        """Store and close an open post-edit editor."""
+        editor = self.table.findChild(QPlainTextEdit, "postEditor")
+        if editor is not None and self.table.state() == QAbstractItemView.State.EditingState:
+            self.delegate.commitData.emit(editor)
+            self.delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    # navigation ----------------------------------------------------------------------------------
+
+    def go_to_row(self, row: int, column: int = 1) -> None:
+        if self.model is None:
+            return
+        self.model.fetch_until(row)
+        row = min(row, self.model.rowCount() - 1)
+        if row < 0:
+            return
+        index = self.model.index(row, column)
+        self.table.setCurrentIndex(index)
+        self.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._size_visible_rows()
+
+    def go_to_offset(self, offset: int) -> None:
+        if self.model is not None:
+            self.go_to_row(self.model.row_of_offset(offset))
+
+    def next_unreviewed(self, after: int) -> int:
+        """The next row (fetching as needed) with no English or only machine English."""
+        assert self.model is not None
+        row = after + 1
+        while True:
+            self.model.fetch_until(row)
+            if row >= self.model.rowCount():
+                return -1
+            seg = self.model.segments[row]
+            tr = self.model.translations.get(seg.id)
+            if tr is None or tr.kind == "machine":
+                return row
+            row += 1
+
+    # find ----------------------------------------------------------------------------------------
+
+    def open_find(self) -> None:
+        self.find_bar.show()
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def _find_next(self) -> None:
+        query = self.find_edit.text().strip()
+        if not query:
+            return
+        if self.hits and self._hits_for == query:
+            self._show_hit(self._hit + 1)
+        else:
+            self.find_status.setText("searching…")
+            self.find_requested.emit(query)
+
+    _hits_for = ""
+
+    def set_hits(self, query: str, hits: list[SearchHit]) -> None:
+        self.hits = sorted(hits, key=lambda h: h.segment_idx)
+        self._hits_for = query
+        if not self.hits:
+            self.find_status.setText("not found")
+            return
+        self._show_hit(0)
+
+    def _show_hit(self, n: int) -> None:
+        self._hit = n % len(self.hits)
+        hit = self.hits[self._hit]
+        self.find_status.setText(f"{self._hit + 1} of {len(self.hits)}")
+        self.go_to_row(hit.segment_idx, 2 if hit.lang == "en" and hit.text != hit.source_text else 1)
+

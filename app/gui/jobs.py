@@ -1,0 +1,123 @@
+"""The background work the window starts: plain functions of a `JobContext`, no widgets touched."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.core.pipeline import ImportOutcome
+from app.gui import child
+from app.gui.helper_process import HelperProcess
+from app.gui.workers import JobContext
+
+JobFn = Callable[[JobContext], Any]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    done: list[ImportOutcome]
+    refused: list[tuple[Path, str]]
+
+
+def import_files(helper: HelperProcess, files: list[Path]) -> JobFn:
+    def job(ctx: JobContext) -> ImportResult:
+        done, refused = helper.run(ctx, child.import_files, files)
+        return ImportResult(done, refused)
+
+    return job
+
+
+def import_text(text: str) -> JobFn:
+    def job(ctx: JobContext) -> ImportResult:
+        from app.core.pipeline import import_text as core_import_text
+
+        ctx.progress(0, 0, "Importing pasted text")
+        return ImportResult([core_import_text(ctx.library(), text)], [])
+
+    return job
+
+
+def translate(helper: HelperProcess, doc_id: int, beam_size: int, reload: bool) -> JobFn:
+    """The engine is loaded in the helper process on first use and kept there."""
+
+    def job(ctx: JobContext) -> Any:
+        return helper.run(ctx, child.translate, doc_id, beam_size, reload)
+
+    return job
+
+
+def suggestions(helper: HelperProcess, doc_id: int) -> JobFn:
+    def job(ctx: JobContext) -> list[Any]:
+        return helper.run(ctx, child.suggestions, doc_id)
+
+    return job
+
+
+def library_filter(text: str, tag: str | None, verdict: str | None) -> JobFn:
+    """Ids of documents whose title or sentences (either language) match, and that hold a claim with
+    the tag/verdict; None when nothing filters."""
+
+    def job(ctx: JobContext) -> set[int] | None:
+        from app.core.store.claims import ClaimStore
+        from app.core.store.library import fold
+
+        lib = ctx.library()
+        ids: set[int] | None = None
+        if text:
+            wanted = fold(text)
+            ids = {d.id for d in lib.documents() if wanted in fold(d.title)}
+            ids |= {hit.document_id for hit in lib.search(text, limit=500)}
+        if tag or verdict:
+            with_claims = {c.document_id for c in ClaimStore(lib).search(tag=tag, verdict=verdict)}
+            ids = with_claims if ids is None else ids & with_claims
+        return ids
+
+    return job
+
+
+def find(doc_id: int, query: str) -> JobFn:
+    def job(ctx: JobContext) -> tuple[str, list[Any]]:
+        return query, ctx.library().search(query, limit=1000, document_id=doc_id)
+
+    return job
+
+
+def layout_review(doc_id: int, undone: set[int] | None = None) -> JobFn:
+    """Review of the document's repairs; with `undone`, first store exactly those repairs undone."""
+
+    def job(ctx: JobContext) -> tuple[Any, tuple[int, int] | None]:
+        from app.core.layout_review import review, set_undone
+
+        lib = ctx.library()
+        claims = None
+        if undone is not None:
+            ctx.progress(0, 0, "Re-cleaning the document")
+            claims = set_undone(lib, doc_id, undone)
+        return review(lib, doc_id), claims
+
+    return job
+
+
+def install_packages(paths: list[Path]) -> JobFn:
+    def job(ctx: JobContext) -> list[Any]:
+        from app.core.translate.packages import install_package
+
+        out = []
+        for path in paths:
+            ctx.progress(0, 0, f"Installing {path.name}")
+            out.append(install_package(path))
+        return out
+
+    return job
+
+
+def download_package() -> JobFn:
+    def job(ctx: JobContext) -> Any:
+        from app.core.translate.packages import download_package as core_download
+
+        ctx.progress(0, 0, "Downloading the Vietnamese→English model")
+        return core_download("vi", "en")
+
+    return job

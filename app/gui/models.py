@@ -1,0 +1,445 @@
+"""Qt item models over the library. They hold plain rows from `app.core` and never write SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from app.core.claims.workflow import ClaimView
+from app.core.store import DocumentInfo, Library, StoredSegment, StoredTranslation
+from app.core.translate.packages import PackageInfo
+
+Index = QModelIndex | QPersistentModelIndex
+USER = Qt.ItemDataRole.UserRole
+SEGMENT_ROLE = USER + 1  # StoredSegment
+TRANSLATION_ROLE = USER + 2  # StoredTranslation | None
+SPANS_ROLE = USER + 3  # [(start, end, colour, claim id)] inside this cell's text
+ID_ROLE = USER + 4  # the row's id (document, claim, package name)
+FLAGGED_BG = QColor("#fdebd0")
+HUMAN_FG = QColor("#1a5276")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    color: str
+    claim_id: int
+
+
+class DocumentListModel(QAbstractListModel):
+    """Documents of the library, filtered to a set of ids (search results, tag/verdict filters)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._all: list[DocumentInfo] = []
+        self._rows: list[DocumentInfo] = []
+        self._only: set[int] | None = None
+
+    def reload(self, lib: Library) -> None:
+        self.beginResetModel()
+        self._all = lib.documents()
+        self._apply()
+        self.endResetModel()
+
+    def set_filter(self, ids: set[int] | None) -> None:
+        self.beginResetModel()
+        self._only = ids
+        self._apply()
+        self.endResetModel()
+
+    def _apply(self) -> None:
+        self._rows = [d for d in self._all if self._only is None or d.id in self._only]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        doc = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return doc.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            pages = f", {doc.page_count} pages" if doc.page_count else ""
+            return f"#{doc.id} {doc.title}\n{doc.segment_count} sentences{pages}, {doc.kind}"
+        if role == ID_ROLE:
+            return doc.id
+        return None
+
+    def row_of(self, doc_id: int) -> int:
+        return next((i for i, d in enumerate(self._rows) if d.id == doc_id), -1)
+
+    def document_ids(self) -> list[int]:
+        return [d.id for d in self._rows]
+
+
+class SegmentTableModel(QAbstractTableModel):
+    """# | Tiếng Việt | English for one document, fetched 200 rows at a time as the view scrolls."""
+
+    CHUNK = 200
+    HEADERS = ("#", "Tiếng Việt", "English")
+
+    def __init__(self, lib: Library, doc_id: int, total: int, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.lib = lib
+        self.doc_id = doc_id
+        self.total = total
+        self.segments: list[StoredSegment] = []
+        self.translations: dict[int, StoredTranslation] = {}
+        self.claims: list[ClaimView] = []
+        self.tag_colors: dict[str, str] = {}
+        self.fetches = 0  # how many chunks were loaded (the bench prints it)
+        self._fetching = False
+        self.reload_translations()
+
+    # lazy rows ------------------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._fetching and len(self.segments) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._fetching:
+            return  # views may ask again from inside the insertion signals
+        self._fetching = True
+        try:
+            chunk = self.lib.segments(self.doc_id, len(self.segments), self.CHUNK)
+            if not chunk:
+                self.total = len(self.segments)
+                return
+            first = len(self.segments)
+            self.beginInsertRows(QModelIndex(), first, first + len(chunk) - 1)
+            self.segments.extend(chunk)
+            self.endInsertRows()
+            self.fetches += 1
+        finally:
+            self._fetching = False
+
+    def fetch_until(self, row: int) -> None:
+        while row >= len(self.segments) and self.canFetchMore():
+            self.fetchMore()
+
+    def reload_translations(self) -> None:
+        """Translations come in one query per document: a few ms even for 5,000 sentences, and the
+        English column must know which rows are untranslated without loading every sentence."""
+        self.translations = self.lib.current_translations(self.doc_id)
+        if self.segments:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self.segments) - 1, 2))
+
+    def set_claims(self, claims: Sequence[ClaimView], tag_colors: dict[str, str]) -> None:
+        self.claims = list(claims)
+        self.tag_colors = dict(tag_colors)
+        if self.segments:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.segments) - 1, 2), [SPANS_ROLE])
+
+    # Qt API ---------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.segments)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 3:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 2 else base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.segments):
+            return None
+        seg = self.segments[index.row()]
+        col = index.column()
+        tr = self.translations.get(seg.id)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == 0:
+                return str(seg.idx + 1)
+            if col == 1:
+                return seg.text
+            return tr.text if tr else ""
+        if role == SEGMENT_ROLE:
+            return seg
+        if role == TRANSLATION_ROLE:
+            return tr
+        if role == ID_ROLE:
+            return seg.id
+        if role == SPANS_ROLE and col in (1, 2):
+            return self._spans_vi(seg) if col == 1 else self._spans_en(seg, tr)
+        if col != 2 or tr is None:
+            if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+                return QColor("#808080")
+            return None
+        if role == Qt.ItemDataRole.FontRole and tr.kind in {"human", "memory"}:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and tr.kind in {"human", "memory"}:
+            return HUMAN_FG
+        if role == Qt.ItemDataRole.BackgroundRole and tr.flags:
+            return FLAGGED_BG
+        if role == Qt.ItemDataRole.ToolTipRole:
+            who = {"human": "your edit", "memory": "your earlier edit of this sentence", "copy": "kept as is"}
+            tip = who.get(tr.kind, f"machine translation ({tr.model})")
+            if tr.flags:
+                tip += "\ncheck it: " + ", ".join(tr.flags)
+            return tip
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Post-edit: the view's editor commits here; the change is stored at once."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != 2:
+            return False
+        text = " ".join(str(value).split())
+        seg = self.segments[index.row()]
+        current = self.translations.get(seg.id)
+        if not text or (current is not None and current.text == text):
+            return False
+        from app.core.translate.memory import post_edit
+
+        post_edit(self.lib, seg.id, text)
+        history = self.lib.translation_history(seg.id)
+        human = [t for t in history if t.kind == "human"]
+        if human:
+            self.translations[seg.id] = human[-1]
+        self.dataChanged.emit(index, index)
+        return True
+
+    # claims inside cells ----------------------------------------------------------------------------
+
+    def _color(self, view: ClaimView) -> str:
+        for tag in view.row.tags:
+            if tag in self.tag_colors:
+                return self.tag_colors[tag]
+        return "#f4d03f"
+
+    def _spans_vi(self, seg: StoredSegment) -> list[Span]:
+        out = []
+        for c in self.claims:
+            row = c.row
+            if row.status != "attached" or row.end <= seg.start_char or row.start >= seg.end_char:
+                continue
+            start = max(row.start, seg.start_char) - seg.start_char
+            end = min(row.end, seg.end_char) - seg.start_char
+            out.append(Span(start, end, self._color(c), row.id))
+        return out
+
+    def _spans_en(self, seg: StoredSegment, tr: StoredTranslation | None) -> list[Span]:
+        if tr is None:
+            return []
+        out = []
+        for c in self.claims:
+            row = c.row
+            if row.segment_first is None or row.segment_last is None:
+                continue
+            if not row.segment_first <= seg.id <= row.segment_last:
+                continue
+            if not row.en_custom or row.en_start is None or row.en_end is None or c.english_status != "attached":
+                out.append(Span(0, len(tr.text), self._color(c), row.id))
+                continue
+            # The aligned English is the sentences' English joined by single spaces; segment ids of a
+            # document grow with their order, so this sentence's offset is the length before it.
+            offset = 0
+            for sid in range(row.segment_first, seg.id):
+                before = self.translations.get(sid)
+                if before is not None:
+                    offset += len(before.text) + 1
+            start, end = max(row.en_start - offset, 0), min(row.en_end - offset, len(tr.text))
+            if start < end:
+                out.append(Span(start, end, self._color(c), row.id))
+        return out
+
+    def row_of_segment(self, segment_id: int) -> int:
+        return next((i for i, s in enumerate(self.segments) if s.id == segment_id), -1)
+
+    def row_of_offset(self, offset: int) -> int:
+        """The row whose sentence holds this offset of the cleaned text, fetching rows as needed."""
+        while True:
+            for i, s in enumerate(self.segments):
+                if s.end_char > offset:
+                    return i
+            if not self.canFetchMore():
+                return len(self.segments) - 1
+            self.fetchMore()
+
+
+class ClaimsModel(QAbstractTableModel):
+    HEADERS = ("Tags", "Verdict", "Tiếng Việt", "English")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ClaimView] = []
+        self.tag_colors: dict[str, str] = {}
+
+    def set_rows(self, rows: Sequence[ClaimView], tag_colors: dict[str, str]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.tag_colors = dict(tag_colors)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        view = self.rows[index.row()]
+        row = view.row
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return ", ".join(row.tags) or "—"
+            if col == 1:
+                return row.verdict
+            if col == 2:
+                return ("⚠ " if row.status == "orphaned" else "") + row.quote
+            return view.english
+        if role == Qt.ItemDataRole.BackgroundRole and col == 0 and row.tags:
+            return QColor(self.tag_colors.get(row.tags[0], "#ffffff"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = row.quote
+            if row.note:
+                tip += f"\n\nNote: {row.note}"
+            if row.status == "orphaned":
+                tip += "\n\nIts words are no longer in the text."
+            return tip
+        if role == ID_ROLE:
+            return row.id
+        return None
+
+
+class SuggestionsModel(QAbstractListModel):
+    """Likely claims found by `app.core.claims.suggest`, best first."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def remove(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self.rows[row]
+        self.endRemoveRows()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        s = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return s.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"score {s.score:.2f}: " + "; ".join(s.cues)
+        if role == USER:
+            return s
+        return None
+
+
+class RepairsModel(QAbstractListModel):
+    """Layout repairs of a document with whether each is undone (checkable: unchecked = undone)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []  # app.core.layout_review.RepairState
+        self.undone: set[int] = set()
+
+    def set_rows(self, rows: Sequence[Any], undone: set[int]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.undone = set(undone)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        state = self.rows[index.row()]
+        repair = state.repair
+        undone = state.index in self.undone
+        if role == Qt.ItemDataRole.DisplayRole:
+            where = f"p. {repair.page}, " if repair.page else ""
+            what = repair.detail or repair.removed
+            return f"{'↶ ' if undone else ''}{repair.kind.replace('_', ' ')} ({where}¶{repair.paragraph + 1}) {what}"
+        if role == Qt.ItemDataRole.FontRole and undone:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and not state.undoable:
+            return QColor("#909090")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = "undone" if undone else ("applied" if state.undoable else "applied (cannot be undone alone)")
+            return tip + (f"\nremoved: {repair.removed!r}" if repair.removed else "")
+        if role == USER:
+            return state
+        return None
+
+
+class PackagesModel(QAbstractTableModel):
+    HEADERS = ("Package", "Languages", "Version", "Size")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[PackageInfo] = []
+
+    def set_rows(self, rows: Sequence[PackageInfo]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        p = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                p.name,
+                f"{p.from_name or p.from_code} → {p.to_name or p.to_code}",
+                p.version,
+                f"{p.size / 1e6:.0f} MB" if p.size >= 1e6 else f"{p.size / 1e3:.0f} kB",
+            )[index.column()]
+        if role == ID_ROLE:
+            return p.name
+        return None

@@ -1,0 +1,153 @@
+"""Screenshots of the desktop app's main states, rendered offscreen into docs/screenshots/.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
+
+Uses a throwaway data folder. No real translation model ships with the repository, so the English of
+the first sentences is written here (stored as machine output, one marked for checking, one as a
+human edit) to show what the columns look like; everything else is the app as it runs."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "screenshots"
+
+ENGLISH = {
+    0: '"Overall, the combination of advanced computing infrastructure, huge data sources, outstanding research '
+    "capacity, large markets, state support policies and industry leadership has made the United States and "
+    'China the pioneers of global AI development".',
+    1: "China and the United States are considered countries that play an important role in the global field of AI.",
+    2: "This is a natural story, beyond dispute, for the following reasons:",
+    3: "1. DOMINANCE IN SUPERCOMPUTERS: Both China and the United States have invested heavily in researching and "
+    "developing supercomputer systems, especially quantum computers, able to compute millions of times faster "
+    "than today's most powerful supercomputers.",
+    4: "Supercomputers play a particularly important role in training complex AI models and processing data at "
+    "scale, which gives them an outstanding competitive edge in AI research.",
+    5: "2. HUGE AMOUNTS OF DATA: Billions of people in the world using English and Chinese have given the United "
+    "States and China huge amounts of data, an important input fuel for AI algorithms.",
+    6: "With large populations and vast digital ecosystems, this creates huge volumes of data used to train and "
+    "improve AI models.",
+    7: "3. LARGE LANGUAGE MODELS WITH HIGH INTERACTIVITY: Both countries have made significant progress in "
+    "developing large interactive language models such as OpenAI's GPT-3 and China's Wu Dao.",
+    8: "These models can understand and generate human-like language, opening up possibilities for more advanced "
+    "communication and natural language processing technologies.",
+    9: "4. DEEP SCIENTIFIC AND RESEARCH FOUNDATIONS: The United States and China have many of the world's leading "
+    "scientists, strong research centres and prestigious universities.",
+    10: "This gives them deep research resources, contributing to the advances of AI.",
+    11: "Both the United States and China invest heavily in basic AI research, leading to breakthroughs in fields "
+    "such as computer vision, machine learning and robotics.",
+}
+
+
+def main() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["DOICHIEU_DATA_DIR"] = tempfile.mkdtemp(prefix="doichieu-shots-")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from app.core.claims import workflow
+    from app.core.pipeline import import_file
+    from app.core.store import Library, NewTranslation
+    from app.core.store.claims import ClaimStore
+    from app.gui.main_window import MainWindow
+    from app.gui.resources import sample_documents
+
+    app = QApplication.instance() or QApplication([])
+    app.setFont(QFont("Noto Sans", 10))
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    def settle(ms: int = 300) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def wait_jobs(window: MainWindow) -> None:
+        while window.jobs.busy():
+            settle(50)
+        settle()
+
+    def shot(widget: QWidget, name: str) -> None:
+        settle()
+        path = OUT / f"{name}.png"
+        widget.grab().save(str(path), "PNG", 9)  # type: ignore[call-overload]
+        print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+
+    # 1. empty library
+    window = MainWindow()
+    window.resize(1280, 760)
+    window.show()
+    shot(window, "empty-library")
+    window.close()
+
+    # 2. the samples, English for the first sentences, claims
+    with Library.open() as lib:
+        ClaimStore(lib).ensure_default_tags()
+        ids = [import_file(lib, p).document_id for p in sample_documents()]
+        doc_id = next(i for i in ids if "supercomputers" in lib.document(i).title)
+        segs = lib.segments(doc_id)
+        lib.add_translations(
+            NewTranslation(s.id, ENGLISH[s.idx], "machine", "argos:vi_en:1.9", ("length_ratio",) if s.idx == 6 else ())
+            for s in segs
+            if s.idx in ENGLISH
+        )
+        edited = "This is self-evident and beyond dispute, for these reasons:"
+        lib.add_translations([NewTranslation(segs[2].id, edited, "human")])
+        s3 = segs[3]
+        start = s3.text.index("đã đầu tư")
+        workflow.create_claim(lib, doc_id, s3.start_char + start, s3.end_char - 1, tags=["statistic"],
+                              note="'millions of times faster': find the source")
+        workflow.create_claim(lib, doc_id, segs[1].start_char, segs[1].end_char, tags=["opinion"], verdict="disputed")
+        workflow.create_claim(lib, doc_id, segs[9].start_char, segs[9].end_char, tags=["ranking"])
+    window = MainWindow()
+    window.resize(1280, 760)
+    window.show()
+    window.open_document(doc_id)
+    wait_jobs(window)
+    window.view.go_to_row(3)
+    window.view.go_to_row(4, 2)  # a plain sentence selected: its partner tinted
+    shot(window, "document-side-by-side")
+
+    # 3. the claim dialog, from words selected in the Vietnamese pane
+    window.view.go_to_row(5)
+    pane = window.view.vi_text
+    cursor = pane.textCursor()
+    text = pane.toPlainText()
+    cursor.setPosition(text.index("hàng tỷ"))
+    cursor.setPosition(text.index("tiếng Trung") + len("tiếng Trung"), cursor.MoveMode.KeepAnchor)
+    pane.setTextCursor(cursor)
+    window.new_claim_action.trigger()
+    settle()
+    dialog = window.claim_dialog
+    assert dialog is not None
+    dialog.set_tag("statistic")
+    dialog.note.setPlainText("Check the population figures behind 'billions'.")
+    shot(dialog, "claim-dialog")
+    dialog.reject()
+
+    # 4. model manager (no model installed: it says how to get one)
+    window.show_model_manager()
+    assert window.model_manager is not None
+    shot(window.model_manager, "model-manager")
+    window.model_manager.close()
+
+    # 5. layout review, one repair selected
+    window.show_layout_review()
+    wait_jobs(window)
+    review = window.review_dialog
+    assert review is not None
+    row = next((i for i, s in enumerate(review.model.rows) if s.undoable), 0)
+    review.list.setCurrentIndex(review.model.index(row, 0))
+    shot(review, "layout-review")
+    review.close()
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The crash hook, pasting HTML as a document, and the settings registry."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.gui import crash, settings
+from app.gui.imports import clipboard_text, sort_paths
+from app.gui.main_window import MainWindow
+
+
+def test_crash_hook_logs_and_shows_the_log_path(qtbot, data_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        crash.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    log = crash.log_file()
+    assert log.parent == data_dir / "logs" and "ValueError: boom" in log.read_text(encoding="utf-8")
+    assert shown and str(log) in shown[0]
+
+
+def test_html_clipboard_becomes_text_and_a_document(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    mime = QMimeData()
+    mime.setHtml("<p>Năm 2024, GDP tăng <b>7%</b>.</p><p>Đây là đoạn thứ hai.</p>")
+    text = clipboard_text(mime)
+    assert "GDP tăng 7%." in text and "\n" in text and "<b>" not in text
+    win = MainWindow()
+    qtbot.addWidget(win)
+    QApplication.clipboard().setMimeData(mime)
+    win.paste_document()
+    qtbot.waitUntil(lambda: len(win.sidebar.model.document_ids()) == 1 and not win.jobs.busy(), timeout=20_000)
+    assert win.view.model is not None and win.view.model.total >= 2
+    QApplication.clipboard().clear()  # the clipboard owns the mime data: freed now, not at exit
+    win.close()
+
+
+def test_folders_are_expanded_and_packages_set_apart(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "sub" / "b.pdf").write_bytes(b"%PDF")
+    (tmp_path / "sub" / "c.png").write_bytes(b"")
+    (tmp_path / "m.argosmodel").write_bytes(b"")
+    dropped = sort_paths([tmp_path / "sub", tmp_path / "m.argosmodel"])
+    assert [p.name for p in dropped.files] == ["a.txt", "b.pdf"]
+    assert [p.name for p in dropped.packages] == ["m.argosmodel"]
+
+
+def test_settings_round_trip(data_dir: Path) -> None:
+    assert settings.get(settings.LAST_DOCUMENT) == 0
+    settings.put(settings.LAST_DOCUMENT, 7)
+    settings.put(settings.SAMPLES_OFFERED, True)
+    assert settings.get(settings.LAST_DOCUMENT) == 7 and settings.get(settings.SAMPLES_OFFERED) is True
+    assert (data_dir / "settings.ini").is_file()
