@@ -530,8 +530,12 @@ def _write_error(err: sqlite3.OperationalError, path: Path) -> LibraryError:
         from app.core.errors import LibraryLockedError
 
         return LibraryLockedError(f"the library {path} is busy in another program; close it and try again")
-    if "disk is full" in msg or "full" in msg:
-        return LibraryError(f"the disk holding {path} is full; free some space and try again (nothing was saved)")
+    if "full" in msg or "disk i/o error" in msg.lower():
+        # A full disk shows as SQLITE_FULL, or as an I/O error when a write is cut short (quota, ulimit).
+        return LibraryError(
+            f"could not write to the library {path} ({msg}): the disk may be full; free some space and try "
+            "again (nothing was saved)"
+        )
     if "readonly" in msg or "read-only" in msg:
         return LibraryError(f"the library {path} is read-only; check the folder's permissions")
     return LibraryError(f"could not write to the library {path}: {msg}")
