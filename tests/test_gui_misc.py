@@ -57,3 +57,26 @@ def test_settings_round_trip(data_dir: Path) -> None:
     settings.put(settings.SAMPLES_OFFERED, True)
     assert settings.get(settings.LAST_DOCUMENT) == 7 and settings.get(settings.SAMPLES_OFFERED) is True
     assert (data_dir / "settings.ini").is_file()
+
+
+def test_file_export_previews_and_writes(qtbot, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow()
+    qtbot.addWidget(win)
+    QApplication.clipboard().setText(
+        "Năm 2023, theo GII của WIPO, Trung Quốc xếp thứ 12.\n\nĐoạn hai nói về bằng sáng chế."
+    )
+    win.paste_document()
+    qtbot.waitUntil(lambda: win.view.doc_id() is not None and not win.jobs.busy(), timeout=20_000)
+    QApplication.clipboard().clear()
+    win.export_action.trigger()
+    dialog = win.export_dialog
+    qtbot.waitUntil(lambda: "xếp thứ 12" in dialog.preview.toPlainText(), timeout=20_000)
+    dialog.format.setCurrentIndex(dialog.format.findData("md"))
+    with qtbot.waitSignal(dialog.export_wanted, timeout=5_000):
+        dialog.save_to(tmp_path / "báo cáo")
+    qtbot.waitUntil(
+        lambda: (tmp_path / "báo cáo.md").is_file() and dialog.status.text().startswith("Saved"), timeout=20_000
+    )
+    assert "bằng sáng chế" in (tmp_path / "báo cáo.md").read_text(encoding="utf-8")
+    dialog.close()
+    win.close()

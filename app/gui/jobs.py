@@ -121,3 +121,26 @@ def download_package() -> JobFn:
         return core_download("vi", "en")
 
     return job
+
+
+def export_preview(doc_id: int, only_claims: bool, include_notes: bool) -> JobFn:
+    """The HTML report of the document, for the export dialog's preview."""
+
+    def job(ctx: JobContext) -> str:
+        from app.core.export import ExportOptions, build_report
+        from app.core.export.html import render_html
+
+        options = ExportOptions(only_claims=only_claims, include_notes=include_notes)
+        return render_html(build_report(ctx.library(), [doc_id], options))
+
+    return job
+
+
+def export_report(doc_id: int, fmt: str, out: Path, options: Any) -> JobFn:
+    def job(ctx: JobContext) -> Path:
+        from app.core.export import export
+
+        ctx.progress(0, 0, f"Writing {out.name}")
+        return export(ctx.library(), [doc_id], fmt, out, options)
+
+    return job

@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.reload_engine = False  # a model was installed or removed: the helper reloads it
         self.translating = False
         self.messages: list[QMessageBox] = []  # non-modal messages still open
+        self.export_dialog: Any = None
         self.claim_dialog: ClaimDialog | None = None
         self.review_dialog: LayoutReviewDialog | None = None
         self.model_manager: ModelManager | None = None
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&Import files…", self.choose_files, QKeySequence.StandardKey.Open, "importFiles")
         self._action(file, "Import a &folder…", self.choose_folder)
+        self.export_action = self._action(file, "&Export…", self.show_export, "Ctrl+E", "export")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -781,6 +783,41 @@ class MainWindow(QMainWindow):
             self.open_document(doc_id)
 
     # models -----------------------------------------------------------------------------------------
+
+    def show_export(self) -> None:
+        from app.gui.dialogs.export_dialog import ExportDialog
+
+        doc_id = self.view.doc_id()
+        if doc_id is None:
+            self.notify(
+                "Open a document first; File > Export writes the open document.", icon=QMessageBox.Icon.Information
+            )
+            return
+        dialog = ExportDialog(self.lib.document(doc_id).title, self)
+        self.export_dialog = dialog
+
+        def preview(only_claims: bool, notes: bool) -> None:
+            self.jobs.start(
+                "Preparing the report",
+                jobs.export_preview(doc_id, only_claims, notes),
+                on_done=dialog.show_preview,
+                on_error=self._failed,
+                cancellable=False,
+            )
+
+        def save(fmt: str, path: Path, options: object) -> None:
+            self.jobs.start(
+                f"Exporting {path.name}",
+                jobs.export_report(doc_id, fmt, path, options),
+                on_done=dialog.exported,
+                on_error=lambda e: self._failed(e, "Export failed: "),
+                cancellable=False,
+            )
+
+        dialog.preview_wanted.connect(preview)
+        dialog.export_wanted.connect(save)
+        dialog.show()
+        dialog.refresh()
 
     def show_model_manager(self) -> None:
         if self.model_manager is None:
