@@ -272,19 +272,11 @@ class SegmentTableModel(QAbstractTableModel):
             self.fetchMore()
 
 
-class ClaimsModel(QAbstractTableModel):
-    HEADERS = ("Tags", "Verdict", "Tiếng Việt", "English")
+class _RowsTableModel(QAbstractTableModel):
+    """A small table over an in-memory list `rows`, one column per entry of HEADERS."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ClaimView] = []
-        self.tag_colors: dict[str, str] = {}
-
-    def set_rows(self, rows: Sequence[ClaimView], tag_colors: dict[str, str]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.tag_colors = dict(tag_colors)
-        self.endResetModel()
+    HEADERS: tuple[str, ...] = ()
+    rows: list[Any]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -297,6 +289,21 @@ class ClaimsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
             return self.HEADERS[section]
         return None
+
+
+class ClaimsModel(_RowsTableModel):
+    HEADERS = ("Tags", "Verdict", "Tiếng Việt", "English")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ClaimView] = []
+        self.tag_colors: dict[str, str] = {}
+
+    def set_rows(self, rows: Sequence[ClaimView], tag_colors: dict[str, str]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.tag_colors = dict(tag_colors)
+        self.endResetModel()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -405,7 +412,7 @@ class RepairsModel(QAbstractListModel):
         return None
 
 
-class PackagesModel(QAbstractTableModel):
+class PackagesModel(_RowsTableModel):
     HEADERS = ("Package", "Languages", "Version", "Size")
 
     def __init__(self, parent: Any = None) -> None:
@@ -416,18 +423,6 @@ class PackagesModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
