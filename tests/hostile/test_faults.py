@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -84,18 +86,29 @@ def test_library_locked_by_another_program(library: Path, fixtures: Path) -> Non
     assert state(db) == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions, so a read-only folder cannot be made")
-def test_read_only_data_folder(library: Path, fixtures: Path) -> None:
-    db = library / "library.sqlite3"
-    before = state(db)
-    modes = {p: p.stat().st_mode for p in [library, *library.iterdir()]}
+def _as_nobody() -> None:
+    """Root ignores permissions, so as root the import runs as the unprivileged user `nobody`."""
+    if os.geteuid() == 0:
+        os.setgid(65534)
+        os.setuid(65534)
+
+
+def test_read_only_data_folder(fixtures: Path) -> None:
+    base = Path(tempfile.mkdtemp())  # not under pytest's tmp dir: that one is private to its owner
     try:
-        for p in modes:
+        base.chmod(0o755)
+        data = base / "data"
+        assert main_py(data, "import", fixtures / "pdf_copy_supercomputers.vi.txt").returncode == 0
+        db = data / "library.sqlite3"
+        before = state(db)
+        for p in [data, *data.rglob("*")]:
             p.chmod(0o555 if p.is_dir() else 0o444)
-        res = main_py(library, "import", fixtures / "forum_post_ai_race.vi.txt")
+        res = main_py(data, "import", fixtures / "forum_post_ai_race.vi.txt", preexec=_as_nobody)
+        assert res.returncode != 0 and "Traceback" not in res.stderr
+        message = (res.stdout + res.stderr).strip()
+        assert len(message.splitlines()) == 1 and "read-only" in message and "damaged" not in message
+        for p in [data, *data.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        assert state(db) == before
     finally:
-        for p, mode in modes.items():
-            p.chmod(mode)
-    assert res.returncode != 0 and "Traceback" not in res.stderr
-    assert len((res.stdout + res.stderr).strip().splitlines()) == 1
-    assert state(db) == before
+        shutil.rmtree(base, ignore_errors=True)

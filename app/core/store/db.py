@@ -7,6 +7,7 @@ timeout instead of instant "database is locked" errors, and `quick_check` before
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -123,7 +124,13 @@ def set_wal(db: sqlite_utils.Database) -> None:
 
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) and check the library file, then bring its schema up to date."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise LibraryError(
+            f"cannot create the data folder {path.parent} ({err.strerror}); set DOICHIEU_DATA_DIR to a writable folder"
+        ) from err
+    _check_writable(path)
     db = connect(path)
     try:
         if not _looks_like_sqlite(path):
@@ -145,6 +152,17 @@ def open_database(path: Path) -> sqlite_utils.Database:
         db.close()
         raise
     return db
+
+
+def _check_writable(path: Path) -> None:
+    """A read-only library would otherwise fail deep inside SQLite (WAL needs its -shm file) and
+    look damaged; say what it is instead."""
+    where = path if path.exists() else path.parent
+    if not os.access(where, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        raise LibraryError(
+            f"the library {path} is read-only here (no permission to write to {where}); give yourself write "
+            "access to that folder, or set DOICHIEU_DATA_DIR to a writable folder"
+        )
 
 
 def _looks_like_sqlite(path: Path) -> bool:
