@@ -67,10 +67,12 @@ def bench_import(rng: random.Random, words: list[str]) -> tuple[float, float]:
     n_sent = len(doc.segmented.segments)  # a few random sentences end in an abbreviation and merge
     CORPUS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CORPUS) as tmp:  # on disk, as a user's library is
-        with Library.open(Path(tmp) / "bulk.sqlite3") as lib:
-            t0 = time.perf_counter()
-            lib.add_document(doc)
-            bulk = time.perf_counter() - t0
+        bulk = float("inf")
+        for run in range(3):  # best of three: the short arm is the one a busy machine skews most
+            with Library.open(Path(tmp) / f"bulk{run}.sqlite3") as lib:
+                t0 = time.perf_counter()
+                lib.add_document(doc)
+                bulk = min(bulk, time.perf_counter() - t0)
         rows = {}
         for sync in ("FULL", "NORMAL"):
             rows[sync] = _row_by_row(Path(tmp) / f"rows-{sync}.sqlite3", doc, sync)
