@@ -22,14 +22,17 @@ class PdfExportError(DoiChieuError):
 
 
 def _qt_app() -> object:
-    """The running Qt application, or a headless one for the CLI and tests."""
-    from PySide6.QtGui import QGuiApplication
+    """The running Qt application, or a headless one for the CLI and tests.
 
-    app = QGuiApplication.instance()
+    A QApplication, not a QGuiApplication: Qt allows one application object per process, and a
+    later window (the GUI, or GUI tests in the same run) needs the widgets kind."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
     if app is None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["doichieu-export"])
+        app = QApplication(["doichieu-export"])
     return app
 
 
