@@ -5,6 +5,8 @@
     python3 scripts/dev.py run      setup, then start the app (extra arguments go to main.py)
     python3 scripts/dev.py test     setup, build test fixtures, run the whole suite (extra args go to pytest)
     python3 scripts/dev.py lint     ruff over the tree
+    python3 scripts/dev.py package  setup + the `package` extra, then build the app for this OS into dist/
+                                    (PyInstaller, packaging/doichieu.spec; extra args go to pyinstaller)
 
 Only the standard library is used here, so it runs on a bare Python 3.11+ (`py` on Windows).
 A second `setup` with nothing changed only compares a stamp and returns at once.
@@ -22,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".doichieu-installed"
+PACKAGE_STAMP = VENV / ".doichieu-package-installed"  # its own stamp: `test` and `package` do not undo each other
+SPEC = ROOT / "packaging" / "doichieu.spec"
 FORBIDDEN = ("torch", "stanza", "spacy")
 
 
@@ -80,6 +84,24 @@ def build_fixtures(py: Path) -> None:
         run([py, script])
 
 
+def package(rest: list[str]) -> int:
+    py = setup()
+    stamp = wanted_stamp("package")
+    if not (PACKAGE_STAMP.exists() and PACKAGE_STAMP.read_text().strip() == stamp):
+        run([py, "-m", "pip", "install", "--quiet", "-e", ".[package]"])
+        check_forbidden(py)
+        PACKAGE_STAMP.write_text(stamp)
+    dist, work = ROOT / "dist", ROOT / "build" / "pyinstaller"
+    cmd = [py, "-m", "PyInstaller", "--noconfirm", "--distpath", dist, "--workpath", work, *rest, SPEC]
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    code = subprocess.call([str(c) for c in cmd], cwd=ROOT)
+    if code == 0:
+        app = dist / ("DoiChieu.app" if sys.platform == "darwin" else "DoiChieu")
+        size = sum(f.stat().st_size for f in app.rglob("*") if f.is_file() and not f.is_symlink())
+        print(f"built {app} ({size / 1e6:.0f} MB)")
+    return code
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
@@ -98,6 +120,8 @@ def main(argv: list[str]) -> int:
         build_fixtures(py)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    if cmd == "package":
+        return package(rest)
     if cmd == "lint":
         py = setup()
         return subprocess.call([str(py), "-m", "ruff", "check", "."], cwd=ROOT)

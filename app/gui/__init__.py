@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+from typing import Any
+
+OPEN_FLAG = "--open"  # `main.py --open FILE...`: the window, importing FILEs (the Linux .desktop entry's Exec)
+# Save a PNG of the main window once it is shown, then quit: the packaged app's smoke test
+# (scripts/package_smoke.py) and start-up timing, where no one can look at the screen.
+SCREENSHOT_ENV = "DOICHIEU_SCREENSHOT"
 
 
 def run(argv: list[str] | None = None) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from app.core.errors import DoiChieuError
     from app.gui import crash
+    from app.gui.file_open import FileOpenFilter
+    from app.resources import resource_path
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    argv = list(sys.argv if argv is None else argv)
+    files = [Path(a) for a in argv[2:]] if argv[1:2] == [OPEN_FLAG] else []
+    app = QApplication.instance() or QApplication(argv[:1])
     app.setApplicationName("DoiChieu")
     app.setOrganizationName("DoiChieu")
+    app.setDesktopFileName("doichieu")  # matches packaging/linux/doichieu.desktop (Wayland/X11 task bars)
+    icon = resource_path("icons", "doichieu.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    opener = FileOpenFilter(app)  # installed before the window: macOS sends launch files first
     crash.install()
     from app.gui.main_window import MainWindow
 
@@ -25,4 +44,19 @@ def run(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "DoiChieu", str(err))
         return err.exit_code
     window.show()
+    opener.attach(window, files)
+    shot = os.environ.get(SCREENSHOT_ENV)
+    if shot:
+        QTimer.singleShot(0, lambda: _screenshot_and_quit(window, Path(shot)))
     return app.exec()
+
+
+def _screenshot_and_quit(window: Any, out: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out)):
+        print(f"could not save the screenshot to {out}", file=sys.stderr)
+    window.close()
+    QApplication.quit()

@@ -210,6 +210,9 @@ class MainWindow(QMainWindow):
         self.tag_actions: list[QAction] = []
         models = bar.addMenu("&Models")
         self._action(models, "&Manage translation models…", self.show_model_manager, None, "modelManager")
+        help_menu = bar.addMenu("&Help")
+        about = self._action(help_menu, "&About DoiChieu", self.show_about, None, "about")
+        about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS: in the application menu
         # the table-only keys: 1–9 apply a tag to the selection
         for key in "123456789":
             action = QAction(self)
@@ -818,6 +821,13 @@ class MainWindow(QMainWindow):
         dialog.export_wanted.connect(save)
         dialog.show()
         dialog.refresh()
+
+    def show_about(self) -> None:
+        from app.gui.dialogs.about import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_model_manager(self) -> None:
         if self.model_manager is None:

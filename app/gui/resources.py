@@ -1,17 +1,13 @@
-"""Files shipped with the app, found the same way from source and from a frozen build."""
+"""Files shipped with the app, for the window (located by `app.resources`, frozen or not)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from app.resources import resource_path, resources_dir
 
-def resources_dir() -> Path:
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+__all__ = ["resource_path", "resources_dir", "sample_documents"]
 
 
 def sample_documents() -> list[Path]:
-    return sorted((resources_dir() / "samples").glob("*.vi.txt"))
+    return sorted(resource_path("samples").glob("*.vi.txt"))

@@ -3,7 +3,6 @@ with autoescaping from `resources/templates/report.html.j2`."""
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -11,20 +10,15 @@ import jinja2
 
 from app.core.export.notes import to_html
 from app.core.export.report import Report
+from app.resources import resource_path
 
 TEMPLATE = "report.html.j2"
-
-
-def resources_dir() -> Path:
-    """`resources/` from a source checkout, or from a PyInstaller bundle."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    return Path(frozen) / "resources" if frozen else Path(__file__).resolve().parents[3] / "resources"
 
 
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(resources_dir() / "templates"),
+        loader=jinja2.FileSystemLoader(resource_path("templates")),
         autoescape=True,  # every template, whatever its name: no text from a document or note is trusted
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
