@@ -80,3 +80,27 @@ def test_file_export_previews_and_writes(qtbot, data_dir: Path, tmp_path: Path) 
     assert "bằng sáng chế" in (tmp_path / "báo cáo.md").read_text(encoding="utf-8")
     dialog.close()
     win.close()
+
+
+def test_protected_pdf_asks_for_its_password(qtbot, data_dir: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    from tests.pdf_factory import encrypted_pdf
+    from tests.test_gui import drop
+
+    answers = iter([("wrong", True), ("secret", True)])
+    asked: list[str] = []
+
+    def answer(parent, title, label, echo):  # type: ignore[no-untyped-def]
+        asked.append(label)
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    drop(win, [encrypted_pdf(tmp_path / "mật.pdf")])
+    qtbot.waitUntil(lambda: len(win.sidebar.model.document_ids()) == 1 and not win.jobs.busy(), timeout=30_000)
+    assert len(asked) == 2 and "password-protected" in asked[0] and "password is wrong" in asked[1]
+    assert win.lib.document_texts(win.sidebar.model.document_ids()[0])[1].startswith("Tài li")  # Helvetica: no ệ
+    win.close()

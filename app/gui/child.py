@@ -48,13 +48,17 @@ def _cancelled() -> bool:
     return bool(_cancel is not None and _cancel.is_set())
 
 
-def import_files(files: list[Path]) -> tuple[list[Any], list[tuple[Path, str]]]:
-    from app.core.errors import DoiChieuError
+def import_files(
+    files: list[Path], password: str = ""
+) -> tuple[list[Any], list[tuple[Path, str]], list[tuple[Path, str]]]:
+    """(imported, refused with reason, password-protected PDFs with the reason to show when asking)."""
+    from app.core.errors import DoiChieuError, EncryptedPdfError
     from app.core.pipeline import import_file
     from app.core.store import Library
 
     done: list[Any] = []
     refused: list[tuple[Path, str]] = []
+    locked: list[tuple[Path, str]] = []
     with Library.open() as lib:
         for n, path in enumerate(files, start=1):
             if _cancelled():
@@ -62,10 +66,16 @@ def import_files(files: list[Path]) -> tuple[list[Any], list[tuple[Path, str]]]:
                 break
             label = f"Importing {path.name} ({n}/{len(files)})"
             try:
-                done.append(import_file(lib, path, lambda d, t, m, label=label: _report(d, t, f"{label}: {m}")))
+                done.append(
+                    import_file(
+                        lib, path, lambda d, t, m, label=label: _report(d, t, f"{label}: {m}"), password=password
+                    )
+                )
+            except EncryptedPdfError as err:
+                locked.append((path, str(err)))
             except DoiChieuError as err:
                 refused.append((path, str(err)))
-    return done, refused
+    return done, refused, locked
 
 
 def translate(doc_id: int, beam_size: int, reload: bool) -> Any:

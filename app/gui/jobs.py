@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,13 @@ JobFn = Callable[[JobContext], Any]
 class ImportResult:
     done: list[ImportOutcome]
     refused: list[tuple[Path, str]]
+    locked: list[tuple[Path, str]] = field(default_factory=list)  # PDFs that need a password
 
 
-def import_files(helper: HelperProcess, files: list[Path]) -> JobFn:
+def import_files(helper: HelperProcess, files: list[Path], password: str = "") -> JobFn:
     def job(ctx: JobContext) -> ImportResult:
-        done, refused = helper.run(ctx, child.import_files, files)
-        return ImportResult(done, refused)
+        done, refused, locked = helper.run(ctx, child.import_files, files, password)
+        return ImportResult(done, refused, locked)
 
     return job
 

@@ -445,6 +445,24 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(msg, 8000)
         if result.refused:
             self.notify("\n\n".join(f"{p.name}: {why}" for p, why in result.refused), "Not imported")
+        for path, why in result.locked:
+            self.ask_password(path, why)
+
+    def ask_password(self, path: Path, why: str) -> None:
+        """A protected PDF: ask for its password and import it again, or say it was left out."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text = f"{path.name} is protected by a password.\n{why}\n\nPassword:"
+        password, ok = QInputDialog.getText(self, "Password needed", text, QLineEdit.EchoMode.Password)
+        if not ok or not password:
+            self.notify(f"{path.name}: not imported (it needs its password)", "Not imported")
+            return
+        self.jobs.start(
+            f"Importing {path.name}",
+            jobs.import_files(self.helper, [path], password),
+            on_done=self._imported,
+            on_error=self._failed,
+        )
 
     # translation ------------------------------------------------------------------------------------
 
