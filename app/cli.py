@@ -9,6 +9,8 @@ import json
 import os
 import sys
 
+from app.cli_io import open_library as _open_library
+from app.cli_io import write_line as _write
 from app.core.errors import DoiChieuError
 
 
@@ -31,15 +33,6 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     else:
         _write(render_paragraphs(result.paragraphs))
     return 0
-
-
-def _open_library():  # type: ignore[no-untyped-def]
-    from app.core.store import Library
-    from app.core.store.backups import daily_backup
-
-    lib = Library.open()
-    daily_backup(lib)  # at most once a day; cheap otherwise
-    return lib
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
@@ -204,12 +197,6 @@ def _cmd_backup(args: argparse.Namespace) -> int:
         dest = lib.backup(args.path)
     _write(f"backup written to {dest}")
     return 0
-
-
-def _write(text: str) -> None:
-    # Always UTF-8, whatever the console's code page (Windows consoles default to cp1252).
-    sys.stdout.buffer.write((text + "\n").encode("utf-8"))
-    sys.stdout.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:

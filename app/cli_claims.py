@@ -5,23 +5,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 from typing import Any
 
+from app.cli_io import open_library
+from app.cli_io import write_line as _write
 from app.core.store import Library
 from app.core.store.claims import VERDICTS, ClaimStore
 
 
-def _write(text: str) -> None:
-    sys.stdout.buffer.write((text + "\n").encode("utf-8"))
-    sys.stdout.flush()
-
-
 def _library() -> Library:
-    from app.core.store.backups import daily_backup
-
-    lib = Library.open()
-    daily_backup(lib)
+    lib = open_library()
     ClaimStore(lib).ensure_default_tags()
     return lib
 
@@ -65,12 +58,10 @@ def _print_claim(data: dict[str, Any]) -> None:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from app.core.claims.suggest import suggest
+    from app.core.claims.workflow import open_suggestions
 
     with _library() as lib:
-        doc_id = lib.resolve_document(args.doc)
-        dismissed = ClaimStore(lib).dismissed_keys(doc_id)
-        found = [s for s in suggest(_segments_as_model(lib, doc_id)) if _key(s.text) not in dismissed]
+        found = open_suggestions(lib, lib.resolve_document(args.doc))
     if args.json:
         out = [
             {"text": s.text, "start": s.start, "end": s.end, "score": round(s.score, 3), "cues": list(s.cues)}
@@ -89,16 +80,6 @@ def _key(text: str) -> str:
     from app.core.claims.suggest import suggestion_key
 
     return suggestion_key(text)
-
-
-def _segments_as_model(lib: Library, doc_id: int) -> list[Any]:
-    from app.core.model import Segment
-
-    paragraph_idx = {p.id: p.idx for p in lib.paragraphs(doc_id)}
-    return [
-        Segment(paragraph_idx[s.paragraph_id], s.idx, s.text, s.start_char, s.end_char, s.lang)
-        for s in lib.segments(doc_id)
-    ]
 
 
 def cmd_dismiss(args: argparse.Namespace) -> int:

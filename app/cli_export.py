@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
+from app.cli_io import write_line
 from app.core.errors import InputError
 from app.core.export import FORMATS, PAGE_SIZES, ExportOptions, export, select_documents
 from app.core.store import Library
@@ -25,8 +25,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         doc_ids = select_documents(lib, args.doc, options.tag)
         path = export(lib, doc_ids, args.format, args.output, options)
-    sys.stdout.buffer.write((str(path) + "\n").encode("utf-8"))
-    sys.stdout.flush()
+    write_line(str(path))
     return 0
 
 

@@ -5,13 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 
-
-def _write(text: str) -> None:
-    # Always UTF-8, whatever the console's code page (as app.cli._write; not imported to avoid a cycle).
-    sys.stdout.buffer.write((text + "\n").encode("utf-8"))
-    sys.stdout.flush()
+from app.cli_io import write_line as _write
 
 
 def _mb(size: int) -> str:

@@ -99,25 +99,12 @@ def translate(doc_id: int, beam_size: int, reload: bool) -> Any:
 
 
 def suggestions(doc_id: int) -> list[Any]:
-    try:
-        from app.core.claims.suggest import suggest, suggestion_key
-    except ImportError:  # being written: the list stays empty
-        return []
-    from app.core.model import Segment
+    from app.core.claims.workflow import open_suggestions
     from app.core.store import Library
     from app.core.store.claims import ClaimStore
 
     with Library.open() as lib:
-        paragraph_idx = {p.id: p.idx for p in lib.paragraphs(doc_id)}
-        segments = [
-            Segment(paragraph_idx[s.paragraph_id], s.idx, s.text, s.start_char, s.end_char, s.lang)
-            for s in lib.segments(doc_id)
-        ]
-        store = ClaimStore(lib)
-        dismissed = store.dismissed_keys(doc_id)
-        claimed = [(c.start, c.end) for c in store.for_document(doc_id)]
-    return [
-        s
-        for s in suggest(segments)
-        if suggestion_key(s.text) not in dismissed and not any(a < s.end and s.start < b for a, b in claimed)
-    ]
+        found = open_suggestions(lib, doc_id)
+        claimed = [(c.start, c.end) for c in ClaimStore(lib).for_document(doc_id)]
+    # In the window, a sentence already holding a claim is no longer offered.
+    return [s for s in found if not any(a < s.end and s.start < b for a, b in claimed)]

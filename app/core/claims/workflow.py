@@ -11,8 +11,9 @@ from pathlib import Path
 
 from app.core import paths
 from app.core.claims.anchor import Anchor, make_anchor, reattach
+from app.core.claims.suggest import Suggestion, suggest, suggestion_key
 from app.core.errors import InputError
-from app.core.model import Paragraph, Repair
+from app.core.model import Paragraph, Repair, Segment
 from app.core.segment import segment_paragraphs
 from app.core.store import Library, StoredSegment
 from app.core.store.claims import ClaimRow, ClaimStore, NewClaim
@@ -162,6 +163,21 @@ def reclean_document(
     with library.transaction():
         library.replace_text(doc_id, paragraphs, segmented, repairs, new_home)
         return reanchor_claims(library, doc_id)
+
+
+def document_segments(library: Library, doc_id: int) -> list[Segment]:
+    """The stored sentences as the pure core functions take them."""
+    paragraph_idx = {p.id: p.idx for p in library.paragraphs(doc_id)}
+    return [
+        Segment(paragraph_idx[s.paragraph_id], s.idx, s.text, s.start_char, s.end_char, s.lang)
+        for s in library.segments(doc_id)
+    ]
+
+
+def open_suggestions(library: Library, doc_id: int) -> list[Suggestion]:
+    """Suggested claims of a stored document, best first, without the ones the user dismissed."""
+    dismissed = ClaimStore(library).dismissed_keys(doc_id)
+    return [s for s in suggest(document_segments(library, doc_id)) if suggestion_key(s.text) not in dismissed]
 
 
 def delete_document(library: Library, doc_id: int) -> Path | None:
