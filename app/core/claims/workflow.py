@@ -81,9 +81,7 @@ def create_claim(
 
 
 def english_text(library: Library, row: ClaimRow) -> str:
-    if row.segment_first is None or row.segment_last is None:
-        return ""
-    return " ".join(library.english_between(row.segment_first, row.segment_last))
+    return ClaimStore(library).aligned_english(row)
 
 
 def view(library: Library, row: ClaimRow) -> ClaimView:

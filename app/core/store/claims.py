@@ -277,10 +277,16 @@ class ClaimStore:
             rows = [r for r in rows if _matches(r, wanted, self._english_of(r))]
         return rows
 
+    def aligned_english(self, row: ClaimRow) -> str:
+        """The current English of the sentences the claim covers ("" when they are unknown)."""
+        if row.segment_first is None or row.segment_last is None:
+            return ""
+        return " ".join(self.lib.english_between(row.segment_first, row.segment_last))
+
     def _english_of(self, row: ClaimRow) -> str:
         if row.segment_first is None or row.segment_last is None:
-            return row.en_quote or ""
-        return " ".join(self.lib.english_between(row.segment_first, row.segment_last))
+            return row.en_quote or ""  # orphaned: the English the user last saw
+        return self.aligned_english(row)
 
     def _select(self, where: str, params: Sequence[object]) -> list[ClaimRow]:
         rows = self.db.execute(
