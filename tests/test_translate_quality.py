@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.translate.quality import FLAGS, has_vietnamese_marks, quality_flags
+from app.core.layout_cues import has_vietnamese_letter
+from app.core.translate.quality import FLAGS, quality_flags
 
 SRC = "Một báo cáo năm 2024 cho thấy Trung Quốc dẫn đầu thế giới về số lượng bằng sáng chế AI."
 GOOD = "A 2024 report shows that China leads the world in the number of AI patents."
@@ -45,4 +46,4 @@ def test_flags_are_known_and_ordered() -> None:
     [("Việt Nam", True), ("đi", True), ("Đà", True), ("cafe", False), ("Hello world", False), ("nghiên cứu", True)],
 )
 def test_has_vietnamese_marks(text: str, marked: bool) -> None:
-    assert has_vietnamese_marks(text) is marked
+    assert has_vietnamese_letter(text) is marked

@@ -163,7 +163,14 @@ def _vi_letters() -> str:
     return "".join(sorted(out))
 
 
-_VI_WORD_RE = re.compile(rf"[^\W\d_]*[{_vi_letters()}][^\W\d_]*")
+VI_LETTERS = _vi_letters()
+_VI_WORD_RE = re.compile(rf"[^\W\d_]*[{VI_LETTERS}][^\W\d_]*")
+_VI_LETTER_RE = re.compile(f"[{VI_LETTERS}]")
+
+
+def has_vietnamese_letter(text: str) -> bool:
+    """True if the text has a letter only Vietnamese spelling gives (a tone mark, ă â đ ê ô ơ ư)."""
+    return _VI_LETTER_RE.search(unicodedata.normalize("NFC", text)) is not None
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 

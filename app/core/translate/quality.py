@@ -11,18 +11,12 @@ import itertools
 import re
 import unicodedata
 
+from app.core.layout_cues import has_vietnamese_letter
+
 FLAGS = ("empty", "repeated", "length_ratio", "untranslated")
 MIN_CHARS_FOR_RATIO = 20  # short strings ("Có.", "Điều 5") vary too much in length to judge
 RATIO_RANGE = (0.3, 3.0)  # English is usually 0.9-1.4x the characters of its Vietnamese source
-_VI_MARKS = {0x0300, 0x0301, 0x0302, 0x0303, 0x0306, 0x0309, 0x031B, 0x0323}  # tones, hats, horn, breve
 _PUNCT = re.compile(r"^\W+|\W+$")
-
-
-def has_vietnamese_marks(text: str) -> bool:
-    """True if the text has a letter only Vietnamese-style spelling gives (tone marks, ơ ư ă â đ ...)."""
-    if "đ" in text or "Đ" in text:
-        return True
-    return any(ord(c) in _VI_MARKS for c in unicodedata.normalize("NFD", text))
 
 
 def _words(text: str) -> list[str]:
@@ -50,11 +44,11 @@ def _normalize(text: str) -> str:
 
 def is_untranslated(source: str, target: str) -> bool:
     """The Vietnamese came through unchanged, or the output is mostly Vietnamese words."""
-    if not has_vietnamese_marks(source):
+    if not has_vietnamese_letter(source):
         return False
     if _normalize(source) == _normalize(target):
         return True
-    marked = [w for w in _words(target) if has_vietnamese_marks(w)]
+    marked = [w for w in _words(target) if has_vietnamese_letter(w)]
     # Names keep their marks in English ("Hồ Chí Minh City"), so only a long run of them counts.
     return len(marked) >= 4 and len(marked) >= 0.5 * len(_words(target))
 
