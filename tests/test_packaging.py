@@ -64,6 +64,20 @@ def test_spec_underthesea_data_and_metadata_exist() -> None:
     assert {d for _, d in COMPONENTS} <= set(consts["METADATA"])  # type: ignore[arg-type]
 
 
+def test_spec_bundles_exactly_the_fonts_the_pdf_export_loads() -> None:
+    """The build ships 5 of pymupdf_fonts' 31 faces; a font added to the export must be added there too."""
+    import subprocess
+
+    code = (
+        "import sys, pymupdf_fonts\n"
+        "from app.core.export.pdf import FONTS\n"
+        "for name in FONTS: pymupdf_fonts.myfont(name)\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('pymupdf_fonts.'))))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert set(res.stdout.split()) == set(spec_constants()["FONT_MODULES"])  # type: ignore[arg-type]
+
+
 def test_spec_per_os_parts_exist() -> None:
     text = SPEC.read_text(encoding="utf-8")
     for needle in ("IS_WIN", "IS_MAC", "BUNDLE(", "CFBundleDocumentTypes", "com.adobe.pdf", "public.plain-text"):
