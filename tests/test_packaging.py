@@ -114,6 +114,8 @@ def test_resource_helper_uses_meipass_when_frozen(tmp_path: Path, monkeypatch: p
 
 
 def test_about_lists_components_with_licences(qtbot, data_dir: Path) -> None:
+    from PySide6.QtWidgets import QLabel
+
     from app.gui.dialogs.about import AboutDialog
 
     dialog = AboutDialog()
@@ -124,6 +126,24 @@ def test_about_lists_components_with_licences(qtbot, data_dir: Path) -> None:
     assert rows["DoiChieu"][1] == "AGPL-3.0-or-later"
     assert all(version != "not found" for version, _ in rows.values())
     assert str(data_dir) in dialog.data_folder.text()
+    assert "source checkout" in dialog.findChild(QLabel).text()
+
+
+def test_about_names_the_commit_a_build_was_made_from(
+    qtbot, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from app.gui.dialogs.about import AboutDialog
+
+    (tmp_path / "resources").mkdir()
+    (tmp_path / "resources" / "build.json").write_text(
+        '{"version": "0.1.0", "commit": "63d665f0", "built": "2026-11-26"}', encoding="utf-8"
+    )
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    assert "Built on 2026-11-26 from source commit <code>63d665f0</code>" in dialog.findChild(QLabel).text()
 
 
 def test_about_is_in_the_help_menu(qtbot, data_dir: Path) -> None:

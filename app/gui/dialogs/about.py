@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import paths
+from app.resources import build_info
 
 # (shown name, distribution name): what the app imports at run time, the licences that bind the build.
 COMPONENTS: tuple[tuple[str, str], ...] = (
@@ -82,6 +83,15 @@ def components() -> list[Component]:
     return found
 
 
+def source_line() -> str:
+    """Which source this copy is: the commit a packaged build was made from, or a checkout."""
+    info = build_info()
+    if not info:
+        return "Running from a source checkout."
+    commit = info.get("commit", "unknown")
+    return f"Built on {info.get('built', 'an unknown date')} from source commit <code>{commit}</code>."
+
+
 def app_version() -> str:
     try:
         return metadata.version("doichieu")
@@ -98,10 +108,10 @@ class AboutDialog(QDialog):
             f"<h2>DoiChieu {app_version()}</h2>"
             "<p>Read Vietnamese sources side by side with English, offline.</p>"
             "<p>Free software under the GNU Affero General Public License, version 3 or later "
-            # TODO(release): link the public repository here once it has an address (AGPL: offer the source)
             "(AGPL-3.0-or-later); you are entitled to its source code, from where you got this copy. "
             "PyMuPDF is used under the AGPL-3.0, Qt and PySide6 under the LGPL-3.0; "
             "translation models are not part of the app and carry their own licences.</p>"
+            f"<p>{source_line()}</p>"
         )
         header.setWordWrap(True)
         header.setOpenExternalLinks(True)
