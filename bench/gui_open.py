@@ -33,8 +33,10 @@ def build() -> int:
         docs = lib.documents()
         if docs and docs[0].segment_count >= SENTENCES * 0.95:
             return docs[0].id
-        text = " ".join((ROOT / "resources" / "samples" / n).read_text(encoding="utf-8") for n in sorted(
-            os.listdir(ROOT / "resources" / "samples")))
+        text = " ".join(
+            (ROOT / "resources" / "samples" / n).read_text(encoding="utf-8")
+            for n in sorted(os.listdir(ROOT / "resources" / "samples"))
+        )
         pool = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) > 4]
         paras = []
         for i in range(SENTENCES * 77 // 100):  # the segmenter splits some of them further
@@ -67,8 +69,10 @@ def main() -> int:
     opened = time.perf_counter() - start
     model = window.view.model
     assert model is not None
-    print(f"open:   {opened * 1000:.0f} ms for {model.total} sentences; rows fetched {model.rowCount()} "
-          f"({model.fetches} chunks of {model.CHUNK}) {'OK' if opened < 1 else 'SLOW'} (target < 1 s)")
+    print(
+        f"open:   {opened * 1000:.0f} ms for {model.total} sentences; rows fetched {model.rowCount()} "
+        f"({model.fetches} chunks of {model.CHUNK}) {'OK' if opened < 1 else 'SLOW'} (target < 1 s)"
+    )
     bar = window.view.table.verticalScrollBar()
     worst = 0.0
     for _ in range(20):
@@ -79,8 +83,9 @@ def main() -> int:
         worst = max(worst, time.perf_counter() - t)
         if os.environ.get("DEBUG_GUI_OPEN"):
             print("  step", bar.value(), bar.maximum(), model.rowCount(), file=sys.stderr)
-    print(f"scroll: 20 pages down, slowest step {worst * 1000:.0f} ms; rows fetched {model.rowCount()} of "
-          f"{model.total}")
+    print(
+        f"scroll: 20 pages down, slowest step {worst * 1000:.0f} ms; rows fetched {model.rowCount()} of {model.total}"
+    )
     t = time.perf_counter()
     window.view.go_to_row(model.total // 2)
     window.view.table.viewport().repaint()

@@ -74,8 +74,10 @@ def main() -> int:
     ours = t_read + t_repair
     print(f"file: {pdf.name}, {pages} pages, {len(paragraphs)} paragraphs, {len(repairs)} repairs")
     print(f"baseline get_text('dict'): {base:6.2f} s  {pages / base:7.1f} pages/s")
-    print(f"doichieu ingest+repair:    {ours:6.2f} s  {pages / ours:7.1f} pages/s  "
-          f"(read {t_read:.2f} s, repair {t_repair:.2f} s)")
+    print(
+        f"doichieu ingest+repair:    {ours:6.2f} s  {pages / ours:7.1f} pages/s  "
+        f"(read {t_read:.2f} s, repair {t_repair:.2f} s)"
+    )
     print(f"ratio doichieu/baseline time: {ours / base:.2f}x")
     verdict = "PASS" if ours < 5.0 * pages / PAGES else "FAIL"
     print(f"target: {PAGES} pages in < 5 s -> {verdict}")

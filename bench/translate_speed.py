@@ -116,8 +116,9 @@ def _build(texts: list[str]) -> None:
     from make_tiny_model import build_model
 
     threads = os.cpu_count() or 1
-    build_model(MODEL, texts=texts, package_name="translate-vi_en-bench", quantization="int8",
-                sp_threads=threads, **DIMS)
+    build_model(
+        MODEL, texts=texts, package_name="translate-vi_en-bench", quantization="int8", sp_threads=threads, **DIMS
+    )
 
 
 def ensure_model() -> Path:
@@ -304,14 +305,20 @@ def measure(args: argparse.Namespace, model_file: Path, data: Path) -> int:
         )
     if len(subset) < len(sentences):
         tok = engine._tokenizer.encode(subset)
-        print(f"argos ran on the first {len(subset)} sentences ({len(base_paras)} paragraphs, mean "
-              f"{sum(map(len, tok)) / len(tok):.1f} tokens); speedups compare ours on all {len(sentences)} with it")
+        print(
+            f"argos ran on the first {len(subset)} sentences ({len(base_paras)} paragraphs, mean "
+            f"{sum(map(len, tok)) / len(tok):.1f} tokens); speedups compare ours on all {len(sentences)} with it"
+        )
     print()
     print(f"model load (Engine): {load_s:.2f} s (target <= 3 s)")
-    print(f"warm latency, one {len(engine._tokenizer.encode([one])[0])}-token sentence, beam 1: {latency_ms:.0f} ms "
-          "(target <= 300 ms)")
-    print(f"peak RSS after our arm: {rss_ours_mb:.0f} MB (target <= 600 MB); "
-          f"after both arms: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"warm latency, one {len(engine._tokenizer.encode([one])[0])}-token sentence, beam 1: {latency_ms:.0f} ms "
+        "(target <= 300 ms)"
+    )
+    print(
+        f"peak RSS after our arm: {rss_ours_mb:.0f} MB (target <= 600 MB); "
+        f"after both arms: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
     s1 = speed["ours", 1, len(sentences)] / speed["argos", 1, len(subset)]
     s4 = speed["ours", 4, len(sentences)] / speed["argos", 4, len(subset)]
     print(f"targets: beam 1 >= 10x: {'PASS' if s1 >= 10 else 'FAIL'}; beam 4 >= 2x: {'PASS' if s4 >= 2 else 'FAIL'}")

@@ -62,12 +62,16 @@ def build(data: Path) -> tuple[Path, Path]:
 
         c1 = claim("TQ dẫn đầu thế giới về số lượng bằng sáng chế AI", tags=["ranking"], verdict="supported")
         store.set_note(c1, "WIPO's **Generative AI patent landscape** (2024) agrees on volume.")
-        store.add_evidence(c1, url="https://www.wipo.int/web-publications/patent-landscape-report-generative-ai",
-                           quote="China … 38,000 GenAI inventions", note="2014–2023")
+        store.add_evidence(
+            c1,
+            url="https://www.wipo.int/web-publications/patent-landscape-report-generative-ai",
+            quote="China … 38,000 GenAI inventions",
+            note="2014–2023",
+        )
         eng = ENGLISH[2]
         start = eng.index("China leads")
         set_english_span(lib, c1, start, start + len("China leads the world in the number of AI patents"))
-        c2 = claim("TQ chiếm hơn 40% \"citation attention\" toàn cầu", tags=["statistic", "needs-source"])
+        c2 = claim('TQ chiếm hơn 40% "citation attention" toàn cầu', tags=["statistic", "needs-source"])
         store.set_note(c2, "Which report? *Citation attention* is not a standard metric.")
         claim("Mỹ hơn ở các thuật toán", tags=["opinion"], verdict="unverifiable")
         out = data / "out"

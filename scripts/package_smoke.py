@@ -135,9 +135,7 @@ class Smoke:
         self.same("show 2 --json after translate", ["show", "2", "--json"], data=(src, frz), scrub=True)
         show = self.run(self.frozen_cli(), ["show", "2", "--json"], frz)
         english = [
-            s.get("english")
-            for p in json.loads(show.stdout).get("paragraphs", [])
-            for s in p.get("sentences", [])
+            s.get("english") for p in json.loads(show.stdout).get("paragraphs", []) for s in p.get("sentences", [])
         ]
         self.check("frozen translations stored", any(english), f"{sum(map(bool, english))} sentences have English")
         for fmt in ("html", "pdf", "docx"):  # Jinja2 templates, Qt PDF with the Noto fonts, python-docx/lxml
@@ -287,9 +285,7 @@ def _size(path: Path) -> int:
 def _scrub(value: Any) -> Any:
     """Leave out what differs between two runs by design: timestamps and absolute paths."""
     if isinstance(value, dict):
-        return {
-            k: _scrub(v) for k, v in value.items() if not (k.endswith("_at") or k == "path" or k.endswith("_path"))
-        }
+        return {k: _scrub(v) for k, v in value.items() if not (k.endswith("_at") or k == "path" or k.endswith("_path"))}
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     return value

@@ -100,8 +100,14 @@ def main() -> int:
         lib.add_translations([NewTranslation(segs[2].id, edited, "human")])
         s3 = segs[3]
         start = s3.text.index("đã đầu tư")
-        workflow.create_claim(lib, doc_id, s3.start_char + start, s3.end_char - 1, tags=["statistic"],
-                              note="'millions of times faster': find the source")
+        workflow.create_claim(
+            lib,
+            doc_id,
+            s3.start_char + start,
+            s3.end_char - 1,
+            tags=["statistic"],
+            note="'millions of times faster': find the source",
+        )
         workflow.create_claim(lib, doc_id, segs[1].start_char, segs[1].end_char, tags=["opinion"], verdict="disputed")
         workflow.create_claim(lib, doc_id, segs[9].start_char, segs[9].end_char, tags=["ranking"])
     window = MainWindow()

@@ -292,8 +292,13 @@ def test_docx_tables_highlights_and_notes(built: Built, lib: Library) -> None:
     assert ("China ranked 12th", colors["ranking"]) in shaded
     text = "\n".join(p.text for p in document.paragraphs)
     assert "[1] " in text and "Theo WIPO 2024." in text and "javascript:alert(1)" in text
-    assert any(r.font.superscript and r.text == "[3]" for t in tables for c in t.rows[-1].cells for p in c.paragraphs
-               for r in p.runs) or "[3]" in "".join(c.text for t in tables for row in t.rows for c in row.cells)
+    assert any(
+        r.font.superscript and r.text == "[3]"
+        for t in tables
+        for c in t.rows[-1].cells
+        for p in c.paragraphs
+        for r in p.runs
+    ) or "[3]" in "".join(c.text for t in tables for row in t.rows for c in row.cells)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed here")
@@ -347,7 +352,10 @@ def test_claims_csv_and_jsonl(built: Built, lib: Library) -> None:
     assert ranked["en"] == "China ranked 12th" and ranked["en_sentences"] == EDIT and ranked["verdict"] == "supported"
     first = next(r for r in records if r["vi"] == "gấp hàng triệu lần")
     assert first["evidence"][1] == {
-        "url": "https://example.org/a?b=1&c=2", "citation": "", "quote": "million times", "note": "checked"
+        "url": "https://example.org/a?b=1&c=2",
+        "citation": "",
+        "quote": "million times",
+        "note": "checked",
     }
     assert first["evidence"][0]["url"] == "" and first["evidence"][0]["citation"] == "javascript:alert(1)"
     untranslated = next(r for r in records if r["document"] == "Chưa dịch")

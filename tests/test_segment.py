@@ -87,9 +87,7 @@ def test_headings_and_sources_are_one_segment_each() -> None:
     assert seg.cleaned_text == "Chương 1. Mở đầu. Giới thiệu\n\nwww.example.com\n\nCâu một. Câu hai."
 
 
-_ALPHABET = st.sampled_from(
-    [*"aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạếềểễệ ABCĐ0123456789.,?!:;-()\"'/@%…", ". ", "? "]
-)
+_ALPHABET = st.sampled_from([*"aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạếềểễệ ABCĐ0123456789.,?!:;-()\"'/@%…", ". ", "? "])
 
 
 @settings(max_examples=300, deadline=None)

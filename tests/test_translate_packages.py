@@ -13,8 +13,14 @@ from app.core.errors import BadPackageError, ModelError, ModelMissingError, NotF
 from app.core.translate import packages
 
 
-def rewrite(src: Path, dst: Path, *, drop: str | None = None, add: dict[str, bytes] | None = None,
-            metadata: dict[str, object] | None = None) -> Path:
+def rewrite(
+    src: Path,
+    dst: Path,
+    *,
+    drop: str | None = None,
+    add: dict[str, bytes] | None = None,
+    metadata: dict[str, object] | None = None,
+) -> Path:
     """A copy of a package zip with one entry dropped, entries added or metadata.json changed."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for item in zin.infolist():
@@ -91,8 +97,17 @@ def test_argos_reads_our_folder(tiny_model_path: Path, data_dir: Path) -> None:
         (lambda src, dst: rewrite(src, dst, add={"other/x.txt": b"x"}), "exactly one folder"),
         (lambda src, dst: rewrite(src, dst, metadata={"from_code": ""}), "from_code"),
     ],
-    ids=["not-zip", "no-metadata", "no-model-bin", "no-tokenizer", "slip-dotdot", "slip-nested", "slip-abs",
-         "two-folders", "no-from-code"],
+    ids=[
+        "not-zip",
+        "no-metadata",
+        "no-model-bin",
+        "no-tokenizer",
+        "slip-dotdot",
+        "slip-nested",
+        "slip-abs",
+        "two-folders",
+        "no-from-code",
+    ],
 )
 def test_refuses_bad_packages(make, reason: str, tiny_model_path: Path, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = make(tiny_model_path, tmp_path / "bad.argosmodel")

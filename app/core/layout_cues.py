@@ -171,6 +171,8 @@ _VI_LETTER_RE = re.compile(f"[{VI_LETTERS}]")
 def has_vietnamese_letter(text: str) -> bool:
     """True if the text has a letter only Vietnamese spelling gives (a tone mark, ă â đ ê ô ơ ư)."""
     return _VI_LETTER_RE.search(unicodedata.normalize("NFC", text)) is not None
+
+
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 

@@ -105,9 +105,7 @@ class ClaimsPanel(QWidget):
         self.suggestion_list.setModel(self.suggestions)
         self.suggestion_list.setWordWrap(True)
         self.suggestion_list.setAlternatingRowColors(True)
-        self.suggestion_list.clicked.connect(
-            lambda i: self.suggestion_activated.emit(self.suggestions.data(i, USER))
-        )
+        self.suggestion_list.clicked.connect(lambda i: self.suggestion_activated.emit(self.suggestions.data(i, USER)))
         accept = QPushButton("Accept as claim")
         accept.clicked.connect(lambda: self._emit_suggestion(self.suggestion_accepted))
         dismiss = QPushButton("Dismiss")

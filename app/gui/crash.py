@@ -57,8 +57,7 @@ def excepthook(kind: type[BaseException], err: BaseException, tb: TracebackType 
         else:
             box = QMessageBox(QMessageBox.Icon.Critical, "DoiChieu: unexpected error", "")
             box.setText(
-                f"Something went wrong: {err}\n\nYour work is saved; the app keeps running. "
-                f"The details are in:\n{path}"
+                f"Something went wrong: {err}\n\nYour work is saved; the app keeps running. The details are in:\n{path}"
             )
             box.setDetailedText(text)
             box.setTextInteractionFlags(box.textInteractionFlags())

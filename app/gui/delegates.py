@@ -69,14 +69,22 @@ class SentenceDelegate(QStyledItemDelegate):
             self.accept_requested.emit()
             return True
         return super().eventFilter(obj, event)
+
     def _document(self, option: QStyleOptionViewItem, index: Index, width: int) -> QTextDocument:
         """Laid-out text of a cell; cached, since sizing and painting both need it (layout is the
         expensive part of showing a screenful of sentences)."""
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         spans = index.data(SPANS_ROLE) or []
         tr = index.data(TRANSLATION_ROLE) if index.column() == 2 else None
-        key = (text, tuple(spans), tr.kind if tr else None, bool(tr and tr.flags), index.column(), width,
-               option.font.key())
+        key = (
+            text,
+            tuple(spans),
+            tr.kind if tr else None,
+            bool(tr and tr.flags),
+            index.column(),
+            width,
+            option.font.key(),
+        )
         doc = self._cache.get(key)
         if doc is not None:
             self._cache.move_to_end(key)
@@ -161,4 +169,3 @@ class SentenceDelegate(QStyledItemDelegate):
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
         rect = option.rect
         editor.setGeometry(rect.adjusted(0, 0, 0, max(0, 60 - rect.height())))
-

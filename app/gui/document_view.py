@@ -345,4 +345,3 @@ class DocumentView(QWidget):
         hit = self.hits[self._hit]
         self.find_status.setText(f"{self._hit + 1} of {len(self.hits)}")
         self.go_to_row(hit.segment_idx, 2 if hit.lang == "en" and hit.text != hit.source_text else 1)
-

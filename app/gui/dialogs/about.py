@@ -115,6 +115,9 @@ class AboutDialog(QDialog):
         )
         header.setWordWrap(True)
         header.setOpenExternalLinks(True)
+        header.setTextInteractionFlags(  # the commit can be copied into a request for the source
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
         self.data_folder = QLabel(f"Data folder: <code>{paths.data_dir()}</code>")
         self.data_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.data_folder.setWordWrap(True)
