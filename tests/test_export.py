@@ -244,6 +244,7 @@ def test_pdf_text_complete_with_vietnamese_fonts_and_page_numbers(built: Built, 
         for claim in built.claims:
             assert squash(ClaimStore(lib).get(claim).quote) in squash(text)
         assert "bằng sáng chế" in text and "gấp hàng triệu lần" in text
+        assert not re.search("[\ufb00-\ufb06]", text)  # no ligature glyphs: copied text reads "five", not "ﬁve"
         # every Vietnamese letter is drawn with a real glyph (not .notdef, "tofu") of embedded Noto Sans,
         # which has them all
         noto = pymupdf.Font(fontbuffer=pymupdf_fonts.myfont("notos"))
@@ -257,6 +258,10 @@ def test_pdf_text_complete_with_vietnamese_fonts_and_page_numbers(built: Built, 
                         assert glyph > 0 and span["font"].split("+")[-1].startswith("NotoSans"), (chr(uc), span["font"])
                         drawn.add(chr(uc))
         assert len(drawn) > 40
+        # ✎ and ⚠ come from the shipped Noto Sans Symbols2, not from whatever the system has (DejaVu here)
+        fonts = {f[3].split("+")[-1] for page in pdf for f in page.get_fonts()}
+        assert "NotoSansSymbols2-Regular" in fonts
+        assert all(name.startswith("NotoSans") for name in fonts), fonts
     with pymupdf.open(built.out / "letter.pdf") as letter:
         assert (letter[0].rect.width, letter[0].rect.height) == pytest.approx((612, 792), abs=1)
         assert "Trung Quốc xếp thứ 12" in "".join(p.get_text() for p in letter)

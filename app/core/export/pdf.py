@@ -14,7 +14,8 @@ from app.core.errors import DoiChieuError
 from app.core.export.html import render_html
 from app.core.export.report import Report
 
-FONTS = ("notos", "notosbo", "notosit", "notosbi", "symbol2")  # pymupdf-fonts: Noto Sans + Symbols 2 (✎ ⚠)
+# pymupdf-fonts: Noto Sans, and "Noto Sans Symbols2" for ✎ and ⚠ (the family name has no space)
+FONTS = ("notos", "notosbo", "notosit", "notosbi", "symbol2")
 
 
 class PdfExportError(DoiChieuError):
@@ -41,7 +42,7 @@ def _load_fonts() -> None:
     from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QFontDatabase
 
-    if "Noto Sans" in QFontDatabase.families() and "Noto Sans Symbols 2" in QFontDatabase.families():
+    if "Noto Sans" in QFontDatabase.families() and "Noto Sans Symbols2" in QFontDatabase.families():
         return
     for name in FONTS:
         if QFontDatabase.addApplicationFontFromData(QByteArray(pymupdf_fonts.myfont(name))) < 0:
@@ -67,6 +68,9 @@ def write_pdf(report: Report, out: Path) -> Path:
     doc = QTextDocument()
     font = QFont("Noto Sans")
     font.setPointSizeF(9)
+    # No "ﬁ"/"ﬂ" ligatures: text copied or searched in the PDF must read "five", not "ﬁve".
+    for tag in ("liga", "clig", "dlig"):
+        font.setFeature(QFont.Tag(tag), 0)
     doc.setDefaultFont(font)
     doc.setHtml(render_html(report, print_layout=True))
     # Not paginated beforehand: QTextDocument.print_ then lays the text out on the writer's pages
