@@ -304,6 +304,8 @@ def test_docx_tables_highlights_and_notes(built: Built, lib: Library) -> None:
         for p in c.paragraphs
         for r in p.runs
     ) or "[3]" in "".join(c.text for t in tables for row in t.rows for c in row.cells)
+    footer = document.sections[0].footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer  # "Page N of M" on every page
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed here")
@@ -319,10 +321,13 @@ def test_docx_opens_in_libreoffice(built: Built, tmp_path: Path) -> None:
     with pymupdf.open(tmp_path / "report.pdf") as pdf:
         text = "".join(p.get_text() for p in pdf)
         pages = len(pdf)
+        footers = [p.get_text().split() for p in pdf]
     # (LibreOffice may draw some Vietnamese letters from a fallback font, which breaks words apart
     # in extracted text; so look for whole ASCII phrases and for the letters themselves)
     assert pages > 2 and "Claims (5)" in text and "Notes" in text and "javascript:alert(1)" in text
     assert {"ấ", "ộ", "ư", "ị"} <= set(text)
+    for number, words in enumerate(footers, start=1):  # the footer's fields, computed by LibreOffice
+        assert words[-4:] == ["Page", str(number), "of", str(pages)], words[-6:]
 
 
 # --- Markdown, CSV, JSONL, TMX ------------------------------------------------------------------

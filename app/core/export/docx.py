@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -59,6 +59,33 @@ def _run(
         run.font.size = Pt(size)
     if fill:
         _shade(run._r.get_or_add_rPr(), _fill(fill))
+
+
+def _field(para: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute when they lay the pages out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    for tag, value in (("w:color", "777777"), ("w:sz", "16")):
+        prop = OxmlElement(tag)
+        prop.set(qn("w:val"), value)
+        props.append(prop)
+    text = OxmlElement("w:t")
+    text.text = "1"  # shown until the reader updates fields
+    run.append(props)
+    run.append(text)
+    field.append(run)
+    para._p.append(field)
+
+
+def _page_numbers(section: object) -> None:
+    para = section.footer.paragraphs[0]  # type: ignore[attr-defined]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(para, "Page ", color=GREY, size=8)
+    _field(para, "PAGE")
+    _run(para, " of ", color=GREY, size=8)
+    _field(para, "NUMPAGES")
 
 
 def _pieces(para: Paragraph, pieces: tuple[Piece, ...], bold: bool = False) -> None:
@@ -231,6 +258,7 @@ def write_docx(report: Report, out: Path) -> Path:
     for sec in doc.sections:
         sec.page_width, sec.page_height = Mm(width), Mm(height)
         sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Mm(margin)
+        _page_numbers(sec)
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"  # on every Windows/macOS, with all Vietnamese letters; LibreOffice maps it
     normal.font.size = Pt(10)
