@@ -148,8 +148,12 @@ class ClaimsPanel(QWidget):
         }
 
     def set_claims(self, rows: list[ClaimView], tag_colors: dict[str, str]) -> None:
+        current = self.current_claim()  # still selected after the reset: Edit…/Delete act on it again
         self.model.set_rows(rows, tag_colors)
         self.count.setText(f"{len(rows)} claim{'s' if len(rows) != 1 else ''}")
+        row = next((i for i, v in enumerate(rows) if v.row.id == current), -1)
+        if row >= 0:
+            self.table.setCurrentIndex(self.model.index(row, 0))
 
     def set_suggestions(self, rows: list[object], note: str = "") -> None:
         self.suggestions.set_rows(rows)
