@@ -108,3 +108,17 @@ def suggestions(doc_id: int) -> list[Any]:
         claimed = [(c.start, c.end) for c in ClaimStore(lib).for_document(doc_id)]
     # In the window, a sentence already holding a claim is no longer offered.
     return [s for s in found if not any(a < s.end and s.start < b for a, b in claimed)]
+
+
+def layout_review(doc_id: int, undone: set[int] | None) -> tuple[Any, tuple[int, int] | None]:
+    """The document's repairs; with `undone`, first store exactly those undone (re-cleaning, segmenting
+    and storing the whole document: seconds of CPU for a long PDF)."""
+    from app.core.layout_review import review, set_undone
+    from app.core.store import Library
+
+    with Library.open() as lib:
+        claims = None
+        if undone is not None:
+            _report(0, 0, "Re-cleaning the document")
+            claims = set_undone(lib, doc_id, undone)
+        return review(lib, doc_id), claims

@@ -777,7 +777,7 @@ class MainWindow(QMainWindow):
         dialog.show()
         self.jobs.start(
             "Loading the layout review",
-            jobs.layout_review(doc_id),
+            jobs.layout_review(self.helper, doc_id),
             on_done=lambda r: dialog.load(r[0]),
             on_error=lambda e: dialog.failed(str(e)),
             cancellable=False,
@@ -787,7 +787,7 @@ class MainWindow(QMainWindow):
         dialog = self.review_dialog
         self.jobs.start(
             "Re-cleaning the document",
-            jobs.layout_review(doc_id, undone),
+            jobs.layout_review(self.helper, doc_id, undone),
             on_done=lambda r, d=doc_id: self._repairs_applied(d, r),
             on_error=lambda e: dialog.failed(str(e)) if dialog else self._failed(e),
             cancellable=False,

@@ -4,10 +4,11 @@ one repair or all of them. Changes are computed and stored by the window's backg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from app.gui.models import USER, RepairsModel
 
 SELECTED_BG = QColor("#f9e79f")
 REMOVED_BG = QColor("#f5b7b1")
+MARK_BATCH = 250
 MAX_MARKS = 1500  # light marks for every repair: a 300-page PDF has thousands; the first ones are enough
 
 
@@ -42,6 +44,9 @@ class LayoutReviewDialog(QDialog):
         self.list.setObjectName("repairList")
         self.list.setModel(self.model)
         self.list.setWordWrap(True)
+        # word-wrapped rows are measured one by one: thousands of repairs in batches, between events
+        self.list.setLayoutMode(QListView.LayoutMode.Batched)
+        self.list.setBatchSize(50)
         self.list.selectionModel().currentChanged.connect(lambda cur, _prev: self._show_repair(cur.row()))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -87,6 +92,13 @@ class LayoutReviewDialog(QDialog):
         self.resize(1100, 640)
 
         self.undone: set[int] = set()
+        self._raw_marks: list[QTextEdit.ExtraSelection] = []
+        self._raw_selected: list[QTextEdit.ExtraSelection] = []
+        self._pending_marks: list[tuple[int, int]] = []
+        self._mark_timer = QTimer(self)
+        self._mark_timer.setInterval(0)
+        self._mark_timer.timeout.connect(self._mark_batch)
+        self._raw_source: str | None = None
         self._past: list[set[int]] = []
         self._future: list[set[int]] = []
         self._para_starts: list[int] = []
@@ -115,7 +127,15 @@ class LayoutReviewDialog(QDialog):
         """Show a `LayoutReview` (computed in a worker)."""
         self.busy = False
         self.undone = {s.index for s in review.repairs if s.undone}
-        self.raw.setPlainText(review.raw_text.replace("\f", "\n\n──── page break ────\n\n"))
+        # Extra selections hold cursors that Qt moves on every edit: drop them before replacing the text.
+        self.cleaned.setExtraSelections([])
+        fresh = review.raw_text != self._raw_source  # undoing repairs leaves the imported text as it was
+        if fresh:
+            self._mark_timer.stop()
+            self.raw.setExtraSelections([])
+            self._raw_marks, self._raw_selected, self._pending_marks = [], [], []
+            self.raw.setPlainText(review.raw_text.replace("\f", "\n\n──── page break ────\n\n"))
+            self._raw_source = review.raw_text
         texts = [p.text for p in review.paragraphs]
         self._para_starts = []
         pos = 0
@@ -128,25 +148,44 @@ class LayoutReviewDialog(QDialog):
         self.summary.setText(
             f"{len(review.repairs)} repairs ({undoable} can be undone), {len(self.undone)} undone. {message}"
         )
-        self._mark_all()
+        if fresh:
+            self._mark_all()
         self._update_buttons()
 
     def _mark_all(self) -> None:
-        fmt = QTextCharFormat()
-        fmt.setBackground(REMOVED_BG)
-        doc = self.raw.document()
+        """Light marks on what the repairs removed, as extra selections (merging a char format into the
+        document per mark re-laid it out each time: 120 ms for a 300-page PDF). Positions are found at
+        once; the cursors are made MARK_BATCH at a time between events, so the window keeps painting."""
+        text = self.raw.toPlainText()
+        utf16 = _utf16_offsets(text)
+        spans: list[tuple[int, int]] = []
         seen: set[str] = set()
-        marks = 0
         for state in self.model.rows:
             removed = state.repair.removed.strip()
-            if not removed or removed in seen or marks >= MAX_MARKS:
+            if not removed or removed in seen or len(spans) >= MAX_MARKS:
                 continue
             seen.add(removed)
-            cursor = doc.find(removed)
-            while not cursor.isNull() and marks < MAX_MARKS:
-                cursor.mergeCharFormat(fmt)
-                marks += 1
-                cursor = doc.find(removed, cursor)
+            at = text.find(removed)
+            while at >= 0 and len(spans) < MAX_MARKS:
+                spans.append((utf16(at), utf16(at + len(removed))))
+                at = text.find(removed, at + len(removed))
+        self._pending_marks = spans
+        self._mark_timer.start()
+
+    def _mark_batch(self) -> None:
+        doc = self.raw.document()
+        batch, self._pending_marks = self._pending_marks[:MARK_BATCH], self._pending_marks[MARK_BATCH:]
+        for start, end in batch:
+            cursor = QTextCursor(doc)
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = cursor  # type: ignore[misc]
+            sel.format.setBackground(REMOVED_BG)  # type: ignore[attr-defined]
+            self._raw_marks.append(sel)
+        if not self._pending_marks:
+            self._mark_timer.stop()
+            self.raw.setExtraSelections(self._raw_marks + self._raw_selected)
 
     def _show_repair(self, row: int) -> None:
         if not 0 <= row < len(self.model.rows):
@@ -180,7 +219,8 @@ class LayoutReviewDialog(QDialog):
                 moved.clearSelection()
                 self.raw.setTextCursor(moved)
                 self.raw.centerCursor()
-        self.raw.setExtraSelections(raw_extra)
+        self._raw_selected = raw_extra
+        self.raw.setExtraSelections(self._raw_marks + raw_extra)
         self._update_buttons()
 
     def _paragraph_head(self, index: int) -> str:
@@ -241,3 +281,14 @@ class LayoutReviewDialog(QDialog):
         self.redo_all.setEnabled(idle and bool(self.undone))
         self.back.setEnabled(idle and bool(self._past))
         self.forward.setEnabled(idle and bool(self._future))
+
+
+def _utf16_offsets(text: str) -> Callable[[int], int]:
+    """Python string index -> Qt document position (UTF-16 units: a character beyond the BMP, such as an
+    emoji, counts twice)."""
+    if not text or max(text) < "\U00010000":
+        return lambda i: i
+    extra = [0]
+    for c in text:
+        extra.append(extra[-1] + (ord(c) >= 0x10000))
+    return lambda i: i + extra[i]
