@@ -444,3 +444,27 @@ def test_claims_panel_filters(qtbot, docs: dict[str, int]) -> None:  # type: ign
     assert quotes() == [c]  # the forum post is open now, and the filter is still "opinion"
     panel.tag_filter.setCurrentText("statistic")
     assert quotes() == []
+
+
+def test_library_tag_filter_follows_claim_changes(qtbot, docs: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    """A document gains or loses its place in a tag-filtered library list as its claims change."""
+    _three_claims(docs)
+    win = open_window(qtbot, docs[FORUM])
+    side, model = win.sidebar, win.sidebar.model
+
+    def titles() -> list[str]:
+        return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+    side.tag.setCurrentText("statistic")
+    wait_filtered(qtbot, win, lambda: titles() == [SUPERCOMPUTERS])
+    # key 1 tags a sentence of the open forum post "statistic": it joins the list
+    win.view.go_to_row(5)
+    win.view.table.setFocus()
+    qtbot.waitUntil(win.view.table.hasFocus)
+    qtbot.keyClick(win.view.table, Qt.Key.Key_1)
+    wait_filtered(qtbot, win, lambda: sorted(titles()) == sorted([SUPERCOMPUTERS, FORUM]))
+    # deleting that claim takes it out again
+    claim = next(c for c in ClaimStore(win.lib).for_document(docs[FORUM]) if "statistic" in c.tags)
+    ClaimStore(win.lib).delete(claim.id)
+    win.refresh_claims()
+    wait_filtered(qtbot, win, lambda: titles() == [SUPERCOMPUTERS])

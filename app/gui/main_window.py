@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.jobs.changed.connect(self._jobs_changed)
         self.helper = HelperProcess()  # heavy core work runs there, off this process's GIL
         self.reload_engine = False  # a model was installed or removed: the helper reloads it
+        self._filter_seq = 0  # library searches run on pool threads: only the newest one's result is shown
         self.translating = False
         self.messages: list[QMessageBox] = []  # non-modal messages still open
         self.export_dialog: Any = None
@@ -347,13 +348,15 @@ class MainWindow(QMainWindow):
     def _filter_library(self) -> None:
         text, tag, verdict = self.sidebar.query()
         if not (text or tag or verdict):
+            self._filter_seq += 1  # a search still running must not bring its old filter back
             self.sidebar.model.set_filter(None)
             self.sidebar.update_status()
             return
+        self._filter_seq += 1
         self.jobs.start(
             "Searching the library",
             jobs.library_filter(text, tag, verdict),
-            on_done=self._library_filtered,
+            on_done=lambda ids, seq=self._filter_seq: self._library_filtered(ids) if seq == self._filter_seq else None,
             on_error=self._failed,
             cancellable=False,
         )
@@ -571,6 +574,9 @@ class MainWindow(QMainWindow):
         self.tags = self.claims.tags()
         self.panel.set_claims(shown, self.tag_colors())
         self.view.set_claims(in_doc, self.tag_colors())
+        _text, tag, verdict = self.sidebar.query()
+        if tag or verdict:  # which documents hold such claims may just have changed
+            self._filter_library()
 
     def _claim_target(self) -> tuple[int, int, str, str, tuple[int, int] | None] | None:
         """(start, end, Vietnamese, English, English span or None) for what is selected now."""
