@@ -105,3 +105,32 @@ def test_import_and_translate_300_pages_keeps_the_window_responsive(
     print(f"heartbeat in the layout review, undoing {len(undoable)} repairs: longest gap {beat.max_gap * 1000:.0f} ms")
     assert beat.max_gap * 1000 < MAX_GAP_MS
     win.close()
+
+
+def test_pasting_a_long_text_keeps_the_window_responsive(qtbot, data_dir: Path, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    raw = "\n\n".join(
+        (FIXTURES / f"{n}.vi.txt").read_text(encoding="utf-8")
+        for n in ("pdf_copy_supercomputers", "forum_post_ai_race")
+    )
+    text = "\n\n".join(f"Phần {i}.\n\n{raw}" for i in range(60))  # ~0.5 MB copied out of a long report
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    freeze_startup_objects()
+    request.addfinalizer(gc.unfreeze)
+    beat = Heartbeat()
+    beat.timer.start()
+    beat.last = time.perf_counter()
+    QApplication.clipboard().setText(text)
+    win.paste_document()
+    qtbot.waitUntil(lambda: win.view.doc_id() is not None and not win.jobs.busy(), timeout=60_000)
+    beat.timer.stop()
+    QApplication.clipboard().clear()
+    info = win.lib.document(win.view.doc_id())
+    assert info.segment_count > 60 * 50
+    print(f"heartbeat while importing {len(text) // 1024} KB of pasted text: longest gap {beat.max_gap * 1000:.0f} ms")
+    assert beat.max_gap * 1000 < MAX_GAP_MS
+    win.close()

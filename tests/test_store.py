@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import DoiChieuError, LibraryCorruptError, LibraryError, NotFoundError
+from app.core.errors import DoiChieuError, InputTooLargeError, LibraryCorruptError, LibraryError, NotFoundError
 from app.core.pipeline import import_file, import_text
 from app.core.store import Library, NewTranslation
 from app.core.store.schema import SCHEMA_VERSION
@@ -130,6 +130,10 @@ def test_paste_import_and_title(lib: Library) -> None:
     assert not import_text(lib, "Năm 2023, theo GII của WIPO, Trung Quốc xếp thứ 12.\n\nĐoạn hai.").created
     with pytest.raises(DoiChieuError):
         import_text(lib, "   \n")
+    before = len(lib.documents())
+    with pytest.raises(InputTooLargeError, match="paste it in parts"):  # the limit of a text file
+        import_text(lib, "Một câu. " * (33 * 1024 * 1024 // 10))
+    assert len(lib.documents()) == before
 
 
 def test_delete_document_cascades_and_cleans_the_index(lib: Library, samples: dict[str, int]) -> None:

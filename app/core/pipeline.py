@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import EmptyInputError, FileMissingError, UnsupportedFormatError
+from app.core.errors import EmptyInputError, FileMissingError, InputTooLargeError, UnsupportedFormatError
 from app.core.ingest import pdf as pdf_ingest
 from app.core.ingest import text as text_ingest
 from app.core.layout import repair_pdf, repair_text
@@ -138,6 +138,11 @@ def import_text(library: Library, text: str, title: str | None = None) -> Import
     data = text.encode("utf-8")
     if not text.strip():
         raise EmptyInputError("the clipboard holds no text; copy some text and paste again")
+    if len(data) > text_ingest.MAX_BYTES:  # the same limit as a text file: beyond it cleaning takes minutes
+        raise InputTooLargeError(
+            f"the pasted text is {len(data) // (1024 * 1024)} MB, over the {text_ingest.MAX_BYTES // (1024 * 1024)} MB "
+            "limit; paste it in parts, or save it as files and import those"
+        )
     sha = hashlib.sha256(data).hexdigest()
     existing = library.find_by_sha256(sha)
     if existing is not None:

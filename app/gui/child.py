@@ -122,3 +122,18 @@ def layout_review(doc_id: int, undone: set[int] | None) -> tuple[Any, tuple[int,
             _report(0, 0, "Re-cleaning the document")
             claims = set_undone(lib, doc_id, undone)
         return review(lib, doc_id), claims
+
+
+def import_text(text: str) -> tuple[Any, str]:
+    """(the imported document, "") or (None, why it was refused): a pasted page of a long report is
+    cleaned, segmented and stored here, not on a thread of the window's process."""
+    from app.core.errors import DoiChieuError
+    from app.core.pipeline import import_text as core_import_text
+    from app.core.store import Library
+
+    _report(0, 0, "Importing pasted text")
+    try:
+        with Library.open() as lib:
+            return core_import_text(lib, text), ""
+    except DoiChieuError as err:  # its message crosses the process boundary; the class may not
+        return None, str(err)

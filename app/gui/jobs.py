@@ -30,12 +30,14 @@ def import_files(helper: HelperProcess, files: list[Path], password: str = "") -
     return job
 
 
-def import_text(text: str) -> JobFn:
+def import_text(helper: HelperProcess, text: str) -> JobFn:
     def job(ctx: JobContext) -> ImportResult:
-        from app.core.pipeline import import_text as core_import_text
+        from app.core.errors import InputError
 
-        ctx.progress(0, 0, "Importing pasted text")
-        return ImportResult([core_import_text(ctx.library(), text)], [])
+        done, refused = helper.run(ctx, child.import_text, text)
+        if done is None:
+            raise InputError(refused)
+        return ImportResult([done], [])
 
     return job
 

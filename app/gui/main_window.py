@@ -432,7 +432,9 @@ class MainWindow(QMainWindow):
         if not text.strip():
             self.notify("The clipboard holds no text; copy some text and paste again.")
             return
-        self.jobs.start("Importing pasted text", jobs.import_text(text), on_done=self._imported, on_error=self._failed)
+        self.jobs.start(
+            "Importing pasted text", jobs.import_text(self.helper, text), on_done=self._imported, on_error=self._failed
+        )
 
     def open_samples(self) -> None:
         settings.put(settings.SAMPLES_OFFERED, True)
