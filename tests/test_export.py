@@ -211,6 +211,20 @@ def test_html_only_claims_without_notes(built: Built, lib: Library) -> None:
     assert "Theo WIPO 2024." not in text and "Trung Quốc xếp thứ 12" in page.highlights
 
 
+def test_preview_is_the_first_rows_of_the_same_report(built: Built, lib: Library) -> None:
+    from app.core.export.report import preview_of
+
+    full = build_report(lib, built.docs, ExportOptions())
+    cut = build_report(lib, built.docs, ExportOptions(), max_rows=5)
+    preview, shown, total = preview_of(cut, 7)  # 5 rows of the first document, 2 of the second
+    assert (shown, total) == (7, sum(len(s.rows) for s in full.sections))
+    assert [len(s.rows) for s in preview.sections] == [5, 2] + [0] * (len(built.docs) - 2)
+    assert preview.sections[0].rows == full.sections[0].rows[:5]  # the same rows, marks and notes
+    assert preview.sections[1].rows == full.sections[1].rows[:2]
+    assert len(preview.claims) == min(7, len(full.claims))
+    assert preview_of(full, 10_000)[1:] == (total, total)
+
+
 # --- PDF ----------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import os
 import random
+import select
 import signal
 import sqlite3
 import subprocess
@@ -20,10 +21,13 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 KILLS = 50
+LINE_TIMEOUT_S = 60
 # A fork server: it imports the app once, then forks one importer per request, so each of the 50
 # kills costs an import, not a Python start-up (underthesea alone takes most of a second to load).
 ZYGOTE = """
 import os, sys
+def say(*words):  # one write per line: print() writes text and newline apart, and a kill between
+    os.write(1, (" ".join(map(str, words)) + "\\n").encode())  # them ran two lines into one
 from app.core.pipeline import import_file
 from app.core.segment import split_sentences
 from app.core.store import Library
@@ -35,16 +39,16 @@ for line in sys.stdin:
           with Library.open() as lib:
             # A tick every few thousand SQLite instructions: the test kills us at a random tick,
             # so kills land at random points inside the write transaction, with no timers.
-            lib.db.conn.set_progress_handler(lambda: print("tick", flush=True) or 0, 5000)
-            import_file(lib, line.strip(), progress=lambda d, t, m: print(m, flush=True))
+            lib.db.conn.set_progress_handler(lambda: say("tick") or 0, 5000)
+            import_file(lib, line.strip(), progress=lambda d, t, m: say(m))
         except BaseException:
             import traceback
             traceback.print_exc()
             os._exit(1)  # never fall through into the server's loop
         os._exit(0)
-    print("pid", pid, flush=True)
+    say("pid", pid)
     _, status = os.waitpid(pid, 0)
-    print("exit", status, flush=True)
+    say("exit", status)
 """
 
 
@@ -56,27 +60,38 @@ def big_document(path: Path, fixtures: Path, variant: int) -> Path:
 
 class Zygote:
     def __init__(self, data_dir: Path) -> None:
-        # One BLAS/OpenMP thread: underthesea loads numpy, and a fork taken while its thread pool
-        # exists can leave the child deadlocked (it hung here about one run in three).
+        # One BLAS/OpenMP thread: underthesea loads numpy, and forking while its thread pool exists is
+        # asking for trouble. (The hang once blamed on it, about one run in three, was a torn line.)
         threads = {k: "1" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
         env = {**os.environ, **threads, "DOICHIEU_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+            [sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=ROOT, bufsize=0
         )
+        self._pending = b""
+        self.seen: list[str] = []  # the last lines read, for a failure's message
 
     def start(self, doc: Path) -> int:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(f"{doc}\n")
+        self.proc.stdin.write(f"{doc}\n".encode())
         self.proc.stdin.flush()
         kind, pid = self.line().split()
         assert kind == "pid"
         return int(pid)
 
     def line(self) -> str:
+        """The next line from the server; fails with the last lines read if none comes within a minute."""
         assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        assert line, "the fork server died"
-        return line.strip()
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._pending:
+            ready, _, _ = select.select([fd], [], [], LINE_TIMEOUT_S)
+            assert ready, f"no line from the fork server in {LINE_TIMEOUT_S} s; last lines: {self.seen[-12:]}"
+            chunk = os.read(fd, 65536)
+            assert chunk, f"the fork server died; last lines: {self.seen[-12:]}"
+            self._pending += chunk
+        raw, self._pending = self._pending.split(b"\n", 1)
+        line = raw.decode("utf-8", "replace").strip()
+        self.seen = [*self.seen[-40:], line]
+        return line
 
     def until(self, wanted: str) -> str:
         """Read progress lines until `wanted` or the importer's exit line; returns the line read."""

@@ -44,7 +44,7 @@ def run(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "DoiChieu", str(err))
         return err.exit_code
     window.show()
-    freeze_startup_objects()
+    tune_for_latency()
     opener.attach(window, files)
     shot = os.environ.get(SCREENSHOT_ENV)
     if shot:
@@ -52,14 +52,25 @@ def run(argv: list[str] | None = None) -> int:
     return app.exec()
 
 
-def freeze_startup_objects() -> None:
-    """Move what start-up made (modules, Qt wrappers, the first document: ~58,000 objects) out of the
-    cyclic garbage collector's reach. A full collection then scans only what came later: 1-3 ms instead
-    of ~40 ms, and ~100 ms in a longer session, each time a pause of the window."""
+def tune_for_latency() -> None:
+    """Once the window is up: (1) what start-up made (modules, Qt wrappers, the first document: ~58,000
+    objects) is moved out of the cyclic garbage collector's reach, so a full collection scans only what
+    came later: 1-3 ms instead of ~40 ms, and ~100 ms in a longer session, each a pause of the window;
+    (2) a pool thread running Python hands the GIL over every 1 ms instead of 5, so the window's thread,
+    which needs it for every Python slot and paint, waits less behind it."""
     import gc
 
     gc.collect()
     gc.freeze()
+    sys.setswitchinterval(0.001)
+
+
+def untune() -> None:
+    """Undo `tune_for_latency` (tests that share one process)."""
+    import gc
+
+    gc.unfreeze()
+    sys.setswitchinterval(0.005)
 
 
 def _screenshot_and_quit(window: Any, out: Path) -> None:

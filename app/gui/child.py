@@ -137,3 +137,18 @@ def import_text(text: str) -> tuple[Any, str]:
             return core_import_text(lib, text), ""
     except DoiChieuError as err:  # its message crosses the process boundary; the class may not
         return None, str(err)
+
+
+def export_report(doc_id: int, fmt: str, out: Path, options: Any) -> tuple[Path | None, str]:
+    """(the written file, "") or (None, why not). A PDF is laid out by Qt here, headless."""
+    from app.core.errors import DoiChieuError
+    from app.core.export import export
+    from app.core.store import Library
+
+    _report(0, 0, f"Writing {out.name}")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # this process shows nothing
+    try:
+        with Library.open() as lib:
+            return export(lib, [doc_id], fmt, out, options), ""
+    except DoiChieuError as err:
+        return None, str(err)

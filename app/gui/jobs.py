@@ -120,24 +120,36 @@ def download_package() -> JobFn:
     return job
 
 
-def export_preview(doc_id: int, only_claims: bool, include_notes: bool) -> JobFn:
-    """The HTML report of the document, for the export dialog's preview."""
+PREVIEW_ROWS = 40  # setHtml on the window's thread: 50 rows ~40 ms, 100 rows 66 ms, 300 rows 257 ms
 
-    def job(ctx: JobContext) -> str:
+
+def export_preview(doc_id: int, only_claims: bool, include_notes: bool) -> JobFn:
+    """The HTML report of the document, its first PREVIEW_ROWS sentences, for the export dialog's
+    preview: (html, rows shown, rows in the report)."""
+
+    def job(ctx: JobContext) -> tuple[str, int, int]:
         from app.core.export import ExportOptions, build_report
         from app.core.export.html import render_html
+        from app.core.export.report import preview_of
 
         options = ExportOptions(only_claims=only_claims, include_notes=include_notes)
-        return render_html(build_report(ctx.library(), [doc_id], options))
+        built = build_report(ctx.library(), [doc_id], options, max_rows=PREVIEW_ROWS)
+        report, shown, total = preview_of(built, PREVIEW_ROWS)
+        return render_html(report), shown, total
 
     return job
 
 
-def export_report(doc_id: int, fmt: str, out: Path, options: Any) -> JobFn:
-    def job(ctx: JobContext) -> Path:
-        from app.core.export import export
+def export_report(helper: HelperProcess, doc_id: int, fmt: str, out: Path, options: Any) -> JobFn:
+    """Written in the helper process: building a long report (and Qt laying out its PDF) on a pool
+    thread held the window up to 0.6 s."""
 
-        ctx.progress(0, 0, f"Writing {out.name}")
-        return export(ctx.library(), [doc_id], fmt, out, options)
+    def job(ctx: JobContext) -> Path:
+        from app.core.export import ExportError
+
+        path, error = helper.run(ctx, child.export_report, doc_id, fmt, out, options)
+        if path is None:
+            raise ExportError(error)
+        return path
 
     return job

@@ -30,7 +30,7 @@ from app.core.errors import CancelledError, DoiChieuError, ModelMissingError
 from app.core.store import Library
 from app.core.store.claims import ClaimStore, Tag
 from app.core.translate.packages import list_packages
-from app.gui import jobs, settings
+from app.gui import jobs, settings, warm_up
 from app.gui.claims_panel import ClaimsPanel
 from app.gui.dialogs.claim_dialog import ClaimDialog, ClaimForm
 from app.gui.dialogs.layout_review import LayoutReviewDialog
@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self.reload_library()
         self.refresh_model_state()
         self._restore()
+        warm_up.start()
 
     # building ------------------------------------------------------------------------------------
 
@@ -829,7 +830,7 @@ class MainWindow(QMainWindow):
             self.jobs.start(
                 "Preparing the report",
                 jobs.export_preview(doc_id, only_claims, notes),
-                on_done=dialog.show_preview,
+                on_done=lambda r: dialog.show_preview(*r),
                 on_error=self._failed,
                 cancellable=False,
             )
@@ -837,7 +838,7 @@ class MainWindow(QMainWindow):
         def save(fmt: str, path: Path, options: object) -> None:
             self.jobs.start(
                 f"Exporting {path.name}",
-                jobs.export_report(doc_id, fmt, path, options),
+                jobs.export_report(self.helper, doc_id, fmt, path, options),
                 on_done=dialog.exported,
                 on_error=lambda e: self._failed(e, "Export failed: "),
                 cancellable=False,

@@ -26,6 +26,8 @@ KILLS = int(os.environ.get("DOICHIEU_TEST_KILLS", "50"))
 # Engine is made after the fork: CTranslate2's worker threads do not survive fork().
 ZYGOTE = """
 import os, sys
+def say(*words):  # one write per line (see test_store_crash.py)
+    os.write(1, (" ".join(map(str, words)) + "\\n").encode())
 from app.core.store import Library
 for line in sys.stdin:
     pid = os.fork()
@@ -33,13 +35,13 @@ for line in sys.stdin:
         from app.core.translate.engine import Engine  # after fork: no inherited thread pools or locks
         from app.core.translate.memory import translate_document
         with Library.open() as lib:
-            lib.db.conn.set_progress_handler(lambda: print("tick", flush=True) or 0, 2000)
+            lib.db.conn.set_progress_handler(lambda: say("tick") or 0, 2000)
             engine = Engine(max_batch_tokens=256)
-            translate_document(lib, 1, engine, progress=lambda d, t, m: print("batch", flush=True))
+            translate_document(lib, 1, engine, progress=lambda d, t, m: say("batch"))
         os._exit(0)
-    print("pid", pid, flush=True)
+    say("pid", pid)
     _, status = os.waitpid(pid, 0)
-    print("exit", status, flush=True)
+    say("exit", status)
 """
 
 

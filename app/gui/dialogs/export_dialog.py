@@ -87,9 +87,10 @@ class ExportDialog(QDialog):
         self.status.setText("Preparing the preview…")
         self.preview_wanted.emit(self.only_claims.isChecked(), self.notes.isChecked())
 
-    def show_preview(self, html: str) -> None:
+    def show_preview(self, html: str, shown: int, total: int) -> None:
         self.preview.setHtml(html)
-        self.status.setText("Preview of the HTML report. Save writes the chosen format.")
+        part = f"its first {shown:,} of {total:,} sentences" if shown < total else "all of it"
+        self.status.setText(f"Preview of the HTML report ({part}). Save writes the whole report in the chosen format.")
 
     def choose_path(self) -> None:
         code = str(self.format.currentData())
