@@ -53,20 +53,38 @@ class Heartbeat:
         self.last = now
 
 
-def test_import_and_translate_300_pages_keeps_the_window_responsive(
-    qtbot, data_dir: Path, tiny_model_path: Path, big_pdf: Path, request: pytest.FixtureRequest
-) -> None:  # type: ignore[no-untyped-def]
-    packages.install_package(tiny_model_path)
+def shown_window(qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    # as app.gui.run() does; its gc.freeze also keeps the earlier tests' objects out of the measurement
+    return win
+
+
+def start_heartbeat(request: pytest.FixtureRequest) -> Heartbeat:
+    """As app.gui.run() does once the window is up; its gc.freeze also keeps the earlier tests' objects
+    out of the measurement."""
     tune_for_latency()
     request.addfinalizer(untune)
     beat = Heartbeat()
     beat.timer.start()
     beat.last = time.perf_counter()
+    return beat
+
+
+def long_text(parts: int = 60) -> str:
+    """~0.5 MB copied out of a long report: both samples, again and again."""
+    names = ("pdf_copy_supercomputers", "forum_post_ai_race")
+    raw = "\n\n".join((FIXTURES / f"{n}.vi.txt").read_text(encoding="utf-8") for n in names)
+    return "\n\n".join(f"Phần {i}.\n\n{raw}" for i in range(parts))
+
+
+def test_import_and_translate_300_pages_keeps_the_window_responsive(
+    qtbot, data_dir: Path, tiny_model_path: Path, big_pdf: Path, request: pytest.FixtureRequest
+) -> None:  # type: ignore[no-untyped-def]
+    packages.install_package(tiny_model_path)
+    win = shown_window(qtbot)
+    beat = start_heartbeat(request)
 
     drop(win, [big_pdf])
     qtbot.waitUntil(lambda: bool(win.sidebar.model.document_ids()) and not win.jobs.busy(), timeout=60_000)
@@ -109,20 +127,9 @@ def test_import_and_translate_300_pages_keeps_the_window_responsive(
 def test_pasting_a_long_text_keeps_the_window_responsive(qtbot, data_dir: Path, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    raw = "\n\n".join(
-        (FIXTURES / f"{n}.vi.txt").read_text(encoding="utf-8")
-        for n in ("pdf_copy_supercomputers", "forum_post_ai_race")
-    )
-    text = "\n\n".join(f"Phần {i}.\n\n{raw}" for i in range(60))  # ~0.5 MB copied out of a long report
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    tune_for_latency()
-    request.addfinalizer(untune)
-    beat = Heartbeat()
-    beat.timer.start()
-    beat.last = time.perf_counter()
+    text = long_text()
+    win = shown_window(qtbot)
+    beat = start_heartbeat(request)
     QApplication.clipboard().setText(text)
     win.paste_document()
     qtbot.waitUntil(lambda: win.view.doc_id() is not None and not win.jobs.busy(), timeout=60_000)
@@ -141,22 +148,13 @@ def test_exporting_a_long_document_keeps_the_window_responsive(  # type: ignore[
     from app.core.pipeline import import_text
     from app.core.store import Library
 
-    names = ("pdf_copy_supercomputers", "forum_post_ai_race")
-    raw = "\n\n".join((FIXTURES / f"{n}.vi.txt").read_text(encoding="utf-8") for n in names)
     with Library.open() as lib:
-        doc = import_text(lib, "\n\n".join(f"Phần {i}.\n\n{raw}" for i in range(60))).document_id
+        doc = import_text(lib, long_text()).document_id
         sentences = lib.document(doc).segment_count
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(qtbot)
     win.open_document(doc)
     qtbot.waitUntil(lambda: not win.jobs.busy(), timeout=60_000)
-    tune_for_latency()
-    request.addfinalizer(untune)
-    beat = Heartbeat()
-    beat.timer.start()
-    beat.last = time.perf_counter()
+    beat = start_heartbeat(request)
 
     win.export_action.trigger()  # the preview shows the first rows, and says so
     dialog = win.export_dialog
