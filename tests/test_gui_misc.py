@@ -78,6 +78,13 @@ def test_file_export_previews_and_writes(qtbot, data_dir: Path, tmp_path: Path) 
         lambda: (tmp_path / "báo cáo.md").is_file() and dialog.status.text().startswith("Saved"), timeout=20_000
     )
     assert "bằng sáng chế" in (tmp_path / "báo cáo.md").read_text(encoding="utf-8")
+    # a folder that does not exist: the helper process refuses, the window says why, nothing is written
+    missing = tmp_path / "no such folder" / "report.pdf"
+    dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+    dialog.save_to(missing)
+    qtbot.waitUntil(lambda: bool(win.messages) and not win.jobs.busy(), timeout=20_000)
+    assert "Export failed: the folder" in win.messages[-1].text() and "does not exist" in win.messages[-1].text()
+    assert not missing.parent.exists()
     dialog.close()
     win.close()
 
