@@ -124,31 +124,23 @@ def layout_review(doc_id: int, undone: set[int] | None) -> tuple[Any, tuple[int,
         return review(lib, doc_id), claims
 
 
-def import_text(text: str) -> tuple[Any, str]:
-    """(the imported document, "") or (None, why it was refused): a pasted page of a long report is
-    cleaned, segmented and stored here, not on a thread of the window's process."""
-    from app.core.errors import DoiChieuError
+def import_text(text: str) -> Any:
+    """A pasted page of a long report is cleaned, segmented and stored here, not on a thread of the
+    window's process. Errors reach the window as they are: the core's typed errors pickle."""
     from app.core.pipeline import import_text as core_import_text
     from app.core.store import Library
 
     _report(0, 0, "Importing pasted text")
-    try:
-        with Library.open() as lib:
-            return core_import_text(lib, text), ""
-    except DoiChieuError as err:  # its message crosses the process boundary; the class may not
-        return None, str(err)
+    with Library.open() as lib:
+        return core_import_text(lib, text)
 
 
-def export_report(doc_id: int, fmt: str, out: Path, options: Any) -> tuple[Path | None, str]:
-    """(the written file, "") or (None, why not). A PDF is laid out by Qt here, headless."""
-    from app.core.errors import DoiChieuError
+def export_report(doc_id: int, fmt: str, out: Path, options: Any) -> Path:
+    """The written file. A PDF is laid out by Qt here, headless."""
     from app.core.export import export
     from app.core.store import Library
 
     _report(0, 0, f"Writing {out.name}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # this process shows nothing
-    try:
-        with Library.open() as lib:
-            return export(lib, [doc_id], fmt, out, options), ""
-    except DoiChieuError as err:
-        return None, str(err)
+    with Library.open() as lib:
+        return export(lib, [doc_id], fmt, out, options)

@@ -32,12 +32,7 @@ def import_files(helper: HelperProcess, files: list[Path], password: str = "") -
 
 def import_text(helper: HelperProcess, text: str) -> JobFn:
     def job(ctx: JobContext) -> ImportResult:
-        from app.core.errors import InputError
-
-        done, refused = helper.run(ctx, child.import_text, text)
-        if done is None:
-            raise InputError(refused)
-        return ImportResult([done], [])
+        return ImportResult([helper.run(ctx, child.import_text, text)], [])
 
     return job
 
@@ -145,11 +140,6 @@ def export_report(helper: HelperProcess, doc_id: int, fmt: str, out: Path, optio
     thread held the window up to 0.6 s."""
 
     def job(ctx: JobContext) -> Path:
-        from app.core.export import ExportError
-
-        path, error = helper.run(ctx, child.export_report, doc_id, fmt, out, options)
-        if path is None:
-            raise ExportError(error)
-        return path
+        return helper.run(ctx, child.export_report, doc_id, fmt, out, options)
 
     return job

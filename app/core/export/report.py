@@ -101,7 +101,7 @@ class Section:
     copied: int
     rows: tuple[Row, ...]
     claims: tuple[ClaimNote, ...]
-    rows_total: int = -1  # rows of the whole report when `rows` was cut short (build_report max_rows)
+    rows_total: int  # rows of the whole report, also when `rows` was cut short (build_report max_rows)
 
     @property
     def untranslated(self) -> bool:
@@ -126,7 +126,7 @@ def preview_of(report: Report, max_rows: int) -> tuple[Report, int, int]:
     and its rich-text tables grow worse than linearly: 300 rows took 257 ms there, a whole
     3,000-sentence report 4.4 s. (Build it with `build_report(..., max_rows=...)`: rows are most of
     the work of building.)"""
-    total = sum(s.rows_total if s.rows_total >= 0 else len(s.rows) for s in report.sections)
+    total = sum(s.rows_total for s in report.sections)
     rows_left, claims_left, sections = max_rows, max_rows, []
     for section in report.sections:
         rows, claims = section.rows[: max(rows_left, 0)], section.claims[: max(claims_left, 0)]
