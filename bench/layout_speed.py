@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 import pymupdf  # noqa: E402
 
 from app.core.ingest.pdf import read_pdf  # noqa: E402
-from app.core.layout_pdf import repair_pdf  # noqa: E402
+from app.core.layout.pdf import repair_pdf  # noqa: E402
 
 PAGES = 300
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.core.claims import workflow
-from app.core.layout_review import review
 from app.core.pipeline import import_file
+from app.core.services.layout_review import review
 from app.core.store import Library, NewTranslation
 from app.core.store.claims import ClaimStore
 from app.core.translate import packages

@@ -98,7 +98,7 @@ def test_import_and_translate_300_pages_keeps_the_window_responsive(
     assert beat.max_gap * 1000 < MAX_GAP_MS
 
     # undoing every layout repair re-cleans, re-segments and re-stores all 300 pages
-    from app.core.layout_review import review
+    from app.core.services.layout_review import review
 
     undoable = {r.index for r in review(win.lib, doc_id).repairs if r.undoable}
     assert len(undoable) > 100

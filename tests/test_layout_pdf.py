@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.core.ingest.pdf import read_pdf
-from app.core.layout_pdf import repair_pdf
+from app.core.layout.pdf import repair_pdf
 from tests.pdf_factory import flow_pdf, lines_pdf, story_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.layout import render_paragraphs
-from app.core.layout_text import repair_text
+from app.core.layout.text import repair_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORDS = sorted(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.core.claims.workflow import create_claim
-from app.core.layout_review import review, set_undone
 from app.core.pipeline import import_file
+from app.core.services.layout_review import review, set_undone
 from app.core.store import Library
 from app.core.store.claims import ClaimStore
 from app.core.translate import packages

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.layout_text import repair_text
+from app.core.layout.text import repair_text
 
 
 def texts(raw: str) -> list[str]:

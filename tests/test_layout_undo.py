@@ -7,10 +7,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import layout_cues as cues
 from app.core.ingest.text import read_text_file
-from app.core.layout import repair_pdf, repair_text
-from app.core.layout_undo import is_undoable, undo_repairs
+from app.core.layout import cues, repair_pdf, repair_text
+from app.core.layout.undo import is_undoable, undo_repairs
 from app.core.pipeline import clean_file
 from tests.pdf_factory import flow_pdf
 

@@ -31,7 +31,7 @@ def test_spec_lists_what_the_frozen_child_processes_need() -> None:
     consts = spec_constants()
     hidden = consts["HIDDEN_IMPORTS"]
     assert isinstance(hidden, list)
-    # `_pdf-worker PATH` (app/cli.py) imports the parser only when asked; the GUI's helper runs app.gui.child
+    # `_pdf-worker PATH` (app/cli/__init__.py) imports the parser only when asked; the GUI's helper runs app.gui.child
     assert {"app.core.ingest.pdf", "pymupdf", "app.gui.child", "ctranslate2", "sentencepiece"} <= set(hidden)
     for name in hidden:
         assert importlib.util.find_spec(name) is not None, f"hidden import {name} does not exist"

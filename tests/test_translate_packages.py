@@ -141,7 +141,7 @@ def test_download_offline_says_how_to_get_the_file(data_dir: Path, monkeypatch: 
 def test_cli_models_commands(tiny_model_path: Path, data_dir: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     import argparse
 
-    from app import cli_models
+    from app.cli import models as cli_models
 
     parser = argparse.ArgumentParser()
     cli_models.register(parser.add_subparsers())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.layout_cues import has_vietnamese_letter
+from app.core.layout.cues import has_vietnamese_letter
 from app.core.translate.quality import FLAGS, quality_flags
 
 SRC = "Một báo cáo năm 2024 cho thấy Trung Quốc dẫn đầu thế giới về số lượng bằng sáng chế AI."

@@ -113,7 +113,7 @@ def suggestions(doc_id: int) -> list[Any]:
 def layout_review(doc_id: int, undone: set[int] | None) -> tuple[Any, tuple[int, int] | None]:
     """The document's repairs; with `undone`, first store exactly those undone (re-cleaning, segmenting
     and storing the whole document: seconds of CPU for a long PDF)."""
-    from app.core.layout_review import review, set_undone
+    from app.core.services.layout_review import review, set_undone
     from app.core.store import Library
 
     with Library.open() as lib:

@@ -371,7 +371,7 @@ class RepairsModel(QAbstractListModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[Any] = []  # app.core.layout_review.RepairState
+        self.rows: list[Any] = []  # app.core.services.layout_review.RepairState
         self.undone: set[int] = set()
 
     def set_rows(self, rows: Sequence[Any], undone: set[int]) -> None:

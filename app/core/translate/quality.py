@@ -11,7 +11,7 @@ import itertools
 import re
 import unicodedata
 
-from app.core.layout_cues import has_vietnamese_letter
+from app.core.layout.cues import has_vietnamese_letter
 
 FLAGS = ("empty", "repeated", "length_ratio", "untranslated")
 MIN_CHARS_FOR_RATIO = 20  # short strings ("Có.", "Điều 5") vary too much in length to judge

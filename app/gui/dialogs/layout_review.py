@@ -1,6 +1,6 @@
 """Layout review: the text as imported beside the repaired text, the list of repairs, and undo/redo of
 one repair or all of them. Changes are computed and stored by the window's background jobs
-(`app.core.layout_review.set_undone`); this dialog keeps the undo stack of undone-sets."""
+(`app.core.services.layout_review.set_undone`); this dialog keeps the undo stack of undone-sets."""
 
 from __future__ import annotations
 

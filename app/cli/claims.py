@@ -7,8 +7,8 @@ import dataclasses
 import json
 from typing import Any
 
-from app.cli_io import open_library
-from app.cli_io import write_line as _write
+from app.cli.common import open_library
+from app.cli.common import write_line as _write
 from app.core.store import Library
 from app.core.store.claims import VERDICTS, ClaimStore
 

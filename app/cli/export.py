@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli_io import write_line
+from app.cli.common import write_line
 from app.core.errors import InputError
 from app.core.export import FORMATS, PAGE_SIZES, ExportOptions, export, select_documents
 from app.core.store import Library

@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 import json
 
-from app.cli_io import write_line as _write
+from app.cli.common import write_line as _write
 
 
 def _mb(size: int) -> str:

@@ -1,7 +1,7 @@
 """Layout review of a stored document: what repair changed, and undoing or redoing any of it.
 
 The paragraphs as repair made them are kept at import; any set of undone repairs is recomputed from
-them (`layout_undo`), stored as the document's new cleaned text, with translations carried over and
+them (`layout.undo`), stored as the document's new cleaned text, with translations carried over and
 claims re-attached to their words (`claims.workflow.reclean_document`)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from app.core.claims.workflow import reclean_document
-from app.core.layout_undo import is_undoable, undo_repairs
+from app.core.layout.undo import is_undoable, undo_repairs
 from app.core.model import Paragraph, Repair
 from app.core.store import Library
 

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from app.core import layout_cues as cues
+from app.core.layout import cues
 from app.core.model import Paragraph, Repair
 
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+\S")

@@ -6,8 +6,8 @@ geometry go through `repair_pdf`. Both return `(paragraphs, repairs)`.
 
 from __future__ import annotations
 
-from app.core.layout_pdf import repair_pdf
-from app.core.layout_text import repair_text
+from app.core.layout.pdf import repair_pdf
+from app.core.layout.text import repair_text
 from app.core.model import Paragraph
 
 __all__ = ["render_paragraphs", "repair_pdf", "repair_text"]

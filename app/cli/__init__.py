@@ -9,8 +9,8 @@ import json
 import os
 import sys
 
-from app.cli_io import open_library as _open_library
-from app.cli_io import write_line as _write
+from app.cli.common import open_library as _open_library
+from app.cli.common import write_line as _write
 from app.core.errors import DoiChieuError
 
 
@@ -249,9 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tr.set_defaults(func=_cmd_translate)
 
-    from app.cli_claims import register as register_claims
-    from app.cli_export import register as register_export
-    from app.cli_models import register as register_models
+    from app.cli.claims import register as register_claims
+    from app.cli.export import register as register_export
+    from app.cli.models import register as register_models
 
     register_models(sub)
     register_claims(sub)

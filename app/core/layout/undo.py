@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from app.core import layout_cues as cues
+from app.core.layout import cues
 from app.core.model import Paragraph, Repair
 
 SPLITTING = {"join_lines", "join_page_break", "join_column_break", "attach_bullet"}

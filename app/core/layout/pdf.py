@@ -15,7 +15,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from app.core import layout_cues as cues
+from app.core.layout import cues
 from app.core.model import Paragraph, PdfDocument, PdfLine, PdfPage, Repair
 
 _EDGE_BAND = 0.12  # top/bottom share of the page where running headers and footers live
