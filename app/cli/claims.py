@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import open_library
 from app.cli.common import write_line as _write
 from app.core.store import Library
 from app.core.store.claims import VERDICTS, ClaimStore
+
+if TYPE_CHECKING:
+    from app.core.claims.workflow import ClaimView
 
 
 def _library() -> Library:
@@ -22,7 +25,10 @@ def _library() -> Library:
 def _claim_json(lib: Library, claim_id: int) -> dict[str, Any]:
     from app.core.claims.workflow import view
 
-    shown = view(lib, ClaimStore(lib).get(claim_id))
+    return _view_json(view(lib, ClaimStore(lib).get(claim_id)))
+
+
+def _view_json(shown: ClaimView) -> dict[str, Any]:
     row = shown.row
     return {
         "id": row.id,
@@ -31,6 +37,11 @@ def _claim_json(lib: Library, claim_id: int) -> dict[str, Any]:
         "vi": row.quote,
         "en": shown.english,
         "en_status": shown.english_status,
+        # the claim's words in each sentence it covers (offsets into the sentence and into its English)
+        "sentences": [
+            {"segment_id": s.segment_id, "vi": list(s.vi) if s.vi else None, "en": list(s.en) if s.en else None}
+            for s in shown.spans.sentences
+        ],
         "start": row.start,
         "end": row.end,
         "tags": list(row.tags),
@@ -112,11 +123,13 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from app.core.claims.workflow import views
+
     with _library() as lib:
         doc_id = lib.resolve_document(args.doc) if args.doc else None
         store = ClaimStore(lib)
         rows = store.search(tag=args.tag, verdict=args.verdict, document_id=doc_id, text=args.text, status=args.status)
-        data = [_claim_json(lib, r.id) for r in rows]
+        data = [_view_json(v) for v in views(lib, rows)]
         per_tag, per_verdict = store.counts()
     if args.json:
         _write(json.dumps(data, ensure_ascii=False, indent=2))
@@ -139,10 +152,13 @@ def cmd_edit(args: argparse.Namespace) -> int:
         if args.tag is not None:
             store.set_tags(args.claim, args.tag)
         if args.evidence:
+            from app.core.claims.evidence import normalize_evidence
+
+            evidence = normalize_evidence(args.evidence)  # only an http(s) link is kept as a link
             store.add_evidence(
                 args.claim,
-                url=args.evidence if args.evidence.startswith(("http://", "https://")) else "",
-                citation="" if args.evidence.startswith(("http://", "https://")) else args.evidence,
+                url=evidence.url,
+                citation=evidence.citation,
                 quote=args.quote or "",
                 note=args.evidence_note or "",
             )

@@ -222,16 +222,17 @@ class DocumentView(QWidget):
         self.vi_text.setPlainText(self.cleaned[start:end])
         english = [self.model.translations[s.id].text for s in segs if s.id in self.model.translations]
         self.en_text.setPlainText(" ".join(english))
-        # claims in the panes, in the same colours as the table
-        for c in self.model.claims:
-            if c.row.status == "attached" and c.row.start < end and c.row.end > start:
-                self._paint(self.vi_text, max(c.row.start, start) - start, min(c.row.end, end) - start, c)
+        # claims in the panes: the table's spans (`alignment.claim_spans`), in the same colours
+        claims = {c.row.id: c for c in self.model.claims}
         for row in range(span[0], span[1] + 1):
-            offset = self._english_offset(row, span[0])
-            for sp in self.model.data(self.model.index(row, 2), role=SPANS_ROLE) or []:
-                color = next((c for c in self.model.claims if c.row.id == sp.claim_id), None)
-                if color is not None:
-                    self._paint(self.en_text, offset + sp.start, offset + sp.end, color)
+            seg = self.model.segments[row]
+            for column, pane, offset in (
+                (1, self.vi_text, seg.start_char - start),
+                (2, self.en_text, self._english_offset(row, span[0])),
+            ):
+                for sp in self.model.data(self.model.index(row, column), role=SPANS_ROLE) or []:
+                    if sp.claim_id in claims:
+                        self._paint(pane, offset + sp.start, offset + sp.end, claims[sp.claim_id])
 
     def _english_offset(self, row: int, first: int) -> int:
         assert self.model is not None

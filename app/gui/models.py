@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from app.core.claims.alignment import ClaimSpans, claim_spans
 from app.core.claims.workflow import ClaimView
 from app.core.store import DocumentInfo, Library, StoredSegment, StoredTranslation
 from app.core.translate.packages import PackageInfo
@@ -92,6 +93,7 @@ class SegmentTableModel(QAbstractTableModel):
         self.segments: list[StoredSegment] = []
         self.translations: dict[int, StoredTranslation] = {}
         self.claims: list[ClaimView] = []
+        self._spans: dict[int, ClaimSpans] = {}  # claim id -> its spans against `translations`
         self.tag_colors: dict[str, str] = {}
         self.fetches = 0  # how many chunks were loaded (the bench prints it)
         self._fetching = False
@@ -127,11 +129,13 @@ class SegmentTableModel(QAbstractTableModel):
         """Translations come in one query per document: a few ms even for 5,000 sentences, and the
         English column must know which rows are untranslated without loading every sentence."""
         self.translations = self.lib.current_translations(self.doc_id)
+        self._spans.clear()
         if self.segments:
             self.dataChanged.emit(self.index(0, 2), self.index(len(self.segments) - 1, 2))
 
     def set_claims(self, claims: Sequence[ClaimView], tag_colors: dict[str, str]) -> None:
         self.claims = list(claims)
+        self._spans.clear()
         self.tag_colors = dict(tag_colors)
         if self.segments:
             self.dataChanged.emit(self.index(0, 1), self.index(len(self.segments) - 1, 2), [SPANS_ROLE])
@@ -211,7 +215,14 @@ class SegmentTableModel(QAbstractTableModel):
         human = [t for t in history if t.kind == "human"]
         if human:
             self.translations[seg.id] = human[-1]
-        self.dataChanged.emit(index, index)
+        self._spans.clear()
+        # a claim's English span is found again in its sentences' new English: their rows repaint
+        rows = {index.row()}
+        for c in self.claims:
+            ids = {s.id for s in c.segments}
+            if seg.id in ids:
+                rows.update(i for i, s in enumerate(self.segments) if s.id in ids)
+        self.dataChanged.emit(self.index(min(rows), 2), self.index(max(rows), 2))
         return True
 
     # claims inside cells ----------------------------------------------------------------------------
@@ -222,15 +233,20 @@ class SegmentTableModel(QAbstractTableModel):
                 return self.tag_colors[tag]
         return "#f4d03f"
 
+    def claim_spans(self, view: ClaimView) -> ClaimSpans:
+        """The claim's spans against the English this model shows (a post-edit made here counts at once)."""
+        spans = self._spans.get(view.row.id)
+        if spans is None:
+            english = {s.id: self.translations[s.id].text for s in view.segments if s.id in self.translations}
+            spans = self._spans[view.row.id] = claim_spans(view.row, view.segments, english)
+        return spans
+
     def _spans_vi(self, seg: StoredSegment) -> list[Span]:
         out = []
         for c in self.claims:
-            row = c.row
-            if row.status != "attached" or row.end <= seg.start_char or row.start >= seg.end_char:
-                continue
-            start = max(row.start, seg.start_char) - seg.start_char
-            end = min(row.end, seg.end_char) - seg.start_char
-            out.append(Span(start, end, self._color(c), row.id))
+            found = self.claim_spans(c).vi(seg.id)
+            if found is not None:
+                out.append(Span(found[0], found[1], self._color(c), c.row.id))
         return out
 
     def _spans_en(self, seg: StoredSegment, tr: StoredTranslation | None) -> list[Span]:
@@ -238,28 +254,10 @@ class SegmentTableModel(QAbstractTableModel):
             return []
         out = []
         for c in self.claims:
-            row = c.row
-            if row.segment_first is None or row.segment_last is None:
-                continue
-            if not row.segment_first <= seg.id <= row.segment_last:
-                continue
-            if not row.en_custom or row.en_start is None or row.en_end is None or c.english_status != "attached":
-                out.append(Span(0, len(tr.text), self._color(c), row.id))
-                continue
-            # The aligned English is the sentences' English joined by single spaces; segment ids of a
-            # document grow with their order, so this sentence's offset is the length before it.
-            offset = 0
-            for sid in range(row.segment_first, seg.id):
-                before = self.translations.get(sid)
-                if before is not None:
-                    offset += len(before.text) + 1
-            start, end = max(row.en_start - offset, 0), min(row.en_end - offset, len(tr.text))
-            if start < end:
-                out.append(Span(start, end, self._color(c), row.id))
+            found = self.claim_spans(c).en(seg.id)
+            if found is not None:
+                out.append(Span(found[0], found[1], self._color(c), c.row.id))
         return out
-
-    def row_of_segment(self, segment_id: int) -> int:
-        return next((i for i, s in enumerate(self.segments) if s.id == segment_id), -1)
 
     def row_of_offset(self, offset: int) -> int:
         """The row whose sentence holds this offset of the cleaned text, fetching rows as needed."""

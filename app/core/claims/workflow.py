@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core import paths
+from app.core.claims.alignment import ClaimSpans, DocumentText, aligned_english, claim_spans
 from app.core.claims.anchor import Anchor, make_anchor, reattach
 from app.core.claims.suggest import Suggestion, suggest, suggestion_key
 from app.core.errors import InputError
@@ -21,15 +22,25 @@ from app.core.store.claims import ClaimRow, ClaimStore, NewClaim
 
 @dataclass(frozen=True)
 class ClaimView:
-    """A claim with both sides resolved against the document as it is now."""
+    """A claim with both sides resolved against the document as it is now (`alignment.claim_spans`)."""
 
     row: ClaimRow
-    english: str  # the English counterpart (the aligned sentences, or the user's own span)
-    english_status: str  # attached | orphaned (the user's English span is gone) | untranslated
+    spans: ClaimSpans
+    segments: tuple[StoredSegment, ...]  # the sentences it covers, in order (none when orphaned)
 
     @property
     def id(self) -> int:
         return self.row.id
+
+    @property
+    def english(self) -> str:
+        """The English counterpart (the aligned sentences, or the user's own span)."""
+        return self.spans.english
+
+    @property
+    def english_status(self) -> str:
+        """attached | orphaned (the user's English span is gone) | untranslated"""
+        return self.spans.english_status
 
 
 def _segments_covering(segments: Sequence[StoredSegment], start: int, end: int) -> tuple[int | None, int | None]:
@@ -80,28 +91,29 @@ def create_claim(
     )
 
 
-def english_text(library: Library, row: ClaimRow) -> str:
-    return ClaimStore(library).aligned_english(row)
+def views(library: Library, rows: Sequence[ClaimRow]) -> list[ClaimView]:
+    """The claims resolved against their documents as they are now (each document read once)."""
+    texts: dict[int, DocumentText] = {}
+    out = []
+    for row in rows:
+        text = texts.get(row.document_id)
+        if text is None:
+            text = texts[row.document_id] = DocumentText(library, row.document_id)
+        covered = text.covered(row)
+        out.append(ClaimView(row, claim_spans(row, covered, text.english), tuple(covered)))
+    return out
 
 
 def view(library: Library, row: ClaimRow) -> ClaimView:
-    aligned = english_text(library, row)
-    if not aligned:
-        return ClaimView(row, row.en_quote or "", "untranslated" if row.status == "attached" else "orphaned")
-    if not row.en_custom or row.en_quote is None:
-        return ClaimView(row, aligned, "attached")
-    anchor = Anchor(row.en_start or 0, row.en_end or 0, row.en_quote, row.en_prefix, row.en_suffix)
-    found = reattach(anchor, aligned)
-    if found is None:  # the translation changed under the user's English span: keep their quote, flag it
-        return ClaimView(row, row.en_quote, "orphaned")
-    return ClaimView(row, aligned[found[0] : found[1]], "attached")
+    return views(library, [row])[0]
 
 
 def set_english_span(library: Library, claim_id: int, start: int, end: int) -> None:
     """Narrow the English side to [start, end) of the claim's aligned English sentences."""
     store = ClaimStore(library)
     row = store.get(claim_id)
-    aligned = english_text(library, row)
+    text = DocumentText(library, row.document_id)
+    aligned = aligned_english(text.covered(row), text.english)
     if not aligned:
         raise InputError("this claim's sentences have no English yet; translate the document first")
     anchor = make_anchor(aligned, start, end)

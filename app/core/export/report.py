@@ -8,8 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from app.core.claims.anchor import Anchor, reattach
-from app.core.claims.workflow import view
+from app.core.claims.alignment import ClaimSpans, claim_spans, covered_segments
 from app.core.errors import NotFoundError
 from app.core.export.options import ExportOptions
 from app.core.export.pieces import Mark, Piece, safe_color, split
@@ -205,11 +204,13 @@ def _section(
     english = library.current_translations(doc_id)
     kinds = {p.id: p.kind for p in library.paragraphs(doc_id)}
     position = {s.id: i for i, s in enumerate(segments)}
+    english_text = {sid: t.text for sid, t in english.items()}
+    spans = [claim_spans(row, covered_segments(row, segments), english_text) for row in claim_rows]
     notes = [
-        _claim_note(library, row, numbered_before + i + 1, colors, options, position, segments, english)
-        for i, row in enumerate(claim_rows)
+        _claim_note(row, shown, numbered_before + i + 1, colors, options, position, segments, english)
+        for i, (row, shown) in enumerate(zip(claim_rows, spans, strict=True))
     ]
-    vi_marks, en_marks = _marks(claim_rows, notes, segments, english, position)
+    vi_marks, en_marks = _marks(spans, notes)
     keep = _kept_segments(notes, len(segments)) if options.only_claims else None
     rows: list[Row] = []
     previous: StoredSegment | None = None
@@ -263,8 +264,8 @@ def _models(translations: Sequence[StoredTranslation]) -> tuple[str, ...]:
 
 
 def _claim_note(
-    library: Library,
     row: ClaimRow,
+    shown: ClaimSpans,
     number: int,
     colors: dict[str, str],
     options: ExportOptions,
@@ -272,7 +273,6 @@ def _claim_note(
     segments: Sequence[StoredSegment],
     english: dict[int, StoredTranslation],
 ) -> ClaimNote:
-    shown = view(library, row)
     tags = tuple(TagChip(t, colors.get(t, safe_color(None))) for t in row.tags)
     color = colors.get(options.tag, "") if options.tag in row.tags else ""
     first = position.get(row.segment_first) if row.segment_first is not None else None
@@ -321,56 +321,17 @@ def _kept_segments(notes: Sequence[ClaimNote], count: int) -> set[int]:
 
 
 def _marks(
-    rows: Sequence[ClaimRow],
-    notes: Sequence[ClaimNote],
-    segments: Sequence[StoredSegment],
-    english: dict[int, StoredTranslation],
-    position: dict[int, int],
+    spans: Sequence[ClaimSpans], notes: Sequence[ClaimNote]
 ) -> tuple[dict[int, list[Mark]], dict[int, list[Mark]]]:
-    """Per segment id, the claim spans to highlight on each side (in that sentence's own offsets)."""
+    """Per segment id, the claim spans to highlight on each side (in that sentence's own offsets), as
+    `alignment.claim_spans` finds them: the same words the window and the command line show."""
     vi: dict[int, list[Mark]] = {}
     en: dict[int, list[Mark]] = {}
-    for row, note in zip(rows, notes, strict=True):
+    for shown, note in zip(spans, notes, strict=True):
         if note.first_sentence is None or note.last_sentence is None:
             continue  # orphaned: its words are gone, it is listed in the notes only
-        covered = segments[note.first_sentence - 1 : note.last_sentence]
-        for seg in covered:
-            vi.setdefault(seg.id, []).append(
-                Mark(row.start - seg.start_char, row.end - seg.start_char, note.number, note.color, seg is covered[-1])
-            )
-        translated = [s for s in covered if s.id in english]
-        if not translated or note.en_status != "attached":
-            continue
-        if row.en_custom and row.en_quote is not None:
-            _custom_english(row, note, translated, english, en)
-        else:
-            for seg in translated:
-                text = english[seg.id].text
-                en.setdefault(seg.id, []).append(Mark(0, len(text), note.number, note.color, seg is translated[-1]))
+        for side, out in (("vi", vi), ("en", en)):
+            hits = [(s.segment_id, getattr(s, side)) for s in shown.sentences if getattr(s, side) is not None]
+            for n, (sid, (a, b)) in enumerate(hits):
+                out.setdefault(sid, []).append(Mark(a, b, note.number, note.color, n == len(hits) - 1))
     return vi, en
-
-
-def _custom_english(
-    row: ClaimRow,
-    note: ClaimNote,
-    translated: Sequence[StoredSegment],
-    english: dict[int, StoredTranslation],
-    out: dict[int, list[Mark]],
-) -> None:
-    """Map the user's English span (offsets into the sentences' English joined by spaces, as
-    `workflow.view` finds it) back onto each sentence's own English."""
-    texts = [english[s.id].text for s in translated]
-    aligned = " ".join(texts)
-    anchor = Anchor(row.en_start or 0, row.en_end or 0, row.en_quote or "", row.en_prefix, row.en_suffix)
-    found = reattach(anchor, aligned)
-    if found is None:
-        return
-    start, end = found
-    offset = 0
-    hits = []
-    for seg, text in zip(translated, texts, strict=True):
-        if start < offset + len(text) and end > offset:
-            hits.append((seg, start - offset, end - offset))
-        offset += len(text) + 1
-    for seg, a, b in hits:
-        out.setdefault(seg.id, []).append(Mark(a, b, note.number, note.color, seg is hits[-1][0]))

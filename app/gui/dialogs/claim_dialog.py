@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.claims.evidence import normalize_evidence
 from app.core.store.claims import VERDICTS, Evidence, Tag
 
 
@@ -125,11 +126,12 @@ class ClaimDialog(QDialog):
             for i in range(self.tag_list.count())
             if self.tag_list.item(i).checkState() == Qt.CheckState.Checked
         ]
+        evidence = normalize_evidence(self.url.text(), self.citation.text())  # only http(s) stays a link
         return ClaimForm(
             tags=tags,
             verdict=self.verdict.currentText(),
             note=self.note.toPlainText().strip(),
-            evidence_url=self.url.text().strip(),
-            evidence_citation=self.citation.text().strip(),
+            evidence_url=evidence.url,
+            evidence_citation=evidence.citation,
             evidence_quote=self.quote.text().strip(),
         )
