@@ -16,10 +16,15 @@ def write_line(text: str) -> None:
 
 
 def open_library() -> Library:
+    """The session's library (open + today's backup + default tags), as the window opens it."""
     # Imported here: `clean` and the PDF child process start through app.cli and need no database.
-    from app.core.store import Library
-    from app.core.store.backups import daily_backup
+    from app.core.errors import LibraryCorruptError
+    from app.core.services.session import open_session
 
-    lib = Library.open()
-    daily_backup(lib)  # at most once a day; cheap otherwise
-    return lib
+    try:
+        return open_session()
+    except LibraryCorruptError as err:
+        if not err.backups:
+            raise
+        hint = f"; restore the last backup with `main.py restore {err.backups[0]}`"
+        raise LibraryCorruptError(str(err) + hint, err.path, err.backups, err.damaged_copy) from err

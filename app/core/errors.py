@@ -3,6 +3,9 @@ wrong and what to do; the CLI prints it on stderr, the GUI shows it in a dialog.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 
 class DoiChieuError(Exception):
     """Base class: `str(err)` is the user message."""
@@ -67,11 +70,36 @@ class LibraryError(DoiChieuError):
 
 
 class LibraryCorruptError(LibraryError):
-    pass
+    """The library file is damaged or is not a library at all.
+
+    Carries what a front-end needs to offer a way out, and no front-end wording: `path` is the
+    library, `backups` the daily backups next to it (newest first, possibly empty), `damaged_copy`
+    the copy of the damaged file kept aside (None when none was made). The CLI adds its
+    `main.py restore` hint, the window a recovery dialog."""
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | None = None,
+        backups: Sequence[Path] = (),
+        damaged_copy: Path | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.backups: list[Path] = list(backups)
+        self.damaged_copy = damaged_copy
+
+    def __reduce__(self) -> tuple[type[LibraryCorruptError], tuple[str, Path | None, list[Path], Path | None]]:
+        # Helper-process jobs pickle errors: keep the structured fields across the pipe.
+        return (type(self), (str(self), self.path, self.backups, self.damaged_copy))
 
 
 class LibraryLockedError(LibraryError):
-    pass
+    """Another program holds the library's lock past the busy timeout."""
+
+
+class DiskFullError(LibraryError):
+    """A write to the library failed for lack of space (nothing of it was saved)."""
 
 
 class NotFoundError(DoiChieuError):

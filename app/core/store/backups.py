@@ -1,17 +1,24 @@
-"""Automatic daily backups of the library and restoring one.
+"""Automatic daily backups of the library, backups on demand, and restoring one.
 
-A backup is a consistent copy made with SQLite's backup API (safe while the app writes). At most one
-a day is made when the app or a command opens the library; the last `KEEP` are kept."""
+A backup is a consistent copy made with SQLite's backup API (safe while the app writes), written under
+a temporary name of its own and then put in place in one step, so processes backing up at the same
+moment never see each other's half-written files. At most one daily backup a day is made when the
+app or a command opens the library; the last `KEEP` backups are kept.
+
+Backups are read only through SQLite (read-only URIs); the library itself is never copied with plain
+file I/O while this process holds a connection to it (see the rule in `store/db.py`)."""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core import paths
 from app.core.errors import InputError, LibraryError
+from app.core.store import db as dbmod
 from app.core.store.library import Library
 from app.core.store.schema import SCHEMA_VERSION
 
@@ -20,28 +27,81 @@ PREFIX = "library-"
 SUFFIX = ".sqlite3"
 
 
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup as a recovery dialog lists it."""
+
+    path: Path
+    date: datetime  # when the file was written (UTC)
+    size: int  # bytes
+    documents: int | None  # None: the backup cannot be read (damaged, or not a library)
+
+
+def backups_folder(library: Path | None = None) -> Path:
+    """Where the backups of the library at `library` (default: the data folder's) live."""
+    if library is None:
+        return paths.backups_dir()
+    folder = Path(library).parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def list_backups(folder: Path | None = None) -> list[Path]:
-    """Daily backups, oldest first."""
+    """Backups, oldest first (names sort by date; one made on demand sorts after that day's daily one)."""
     folder = folder or paths.backups_dir()
     return sorted(p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file())
 
 
-def latest_backup(folder: Path | None = None) -> Path | None:
-    found = list_backups(folder)
-    return found[-1] if found else None
-
-
 def daily_backup(library: Library, *, today: datetime | None = None, folder: Path | None = None) -> Path | None:
-    """Back the library up unless today's backup exists; keep the last KEEP. Returns the new file."""
-    folder = folder or paths.backups_dir()
+    """Back the library up unless today's backup exists; keep the last KEEP. Returns the new file,
+    or None when there was nothing to do (already made today, by this or another process, or the
+    library is empty)."""
+    folder = folder or backups_folder(library.path)
     stamp = (today or datetime.now(UTC)).strftime("%Y-%m-%d")
     target = folder / f"{PREFIX}{stamp}{SUFFIX}"
     if target.exists() or not library.documents():
         return None  # an empty library has nothing to lose
-    library.backup(target)
+    if dbmod.backup_to(library.db, target, replace=False) is None:
+        return None  # another process made today's backup at the same moment
     for old in list_backups(folder)[:-KEEP]:
         old.unlink(missing_ok=True)
     return target
+
+
+def backup_now(library: Library, *, folder: Path | None = None) -> Path:
+    """A backup on demand (File › Back up now…), named by the time: library-YYYY-MM-DDTHHMMSS.sqlite3."""
+    folder = folder or backups_folder(library.path)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%S")
+    target = folder / f"{PREFIX}{stamp}{SUFFIX}"
+    dbmod.backup_to(library.db, target, replace=True)
+    return target
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    # A URI built by pathlib escapes '?', '#' and '%' in folder names.
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+
+
+def describe_backups(folder: Path | None = None) -> list[BackupInfo]:
+    """Backups newest first with their date, size and document count, for a recovery dialog.
+    Each is opened read-only through SQLite; one that cannot be read has `documents=None`."""
+    found: list[BackupInfo] = []
+    for path in reversed(list_backups(folder)):
+        try:
+            info = path.stat()
+        except OSError:
+            continue  # deleted meanwhile (another process pruned it)
+        documents: int | None
+        try:
+            con = _open_read_only(path)
+            try:
+                documents = int(con.execute("SELECT count(*) FROM documents").fetchone()[0])
+            finally:
+                con.close()
+        except (sqlite3.Error, UnicodeDecodeError):
+            documents = None
+        found.append(BackupInfo(path, datetime.fromtimestamp(info.st_mtime, UTC), info.st_size, documents))
+    return found
 
 
 def check_backup(path: Path) -> int:
@@ -49,7 +109,7 @@ def check_backup(path: Path) -> int:
     if not path.is_file():
         raise InputError(f"{path}: no such backup; the backups are in {paths.backups_dir()}")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = _open_read_only(path)
         try:
             ok = con.execute("PRAGMA integrity_check").fetchone()[0]
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
@@ -68,8 +128,12 @@ def check_backup(path: Path) -> int:
 def restore(backup: Path, target: Path | None = None) -> Path | None:
     """Put `backup` in place of the library. The current file, if any, is kept next to it as
     `library.sqlite3.before-restore-<time>` (returned), so a restore can itself be undone.
-    Close every open Library on the file first."""
+
+    Every Library on the file in this process must be closed first (LibraryError otherwise): the
+    files are moved with plain file operations. Other DoiChieu programs should be closed too."""
     target = target or paths.library_path()
+    dbmod.require_no_connection(target, "restore a backup")
+    dbmod.require_no_connection(backup, "restore from it")
     check_backup(backup)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     kept: Path | None = None

@@ -18,7 +18,7 @@ from types import TracebackType
 import sqlite_utils
 
 from app.core import paths
-from app.core.errors import LibraryError, NotFoundError
+from app.core.errors import NotFoundError
 from app.core.model import Paragraph, Repair, SegmentedText
 from app.core.store import db as dbmod
 from app.core.store.schema import INDEX_DOCUMENT_SEGMENTS
@@ -170,12 +170,16 @@ class Library:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything inside commits together or not at all (nested blocks use savepoints)."""
+        """Everything inside commits together or not at all (nested blocks use savepoints).
+        Starts with BEGIN IMMEDIATE, so it waits for another writer up to the busy timeout."""
         try:
-            with self.db.atomic():
+            with dbmod.write_transaction(self.db.conn):
                 yield
-        except sqlite3.OperationalError as err:
-            raise _write_error(err, self.path) from err
+        except sqlite3.Error as err:
+            mapped = dbmod.library_error(err, self.path)
+            if mapped is None:
+                raise  # a bug (SQL error) or a constraint the caller handles (IntegrityError)
+            raise mapped from err
 
     # documents -----------------------------------------------------------------------------------
 
@@ -485,7 +489,9 @@ class Library:
     # maintenance ---------------------------------------------------------------------------------
 
     def backup(self, dest: Path | str) -> Path:
-        return dbmod.backup_to(self.db, Path(dest))
+        written = dbmod.backup_to(self.db, Path(dest), replace=True)
+        assert written is not None  # with replace=True the copy always lands at dest
+        return written
 
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
@@ -522,20 +528,3 @@ def highlight(text: str, query: str) -> str:
             pos = m.end()
     out.append(text[pos:])
     return "".join(out)
-
-
-def _write_error(err: sqlite3.OperationalError, path: Path) -> LibraryError:
-    msg = str(err)
-    if "locked" in msg or "busy" in msg:
-        from app.core.errors import LibraryLockedError
-
-        return LibraryLockedError(f"the library {path} is busy in another program; close it and try again")
-    if "full" in msg or "disk i/o error" in msg.lower():
-        # A full disk shows as SQLITE_FULL, or as an I/O error when a write is cut short (quota, ulimit).
-        return LibraryError(
-            f"could not write to the library {path} ({msg}): the disk may be full; free some space and try "
-            "again (nothing was saved)"
-        )
-    if "readonly" in msg or "read-only" in msg:
-        return LibraryError(f"the library {path} is read-only; check the folder's permissions")
-    return LibraryError(f"could not write to the library {path}: {msg}")
