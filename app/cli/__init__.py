@@ -46,22 +46,22 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from app.core.pipeline import import_file
+    from pathlib import Path
 
-    failed = 0
+    from app.core.pipeline import ImportOutcome
+    from app.core.services.imports import import_batch
+
+    def say(path: Path, out: ImportOutcome | None, why: str) -> None:
+        if out is None:
+            _write(f"refused  {path}: {why}")
+        elif out.created:
+            _write(f"#{out.document_id}  {out.title}  ({out.paragraphs} paragraphs, {out.sentences} sentences)")
+        else:
+            _write(f"#{out.document_id}  {out.title}  (already in the library)")
+
     with _open_library() as lib:
-        for name in args.files:
-            try:
-                out = import_file(lib, name, password=args.password or "")
-            except DoiChieuError as err:
-                failed += 1
-                _write(f"refused  {name}: {err}")
-                continue
-            if out.created:
-                _write(f"#{out.document_id}  {out.title}  ({out.paragraphs} paragraphs, {out.sentences} sentences)")
-            else:
-                _write(f"#{out.document_id}  {out.title}  (already in the library)")
-    return 2 if failed else 0
+        result = import_batch(lib, args.files, password=args.password or "", on_item=say)
+    return 2 if result.refused or result.locked else 0
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -213,7 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean.set_defaults(func=_cmd_clean)
 
     imp = sub.add_parser("import", help="add files to the library (cleaned and split into sentences)")
-    imp.add_argument("files", nargs="+", metavar="FILE", help=".txt, .md or .pdf files")
+    imp.add_argument(
+        "files", nargs="+", metavar="FILE", help=".txt, .md or .pdf files, or folders (their files of those kinds)"
+    )
     imp.add_argument("--password", help="the password of protected PDFs in this batch")
     imp.set_defaults(func=_cmd_import)
 

@@ -50,8 +50,11 @@ def clean_text(text: str, encoding: str = "utf-8", kind: str = "text") -> CleanR
 def ingest_file(path: str | os.PathLike[str], password: str = "") -> Ingested:
     """Read a .txt/.md/.pdf file and rebuild its paragraphs. Raises a DoiChieuError on bad input."""
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise FileMissingError(f"{p}: no such file; check the path and try again")
+    if not p.is_file():  # a folder or a device: the text reader says which, naming it
+        text_ingest.read_text_file(p)
+        raise FileMissingError(f"{p} is not a regular file; choose a .txt, .md or .pdf file")
     with p.open("rb") as fh:
         head = fh.read(1024)
     kind = source_kind(p, head)
@@ -121,8 +124,11 @@ def import_file(
 
     `progress` hears each stage of IMPORT_STAGES as it starts."""
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise FileMissingError(f"{p}: no such file; check the path and try again")
+    if not p.is_file():  # a folder or a device: the text reader says which, naming it
+        text_ingest.read_text_file(p)
+        raise FileMissingError(f"{p} is not a regular file; choose a .txt, .md or .pdf file")
     sha = sha256_of_file(p)
     progress(0, len(IMPORT_STAGES), "reading")
     existing = library.find_by_sha256(sha)
@@ -173,7 +179,7 @@ def _store(
     progress(2, len(IMPORT_STAGES), "segmenting")
     segmented = segment_paragraphs(clean.paragraphs)
     progress(3, len(IMPORT_STAGES), "storing")
-    doc_id = library.add_document(
+    doc_id, created = library.add_document_if_new(
         NewDocument(
             title=ingested.title,
             sha256=sha,
@@ -189,4 +195,6 @@ def _store(
         )
     )
     progress(4, len(IMPORT_STAGES), "done")
+    if not created:  # another process stored the same bytes while this one was cleaning them
+        return _existing(library, doc_id)
     return ImportOutcome(doc_id, ingested.title, len(clean.paragraphs), len(segmented.segments), created=True)

@@ -51,31 +51,14 @@ def _cancelled() -> bool:
 def import_files(
     files: list[Path], password: str = ""
 ) -> tuple[list[Any], list[tuple[Path, str]], list[tuple[Path, str]]]:
-    """(imported, refused with reason, password-protected PDFs with the reason to show when asking)."""
-    from app.core.errors import DoiChieuError, EncryptedPdfError
-    from app.core.pipeline import import_file
+    """(imported, refused with reason, password-protected PDFs with the reason to show when asking).
+    Folders are expanded here, as `main.py import` does (`services.imports.import_batch`)."""
+    from app.core.services.imports import import_batch
     from app.core.store import Library
 
-    done: list[Any] = []
-    refused: list[tuple[Path, str]] = []
-    locked: list[tuple[Path, str]] = []
     with Library.open() as lib:
-        for n, path in enumerate(files, start=1):
-            if _cancelled():
-                refused.extend((p, "not imported: cancelled") for p in files[n - 1 :])
-                break
-            label = f"Importing {path.name} ({n}/{len(files)})"
-            try:
-                done.append(
-                    import_file(
-                        lib, path, lambda d, t, m, label=label: _report(d, t, f"{label}: {m}"), password=password
-                    )
-                )
-            except EncryptedPdfError as err:
-                locked.append((path, str(err)))
-            except DoiChieuError as err:
-                refused.append((path, str(err)))
-    return done, refused, locked
+        result = import_batch(lib, files, password=password, progress=_report, cancel=_cancelled)
+    return result.imported, result.refused, result.locked
 
 
 def translate(doc_id: int, beam_size: int, reload: bool) -> Any:

@@ -10,9 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QTextDocument
 
-IMPORTABLE = {".txt", ".md", ".markdown", ".pdf", ".text"}
+from app.core.services.imports import expand_paths
+
 PACKAGE_SUFFIX = ".argosmodel"
-MAX_FOLDER_FILES = 500  # a dropped home folder must not start thousands of imports
 
 
 @dataclass
@@ -23,20 +23,12 @@ class Dropped:
 
 
 def sort_paths(paths: Iterable[Path]) -> Dropped:
+    """Model packages apart; files and folders expanded as `main.py import` expands them."""
     out = Dropped()
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE)
-            if not found:
-                out.refused.append((path, "the folder holds no .txt, .md or .pdf files"))
-            out.files.extend(found[:MAX_FOLDER_FILES])
-            if len(found) > MAX_FOLDER_FILES:
-                out.refused.append((path, f"only the first {MAX_FOLDER_FILES} files of the folder were taken"))
-        elif path.suffix.lower() == PACKAGE_SUFFIX:
-            out.packages.append(path)
-        else:
-            # Other files go to the importer too: it knows why it refuses them (.docx, images...).
-            out.files.append(path)
+    paths = list(paths)
+    out.packages = [p for p in paths if not p.is_dir() and p.suffix.lower() == PACKAGE_SUFFIX]
+    expanded = expand_paths(p for p in paths if p not in out.packages)
+    out.files, out.refused = expanded.files, expanded.refused
     return out
 
 
