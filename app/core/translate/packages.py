@@ -15,9 +15,13 @@ import os
 import re
 import shutil
 import stat
+import struct
 import tempfile
+import time
 import urllib.request
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import ModuleType
@@ -28,8 +32,6 @@ from app.core.errors import BadPackageError, ModelError, ModelMissingError, NotF
 VI_EN_FILE = "translate-vi_en-1_9.argosmodel"
 ARGOS_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 MAX_PACKAGE_BYTES = 2 * 1024**3  # the vi→en package is 66 MB; the largest Argos packages are ~200 MB
-MAX_UNPACKED_BYTES = 4 * 1024**3
-MAX_ENTRIES = 5000
 _METADATA_MAX = 1024**2
 
 
@@ -85,6 +87,44 @@ def _bad(path: Path, reason: str) -> BadPackageError:
     return BadPackageError(f"{path.name}: {reason}; {how_to_install()}")
 
 
+# Everything `zipfile` (and json, zlib underneath) raises on a damaged or hostile archive. Each one
+# becomes a refusal that names the reason; none may reach the user as a traceback.
+_ZIP_FAILURES: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,  # a compression method zipfile cannot read (zstd = 93, ...)
+    RuntimeError,  # an encrypted entry ("password required")
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    OverflowError,
+    RecursionError,
+    struct.error,
+    MemoryError,
+)
+_READABLE_METHODS = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "lzma",
+}
+
+
+def _zip_reason(err: BaseException) -> str:
+    """The refusal's reason for a zipfile failure, in words."""
+    if isinstance(err, RuntimeError) and "encrypt" in str(err).lower():
+        return "an archive entry is encrypted (password-protected), which a package never is"
+    if isinstance(err, NotImplementedError):
+        return f"an archive entry uses a compression method DoiChieu cannot read ({err})"
+    if isinstance(err, RecursionError):
+        return "metadata.json is nested too deeply"
+    if isinstance(err, MemoryError):
+        return "the archive needs more memory than a package can"
+    detail = str(err).splitlines()[0][:200] if str(err) else err.__class__.__name__
+    return f"damaged zip archive ({detail})"
+
+
 def _safe_member(name: str) -> PurePosixPath | None:
     """The entry's path if it stays inside the archive's folder, else None (zip-slip)."""
     if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
@@ -95,16 +135,38 @@ def _safe_member(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")
+_VERSION = re.compile(r"[A-Za-z0-9._+-]{1,32}")
+_TEXT_FIELDS = ("from_name", "to_name", "target_prefix")
+_TEXT_MAX = 200
+
+
 def _read_metadata(raw: bytes, where: Path) -> dict[str, object]:
+    if len(raw) > _METADATA_MAX:
+        raise _bad(where, "metadata.json is too large")
     try:
         meta = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise _bad(where, f"metadata.json is not valid JSON ({err.__class__.__name__})") from None
+    except RecursionError:
+        raise _bad(where, "metadata.json is nested too deeply") from None
+    except ValueError as err:  # e.g. an integer of thousands of digits
+        raise _bad(where, f"metadata.json holds a value that cannot be read ({str(err)[:80]})") from None
     if not isinstance(meta, dict):
         raise _bad(where, "metadata.json is not a JSON object")
     for key in ("from_code", "to_code"):
-        if not isinstance(meta.get(key), str) or not meta[key]:
+        value = meta.get(key)
+        if not isinstance(value, str) or not value:
             raise _bad(where, f"metadata.json has no {key}")
+        if not _CODE.fullmatch(value):
+            raise _bad(where, f"metadata.json's {key} is not a language code")
+    version = meta.get("package_version", "0")
+    if isinstance(version, bool) or not isinstance(version, str | int | float) or not _VERSION.fullmatch(str(version)):
+        raise _bad(where, "metadata.json's package_version is not a version number (such as 1.9)")
+    for key in _TEXT_FIELDS:
+        value = meta.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > _TEXT_MAX):
+            raise _bad(where, f"metadata.json's {key} is not a short text")
     return meta
 
 
@@ -123,43 +185,114 @@ def _info(name: str, meta: dict[str, object], path: Path, size: int, tokenizer: 
     )
 
 
-def validate_package(path: str | os.PathLike[str]) -> PackageInfo:
-    """Check a `.argosmodel` file without unpacking it; raise BadPackageError saying what is wrong."""
-    path = Path(path)
-    if not path.is_file():
+@dataclass(frozen=True)
+class ExtractBudget:
+    """What unpacking one package may cost. The real vi→en package is 65,895,840 bytes zipped and
+    unpacks to about 2-3 times that (a CTranslate2 int8 model barely compresses); the largest Argos
+    packages are ~200 MB zipped. The defaults leave ten times that room and stop a zip bomb early.
+
+    The declared sizes are checked before anything is written, and then, since a zip's headers can
+    lie, the bytes actually written are counted chunk by chunk and the unpacking stops before a chunk
+    would go over a limit: nothing past the budget is ever written."""
+
+    total_bytes: int = 2 * 1024**3  # all entries together
+    entry_bytes: int = 1024**3  # one entry
+    ratio: float = 200.0  # unpacked / zipped size of one entry (deflate tops out near 1030:1)
+    ratio_floor: int = 1024**2  # smaller entries may compress better (a JSON file of spaces)
+    entries: int = 5000  # a package holds about ten
+    seconds: float = 600.0  # the whole unpacking, on a slow disk
+    chunk: int = 1024**2  # bytes read and written at a time
+
+
+DEFAULT_BUDGET = ExtractBudget()
+
+
+def _over_budget(entry: zipfile.ZipInfo, budget: ExtractBudget) -> str | None:
+    """Why an entry's declared sizes break the budget, or None."""
+    if entry.file_size > budget.entry_bytes:
+        return f"entry {entry.filename!r} unpacks to {entry.file_size:,} bytes, more than a package file can be"
+    if entry.file_size > budget.ratio_floor and entry.file_size > budget.ratio * max(entry.compress_size, 1):
+        return (
+            f"entry {entry.filename!r} would grow {entry.file_size / max(entry.compress_size, 1):,.0f} times "
+            "when unpacked (a zip bomb)"
+        )
+    return None
+
+
+def _check_archive(zf: zipfile.ZipFile, path: Path, budget: ExtractBudget) -> tuple[str, dict[str, zipfile.ZipInfo]]:
+    """Check names, kinds, methods and declared sizes of every entry; return the top folder and files."""
+    entries = zf.infolist()
+    if len(entries) > budget.entries:
+        raise _bad(path, f"archive has {len(entries):,} entries, more than a package can have")
+    tops: set[str] = set()
+    files: dict[str, zipfile.ZipInfo] = {}
+    for entry in entries:
+        member = _safe_member(entry.filename)
+        if member is None:
+            raise _bad(path, f"archive entry {entry.filename[:200]!r} points outside the package folder")
+        if len(member.parts) > 32 or any(len(p.encode("utf-8", "surrogatepass")) > 200 for p in member.parts):
+            raise _bad(path, f"archive entry {entry.filename[:200]!r} has too long a path")
+        if stat.S_ISLNK(entry.external_attr >> 16):
+            raise _bad(path, f"archive entry {entry.filename!r} is a symbolic link")
+        if entry.flag_bits & 0x1:
+            raise _bad(path, f"archive entry {entry.filename!r} is encrypted (password-protected)")
+        if entry.compress_type not in _READABLE_METHODS:
+            raise _bad(
+                path, f"archive entry {entry.filename!r} uses compression method {entry.compress_type}, not deflate"
+            )
+        reason = _over_budget(entry, budget)
+        if reason:
+            raise _bad(path, reason)
+        tops.add(member.parts[0])
+        if not entry.is_dir():
+            if len(member.parts) < 2:
+                raise _bad(path, f"file {entry.filename!r} is outside the package's folder")
+            if str(member) in files:
+                raise _bad(path, f"archive holds {entry.filename!r} twice")
+            files[str(member)] = entry
+    if len(tops) != 1:
+        raise _bad(path, f"archive must hold exactly one folder, found {len(tops)}")
+    top = tops.pop()
+    if top.startswith("."):
+        raise _bad(path, f"package folder {top!r} is hidden")
+    unpacked = sum(e.file_size for e in entries)
+    if unpacked > budget.total_bytes:
+        raise _bad(
+            path,
+            f"archive unpacks to {unpacked / 1024**3:.1f} GB, more than the {budget.total_bytes / 1024**3:.1f} "
+            "GB a package may take",
+        )
+    return top, files
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    if not path.exists():
         raise _bad(path, "file not found")
-    if path.stat().st_size > MAX_PACKAGE_BYTES:
+    try:
+        st = path.stat()
+    except OSError as err:
+        raise _bad(path, f"cannot be read ({err.strerror or err})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise _bad(path, "is a folder, not a package file")
+    if not stat.S_ISREG(st.st_mode):
+        raise _bad(path, "is not a regular file")
+    if st.st_size > MAX_PACKAGE_BYTES:
         raise _bad(path, f"file is larger than {MAX_PACKAGE_BYTES // 1024**3} GB, too large for a translation package")
     if not zipfile.is_zipfile(path):
         raise _bad(path, "not a zip archive, so not an Argos package (.argosmodel)")
     try:
-        with zipfile.ZipFile(path) as zf:
-            entries = zf.infolist()
-            if len(entries) > MAX_ENTRIES:
-                raise _bad(path, f"archive has {len(entries)} entries, more than a package can have")
-            tops: set[str] = set()
-            files: dict[str, zipfile.ZipInfo] = {}
-            for entry in entries:
-                member = _safe_member(entry.filename)
-                if member is None:
-                    raise _bad(path, f"archive entry {entry.filename!r} points outside the package folder")
-                if stat.S_ISLNK(entry.external_attr >> 16):
-                    raise _bad(path, f"archive entry {entry.filename!r} is a symbolic link")
-                tops.add(member.parts[0])
-                if not entry.is_dir():
-                    if len(member.parts) < 2:
-                        raise _bad(path, f"file {entry.filename!r} is outside the package's folder")
-                    if str(member) in files:
-                        raise _bad(path, f"archive holds {entry.filename!r} twice")
-                    files[str(member)] = entry
-            if len(tops) != 1:
-                raise _bad(path, f"archive must hold exactly one folder, found {len(tops)}")
-            top = tops.pop()
-            if top.startswith("."):
-                raise _bad(path, f"package folder {top!r} is hidden")
-            unpacked = sum(e.file_size for e in entries)
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise _bad(path, "archive unpacks to more than 4 GB")
+        return zipfile.ZipFile(path)
+    except _ZIP_FAILURES as err:
+        raise _bad(path, _zip_reason(err)) from None
+
+
+def validate_package(path: str | os.PathLike[str], *, budget: ExtractBudget = DEFAULT_BUDGET) -> PackageInfo:
+    """Check a `.argosmodel` file without unpacking it; raise BadPackageError saying what is wrong."""
+    path = Path(path)
+    zf = _open_zip(path)
+    try:
+        with zf:
+            top, files = _check_archive(zf, path, budget)
             meta_entry = files.get(f"{top}/metadata.json")
             if meta_entry is None:
                 raise _bad(path, "no metadata.json in the package folder")
@@ -172,35 +305,115 @@ def validate_package(path: str | os.PathLike[str]) -> PackageInfo:
             tokenizer = next((t for t in ("sentencepiece.model", "bpe.model") if f"{top}/{t}" in files), None)
             if tokenizer is None:
                 raise _bad(path, "no sentencepiece.model or bpe.model (the tokenizer) in the package")
-    except zipfile.BadZipFile as err:
-        raise _bad(path, f"damaged zip archive ({err})") from None
+            unpacked = sum(e.file_size for e in zf.infolist())
+    except BadPackageError:
+        raise
+    except _ZIP_FAILURES as err:
+        raise _bad(path, _zip_reason(err)) from None
     return _info(top, meta, path, unpacked, tokenizer)
 
 
-def install_package(path: str | os.PathLike[str], expect: tuple[str, str] | None = ("vi", "en")) -> PackageInfo:
+class _WriteFailed(Exception):
+    """An OSError while writing into our folder (disk full...), as opposed to reading the archive."""
+
+    def __init__(self, err: OSError) -> None:
+        super().__init__(str(err))
+        self.err = err
+
+
+def _extract(
+    zf: zipfile.ZipFile,
+    path: Path,
+    staging: Path,
+    budget: ExtractBudget,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Unpack every entry into `staging`, counting the bytes actually written; return the total.
+    Raises BadPackageError before a chunk would take an entry or the total over the budget."""
+    deadline = time.monotonic() + budget.seconds
+    total = 0
+    for entry in zf.infolist():
+        member = _safe_member(entry.filename)
+        if member is None:  # _check_archive refused these; never trust a second read
+            raise _bad(path, f"archive entry {entry.filename[:200]!r} points outside the package folder")
+        target = staging.joinpath(*member.parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if entry.is_dir():
+                target.mkdir(exist_ok=True)
+                continue
+            dst = open(target, "xb")  # noqa: SIM115  # closed below; "x": never through a planted link
+        except OSError as err:
+            raise _WriteFailed(err) from err
+        written = 0
+        with dst, zf.open(entry) as src:
+            while True:
+                chunk = src.read(budget.chunk)
+                if not chunk:
+                    break
+                written += len(chunk)
+                if written > entry.file_size:
+                    raise _bad(path, f"entry {entry.filename!r} holds more than its header says (a zip bomb)")
+                if written > budget.entry_bytes or total + len(chunk) > budget.total_bytes:
+                    raise _bad(
+                        path, f"archive unpacks to more than the {budget.total_bytes:,} bytes a package may take"
+                    )
+                if written > budget.ratio_floor and written > budget.ratio * max(entry.compress_size, 1):
+                    raise _bad(path, f"entry {entry.filename!r} grows too much when unpacked (a zip bomb)")
+                if time.monotonic() >= deadline:
+                    raise _bad(path, f"unpacking took longer than {budget.seconds:.0f} s and was stopped")
+                try:
+                    dst.write(chunk)
+                except OSError as err:
+                    raise _WriteFailed(err) from err
+                total += len(chunk)
+                if progress is not None:
+                    progress(total)
+        if written != entry.file_size:
+            raise _bad(path, f"entry {entry.filename!r} is shorter than its header says (damaged archive)")
+    return total
+
+
+def install_package(
+    path: str | os.PathLike[str],
+    expect: tuple[str, str] | None = ("vi", "en"),
+    *,
+    budget: ExtractBudget = DEFAULT_BUDGET,
+    progress: Callable[[int], None] | None = None,
+) -> PackageInfo:
     """Check and unpack a package into our packages folder. It replaces any installed package for
-    the same language pair, so installing another version is also how to upgrade or downgrade."""
+    the same language pair, so installing another version is also how to upgrade or downgrade.
+
+    The archive is unpacked against `budget` into a hidden folder inside the packages folder (same
+    disk, so the final move is a rename); a refusal removes it. `progress(bytes_written)` is called
+    after each chunk."""
     path = Path(path)
-    info = validate_package(path)
+    info = validate_package(path, budget=budget)
     if expect is not None and (info.from_code, info.to_code) != expect:
         raise BadPackageError(
             f"{path.name} translates {info.from_code}→{info.to_code}, but DoiChieu needs "
             f"{expect[0]}→{expect[1]}; {how_to_install(*expect)}"
         )
     root = paths.packages_dir()
+    try:
+        free = shutil.disk_usage(root).free
+    except OSError:
+        free = None
+    if free is not None and info.size > free:
+        raise ModelError(
+            f"not enough disk space to install {path.name}: it needs {info.size / 1e6:,.0f} MB, "
+            f"{free / 1e6:,.0f} MB are free in {root}"
+        )
     staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=root))
     try:
-        with zipfile.ZipFile(path) as zf:
-            for entry in zf.infolist():
-                member = _safe_member(entry.filename)
-                assert member is not None  # validate_package refused unsafe names
-                target = staging.joinpath(*member.parts)
-                if entry.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(entry) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, 1024 * 1024)
+        try:
+            zf = zipfile.ZipFile(path)
+            with zf:
+                _extract(zf, path, staging, budget, progress)
+        except (BadPackageError, _WriteFailed):
+            raise
+        except _ZIP_FAILURES as err:
+            raise _bad(path, _zip_reason(err)) from None
         for old in list_packages():
             if old.name == info.name or (old.from_code, old.to_code) == (info.from_code, info.to_code):
                 shutil.rmtree(old.path)
@@ -208,6 +421,9 @@ def install_package(path: str | os.PathLike[str], expect: tuple[str, str] | None
         if final.exists():  # a broken leftover without valid metadata
             shutil.rmtree(final)
         (staging / info.name).rename(final)
+    except _WriteFailed as failed:
+        cause = failed.err
+        raise ModelError(f"could not install {path.name} into {root}: {cause.strerror or cause}") from cause
     except OSError as err:
         raise ModelError(f"could not install {path.name} into {root}: {err.strerror or err}") from err
     finally:
@@ -257,7 +473,8 @@ def remove_package(name_or_code: str) -> PackageInfo:
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in re.findall(r"\d+", version))
+    # At most 18 digits per number: a version from a hostile index must not make int() refuse or crawl.
+    return tuple(int(n[:18]) for n in re.findall(r"\d+", version[:64]))
 
 
 def find_package(from_code: str = "vi", to_code: str = "en") -> PackageInfo:
