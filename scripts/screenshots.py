@@ -55,7 +55,7 @@ def main() -> int:
     from app.core.pipeline import import_file
     from app.core.store import Library, NewTranslation
     from app.core.store.claims import ClaimStore
-    from app.gui.main_window import MainWindow
+    from app.gui.main_window import Key, MainWindow
     from app.gui.resources import sample_documents
 
     app = QApplication.instance() or QApplication([])
@@ -127,7 +127,7 @@ def main() -> int:
     cursor.setPosition(text.index("hàng tỷ"))
     cursor.setPosition(text.index("tiếng Trung") + len("tiếng Trung"), cursor.MoveMode.KeepAnchor)
     pane.setTextCursor(cursor)
-    window.new_claim_action.trigger()
+    window.actions[Key.NEW_CLAIM].trigger()
     settle()
     dialog = window.claim_dialog
     assert dialog is not None
@@ -137,15 +137,15 @@ def main() -> int:
     dialog.reject()
 
     # 4. model manager (no model installed: it says how to get one)
-    window.show_model_manager()
-    assert window.model_manager is not None
-    shot(window.model_manager, "model-manager")
-    window.model_manager.close()
+    window.translation.show_model_manager()
+    assert window.translation.model_manager is not None
+    shot(window.translation.model_manager, "model-manager")
+    window.translation.model_manager.close()
 
     # 5. layout review, one repair selected
-    window.show_layout_review()
+    window.tools.show_layout_review()
     wait_jobs(window)
-    review = window.review_dialog
+    review = window.tools.review_dialog
     assert review is not None
     row = next((i for i, s in enumerate(review.model.rows) if s.undoable), 0)
     review.list.setCurrentIndex(review.model.index(row, 0))

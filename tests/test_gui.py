@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from app.core.store import Library
 from app.core.store.claims import ClaimStore
-from app.gui.main_window import MainWindow
+from app.gui.main_window import Key, MainWindow
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -81,8 +81,8 @@ def test_full_round_trip(qtbot, data_dir: Path, tiny_model_path: Path) -> None: 
     assert model is not None and model.doc_id == doc_id
 
     # 2. translate with the tiny model
-    win.translate_action.trigger()
-    qtbot.waitUntil(lambda: not win.translating, timeout=60_000)
+    win.actions[Key.TRANSLATE].trigger()
+    qtbot.waitUntil(lambda: not win.translation.running, timeout=60_000)
     assert len(model.translations) == win.lib.document(doc_id).segment_count
 
     # 3. a claim from words selected in the Vietnamese pane
@@ -93,7 +93,7 @@ def test_full_round_trip(qtbot, data_dir: Path, tiny_model_path: Path) -> None: 
     cursor.setPosition(12, QTextCursor.MoveMode.KeepAnchor)
     pane.setTextCursor(cursor)
     words = cursor.selectedText()
-    win.new_claim_action.trigger()
+    win.actions[Key.NEW_CLAIM].trigger()
     qtbot.waitUntil(lambda: win.claim_dialog is not None and win.claim_dialog.isVisible())
     dialog = win.claim_dialog
     dialog.set_tag("statistic")
@@ -121,9 +121,9 @@ def test_full_round_trip(qtbot, data_dir: Path, tiny_model_path: Path) -> None: 
     assert model.data(index, Qt.ItemDataRole.FontRole).italic()
 
     # 5. undo a layout repair through the review dialog
-    win.review_action.trigger()
-    qtbot.waitUntil(lambda: win.review_dialog is not None and not win.review_dialog.busy, timeout=20_000)
-    review = win.review_dialog
+    win.actions[Key.LAYOUT_REVIEW].trigger()
+    qtbot.waitUntil(lambda: win.tools.review_dialog is not None and not win.tools.review_dialog.busy, timeout=20_000)
+    review = win.tools.review_dialog
     undoable = [i for i, s in enumerate(review.model.rows) if s.undoable]
     assert undoable, "the sample has repairs to undo"
     review.list.setCurrentIndex(review.model.index(undoable[0], 0))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.gui import crash, settings
 from app.gui.imports import clipboard_text, sort_paths
-from app.gui.main_window import MainWindow
+from app.gui.main_window import Key, MainWindow
 
 
 def test_crash_hook_logs_and_shows_the_log_path(qtbot, data_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -33,7 +33,7 @@ def test_html_clipboard_becomes_text_and_a_document(qtbot, data_dir: Path) -> No
     win = MainWindow()
     qtbot.addWidget(win)
     QApplication.clipboard().setMimeData(mime)
-    win.paste_document()
+    win.importing.paste_document()
     qtbot.waitUntil(lambda: len(win.sidebar.model.document_ids()) == 1 and not win.jobs.busy(), timeout=20_000)
     assert win.view.model is not None and win.view.model.total >= 2
     QApplication.clipboard().clear()  # the clipboard owns the mime data: freed now, not at exit
@@ -65,11 +65,11 @@ def test_file_export_previews_and_writes(qtbot, data_dir: Path, tmp_path: Path) 
     QApplication.clipboard().setText(
         "Năm 2023, theo GII của WIPO, Trung Quốc xếp thứ 12.\n\nĐoạn hai nói về bằng sáng chế."
     )
-    win.paste_document()
+    win.importing.paste_document()
     qtbot.waitUntil(lambda: win.view.doc_id() is not None and not win.jobs.busy(), timeout=20_000)
     QApplication.clipboard().clear()
-    win.export_action.trigger()
-    dialog = win.export_dialog
+    win.actions[Key.EXPORT].trigger()
+    dialog = win.tools.export_dialog
     qtbot.waitUntil(lambda: "xếp thứ 12" in dialog.preview.toPlainText(), timeout=20_000)
     dialog.format.setCurrentIndex(dialog.format.findData("md"))
     with qtbot.waitSignal(dialog.export_wanted, timeout=5_000):

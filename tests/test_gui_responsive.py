@@ -13,7 +13,7 @@ from PySide6.QtCore import QTimer
 
 from app.core.translate import packages
 from app.gui import tune_for_latency, untune
-from app.gui.main_window import MainWindow
+from app.gui.main_window import Key, MainWindow
 from tests.test_gui import drop
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -90,8 +90,8 @@ def test_import_and_translate_300_pages_keeps_the_window_responsive(
     qtbot.waitUntil(lambda: bool(win.sidebar.model.document_ids()) and not win.jobs.busy(), timeout=60_000)
     doc_id = win.view.doc_id()
     assert doc_id is not None and win.lib.document(doc_id).page_count == PAGES
-    win.translate_action.trigger()
-    qtbot.waitUntil(lambda: not win.translating and not win.jobs.busy(), timeout=60_000)
+    win.actions[Key.TRANSLATE].trigger()
+    qtbot.waitUntil(lambda: not win.translation.running and not win.jobs.busy(), timeout=60_000)
     beat.timer.stop()
     assert len(win.view.model.translations) == win.lib.document(doc_id).segment_count
     print(f"heartbeat: longest event-loop gap {beat.max_gap * 1000:.0f} ms")
@@ -105,9 +105,9 @@ def test_import_and_translate_300_pages_keeps_the_window_responsive(
     segments_before = win.lib.document(doc_id).segment_count
     beat.max_gap, beat.last = 0.0, time.perf_counter()
     beat.timer.start()
-    win.show_layout_review()  # the imported text with its repairs marked, beside the repaired text
+    win.tools.show_layout_review()  # the imported text with its repairs marked, beside the repaired text
     qtbot.waitUntil(lambda: not win.jobs.busy(), timeout=60_000)
-    dialog = win.review_dialog
+    dialog = win.tools.review_dialog
     assert dialog.model.rowCount() == len(review(win.lib, doc_id).repairs)
     removed = {r.repair.removed.strip() for r in dialog.model.rows} - {""}
     # what the repairs removed (running headers, page numbers) is marked in the imported text
@@ -131,7 +131,7 @@ def test_pasting_a_long_text_keeps_the_window_responsive(qtbot, data_dir: Path, 
     win = shown_window(qtbot)
     beat = start_heartbeat(request)
     QApplication.clipboard().setText(text)
-    win.paste_document()
+    win.importing.paste_document()
     qtbot.waitUntil(lambda: win.view.doc_id() is not None and not win.jobs.busy(), timeout=60_000)
     beat.timer.stop()
     QApplication.clipboard().clear()
@@ -156,8 +156,8 @@ def test_exporting_a_long_document_keeps_the_window_responsive(  # type: ignore[
     qtbot.waitUntil(lambda: not win.jobs.busy(), timeout=60_000)
     beat = start_heartbeat(request)
 
-    win.export_action.trigger()  # the preview shows the first rows, and says so
-    dialog = win.export_dialog
+    win.actions[Key.EXPORT].trigger()  # the preview shows the first rows, and says so
+    dialog = win.tools.export_dialog
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Preview"), timeout=60_000)
     assert f"first 40 of {sentences:,} sentences" in dialog.status.text()
     shown = dialog.preview.toPlainText()

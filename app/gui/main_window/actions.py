@@ -1,0 +1,143 @@
+"""Every menu command of the window, registered by key in one table (Picard's
+`ui/mainwindow/actions.py`): the window only composes menus from keys, and a test or a script reaches
+an action as `window.actions[Key.TRANSLATE]`. Slots are looked up on the window's controllers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+
+
+class Key(StrEnum):
+    """An action's key; its value is the QAction's object name."""
+
+    IMPORT_FILES = "importFiles"
+    IMPORT_FOLDER = "importFolder"
+    EXPORT = "export"
+    BACKUP_NOW = "backupNow"
+    RESTORE_BACKUP = "restoreBackup"
+    QUIT = "quit"
+    PASTE_DOCUMENT = "pasteDocument"
+    FIND = "find"
+    TRANSLATE = "translate"
+    ACCEPT_NEXT = "acceptAndNext"
+    EDIT_ENGLISH = "editEnglish"
+    LAYOUT_REVIEW = "layoutReview"
+    DELETE_DOCUMENT = "deleteDocument"
+    NEW_CLAIM = "newClaim"
+    TAG_CLAIM = "tagClaim"
+    SUGGEST = "suggestClaims"
+    MODEL_MANAGER = "modelManager"
+    INSTALL_MODEL = "installModel"
+    ABOUT = "about"
+
+
+Shortcut = QKeySequence.StandardKey | str | None
+
+
+@dataclass(frozen=True)
+class Spec:
+    text: str
+    slot: Callable[[MainWindow], Callable[[], object]]  # the window -> what the action runs
+    shortcut: Shortcut = None
+
+
+SPECS: dict[Key, Spec] = {
+    Key.IMPORT_FILES: Spec("&Import files…", lambda w: w.importing.choose_files, QKeySequence.StandardKey.Open),
+    Key.IMPORT_FOLDER: Spec("Import a &folder…", lambda w: w.importing.choose_folder),
+    Key.EXPORT: Spec("&Export…", lambda w: w.tools.show_export, "Ctrl+E"),
+    Key.BACKUP_NOW: Spec("&Back up now…", lambda w: w.library.back_up_now),
+    Key.RESTORE_BACKUP: Spec("&Restore from backup…", lambda w: w.library.restore_from_backup),
+    Key.QUIT: Spec("&Quit", lambda w: w.close, QKeySequence.StandardKey.Quit),
+    Key.PASTE_DOCUMENT: Spec("&Paste as new document", lambda w: w.importing.paste_document, "Ctrl+Shift+V"),
+    Key.FIND: Spec("&Find in document", lambda w: w.view.open_find, QKeySequence.StandardKey.Find),
+    Key.TRANSLATE: Spec("&Translate", lambda w: w.translation.translate_document, "Ctrl+R"),
+    Key.ACCEPT_NEXT: Spec("&Accept and go to next", lambda w: w.translation.accept_and_next, "Ctrl+Return"),
+    Key.EDIT_ENGLISH: Spec("&Edit English", lambda w: w.translation.edit_english, "F2"),
+    Key.LAYOUT_REVIEW: Spec("&Layout review…", lambda w: w.tools.show_layout_review, "Ctrl+L"),
+    Key.DELETE_DOCUMENT: Spec("&Delete document…", lambda w: w.library.delete_document),
+    Key.NEW_CLAIM: Spec("&New claim…", lambda w: w.claiming.new_claim, "Ctrl+M"),
+    Key.TAG_CLAIM: Spec("&Tag…", lambda w: w.claiming.tag_claim, "Ctrl+T"),
+    Key.SUGGEST: Spec("&Suggest claims", lambda w: w.claiming.load_suggestions),
+    Key.MODEL_MANAGER: Spec("&Manage translation models…", lambda w: w.translation.show_model_manager),
+    Key.INSTALL_MODEL: Spec("&Install from file…", lambda w: w.translation.choose_package),
+    Key.ABOUT: Spec("&About DoiChieu", lambda w: w.show_about),
+}
+
+TAG_MENU = "tag menu"  # where the Claims menu holds its "Apply tag" submenu
+SEPARATOR = None
+MenuItem = Key | str | None
+MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
+    (
+        "&File",
+        (Key.IMPORT_FILES, Key.IMPORT_FOLDER, Key.EXPORT, SEPARATOR, Key.BACKUP_NOW, Key.RESTORE_BACKUP, SEPARATOR),
+    ),
+    ("&Edit", (Key.PASTE_DOCUMENT, Key.FIND)),
+    (
+        "&Document",
+        (Key.TRANSLATE, Key.ACCEPT_NEXT, Key.EDIT_ENGLISH, Key.LAYOUT_REVIEW, SEPARATOR, Key.DELETE_DOCUMENT),
+    ),
+    ("&Claims", (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.SUGGEST, TAG_MENU)),
+    ("&Models", (Key.MODEL_MANAGER, Key.INSTALL_MODEL)),
+    ("&Help", (Key.ABOUT,)),
+)
+
+NEEDS_DOCUMENT = (Key.LAYOUT_REVIEW, Key.DELETE_DOCUMENT, Key.FIND, Key.SUGGEST, Key.ACCEPT_NEXT)
+NEEDS_SELECTION = (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.EDIT_ENGLISH)
+
+
+def create_actions(window: MainWindow) -> dict[Key, QAction]:
+    actions: dict[Key, QAction] = {}
+    for key, spec in SPECS.items():
+        action = QAction(spec.text, window)
+        action.setObjectName(key.value)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        slot = spec.slot(window)
+        action.triggered.connect(lambda _checked=False, slot=slot: slot())
+        actions[key] = action
+    actions[Key.ABOUT].setMenuRole(QAction.MenuRole.AboutRole)  # macOS: in the application menu
+    actions[Key.QUIT].setMenuRole(QAction.MenuRole.QuitRole)
+    return actions
+
+
+def build_menus(window: MainWindow, actions: dict[Key, QAction], tag_menu: QMenu) -> None:
+    bar = window.menuBar()
+    for title, items in MENUS:
+        menu = bar.addMenu(title)
+        for item in items:
+            if item is SEPARATOR:
+                menu.addSeparator()
+            elif item == TAG_MENU:
+                menu.addMenu(tag_menu)
+            else:
+                menu.addAction(actions[Key(item)])
+        if title == "&File":
+            menu.addAction(actions[Key.QUIT])
+
+
+def add_tag_keys(window: MainWindow) -> None:
+    """The table-only keys: 1–9 apply the tag with that shortcut to the selection."""
+    for key in "123456789":
+        action = QAction(window.view)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False, k=key: window.claiming.apply_tag_key(k))
+        window.view.addAction(action)
+
+
+def update_enabled(actions: dict[Key, QAction], *, has_document: bool, has_selection: bool, translating: bool) -> None:
+    actions[Key.TRANSLATE].setEnabled(has_document and not translating)
+    for key in NEEDS_DOCUMENT:
+        actions[key].setEnabled(has_document)
+    for key in NEEDS_SELECTION:
+        actions[key].setEnabled(has_document and has_selection)

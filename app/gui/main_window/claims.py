@@ -1,0 +1,295 @@
+"""Claims: marking them (dialog, tag keys 1–9, the Apply tag menu), editing and deleting them from the
+claims panel, suggestions of likely claims, and the table's context menu."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+
+from app.core.claims import workflow
+from app.core.errors import DoiChieuError
+from app.core.store.claims import Tag
+from app.gui import jobs
+from app.gui.dialogs.claim_dialog import ClaimDialog, ClaimForm
+from app.gui.main_window.actions import Key
+from app.gui.main_window.changes import Changes
+from app.gui.main_window.controller import Controller
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+
+Target = tuple[int, int, str, str, tuple[int, int] | None]  # start, end, Vietnamese, English, English span
+
+
+class ClaimsController(Controller):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.tags: list[Tag] = []
+        self.dialog: ClaimDialog | None = None  # the claim dialog while it is open
+        self.tag_menu = QMenu("Apply tag", window)
+        view, panel = window.view, window.panel
+        view.delegate.accept_requested.connect(lambda: QTimer.singleShot(0, window.translation.accept_and_next))
+        view.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.table.customContextMenuRequested.connect(lambda pos: self._context_menu(view.table, pos))
+        for pane in (view.vi_text, view.en_text):
+            pane.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            pane.customContextMenuRequested.connect(lambda pos, p=pane: self._context_menu(p, pos))
+        panel.filters_changed.connect(self.refresh_claims)
+        panel.claim_activated.connect(self.go_to_claim)
+        panel.edit_requested.connect(self.edit_claim)
+        panel.delete_requested.connect(self.delete_claim)
+        panel.suggestion_activated.connect(lambda s: view.go_to_offset(s.start))
+        panel.suggestion_accepted.connect(self.accept_suggestion)
+        panel.suggestion_dismissed.connect(self.dismiss_suggestion)
+
+    # screens ------------------------------------------------------------------------------------------
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.tags or changes.library:
+            self.reload_tags()
+        if changes.library:
+            self.w.panel.set_suggestions([])
+        anything = changes.claims or changes.tags or changes.documents or changes.library
+        english = changes.translations and changes.concerns(self.w.view.doc_id())  # the claims' English
+        if anything or english:
+            self.refresh_claims()
+
+    def on_document_opened(self, doc_id: int | None) -> None:
+        self.refresh_claims()
+        self.w.panel.set_suggestions([])
+        self.load_suggestions()
+
+    def close_dialogs(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+
+    def reload_tags(self) -> None:
+        self.tags = self.w.store.tags()
+        names = [t.name for t in self.tags]
+        self.w.sidebar.set_tags(names)
+        self.w.panel.set_tags(names)
+        self.tag_menu.clear()
+        for tag in self.tags:
+            label = f"&{tag.shortcut}  {tag.name}" if tag.shortcut else tag.name
+            action = self.tag_menu.addAction(label)
+            action.triggered.connect(lambda _=False, name=tag.name: self.apply_tag(name))
+
+    def tag_colors(self) -> dict[str, str]:
+        return {t.name: t.color for t in self.tags}
+
+    def refresh_claims(self) -> None:
+        """The claims panel (filtered) and the claims drawn on the open document."""
+        w = self.w
+        doc_id = w.view.doc_id()
+        f = w.panel.filters()
+        whole = w.panel.whole_library.isChecked()
+        try:
+            rows = w.store.search(
+                tag=f["tag"], verdict=f["verdict"], text=f["text"], document_id=None if whole else doc_id
+            )
+            if doc_id is None and not whole:
+                rows = []
+            shown = [workflow.view(w.lib, r) for r in rows]
+            in_doc = [workflow.view(w.lib, r) for r in w.store.for_document(doc_id)] if doc_id else []
+        except DoiChieuError as err:
+            w.notify(str(err))
+            return
+        self.tags = w.store.tags()
+        w.panel.set_claims(shown, self.tag_colors())
+        w.view.set_claims(in_doc, self.tag_colors())
+
+    def _context_menu(self, widget: QWidget, pos: QPoint) -> None:
+        actions = self.w.actions
+        menu = QMenu(self.w)
+        menu.addAction(actions[Key.NEW_CLAIM])
+        menu.addMenu(self.tag_menu)
+        menu.addSeparator()
+        menu.addAction(actions[Key.EDIT_ENGLISH])
+        menu.addAction(actions[Key.ACCEPT_NEXT])
+        menu.exec(widget.mapToGlobal(pos))
+
+    # marking ------------------------------------------------------------------------------------------
+
+    def _claim_target(self) -> Target | None:
+        """(start, end, Vietnamese, English, English span or None) for what is selected now."""
+        view = self.w.view
+        target = view.selection_target()
+        model = view.model
+        if target is None or model is None:
+            self.w.statusBar().showMessage("Select a sentence, or words in the panes under the table, first", 6000)
+            return None
+        kind, a, b = target
+        if kind == "en":
+            start, end = model.segments[a].start_char, model.segments[b].end_char
+            en_span = view.english_selection()
+            english = view.en_text.toPlainText()[en_span[0] : en_span[1]]
+            return start, end, view.cleaned[start:end], english, en_span
+        segs = [s for s in model.segments if s.start_char < b and s.end_char > a]
+        english = " ".join(model.translations[s.id].text for s in segs if s.id in model.translations)
+        return a, b, view.cleaned[a:b], english, None
+
+    def tag_claim(self) -> None:
+        """Ctrl+T: the claim dialog with its tag list focused."""
+        self.new_claim(focus_tags=True)
+
+    def new_claim(self, tag: str | None = None, focus_tags: bool = False) -> None:
+        target = self._claim_target()
+        if target is None:
+            return
+        start, end, vi, en, en_span = target
+        form = ClaimForm(tags=[tag] if isinstance(tag, str) else [])
+        dialog = ClaimDialog(vi.strip(), en, self.tags, form, parent=self.w)
+        self.dialog = dialog
+        dialog.finished.connect(lambda code: self._claim_dialog_done(dialog, code, start, end, en_span))
+        dialog.open()
+        if focus_tags:
+            dialog.tag_list.setFocus()
+
+    def _claim_dialog_done(
+        self, dialog: ClaimDialog, code: int, start: int, end: int, en_span: tuple[int, int] | None
+    ) -> None:
+        self.dialog = None
+        if code != ClaimDialog.DialogCode.Accepted:
+            return
+        form = dialog.result_form()
+        doc_id = self.w.view.doc_id()
+        if doc_id is None:
+            return
+        try:
+            claim_id = workflow.create_claim(
+                self.w.lib, doc_id, start, end, tags=form.tags, note=form.note, verdict=form.verdict
+            )
+            self._after_claim_saved(claim_id, form, en_span)
+        except DoiChieuError as err:
+            self.w.notify(str(err))
+        self.w.report(Changes(claims=True, document_id=doc_id))
+
+    def _after_claim_saved(self, claim_id: int, form: ClaimForm, en_span: tuple[int, int] | None) -> None:
+        if en_span is not None and en_span[0] < en_span[1]:
+            workflow.set_english_span(self.w.lib, claim_id, *en_span)
+        if form.has_evidence():
+            self.w.store.add_evidence(
+                claim_id, url=form.evidence_url, citation=form.evidence_citation, quote=form.evidence_quote
+            )
+
+    def edit_claim(self, claim_id: int) -> None:
+        w = self.w
+        try:
+            row = w.store.get(claim_id)
+        except DoiChieuError as err:
+            w.notify(str(err))
+            return
+        shown = workflow.view(w.lib, row)
+        form = ClaimForm(tags=list(row.tags), verdict=row.verdict, note=row.note)
+        dialog = ClaimDialog(row.quote, shown.english, self.tags, form, row.evidence, w, f"Claim #{claim_id}")
+        self.dialog = dialog
+
+        def done(code: int) -> None:
+            self.dialog = None
+            if code != ClaimDialog.DialogCode.Accepted:
+                return
+            new = dialog.result_form()
+            try:
+                w.store.set_tags(claim_id, new.tags)
+                w.store.set_verdict(claim_id, new.verdict)
+                if new.note != row.note:
+                    w.store.set_note(claim_id, new.note)
+                self._after_claim_saved(claim_id, new, None)
+            except DoiChieuError as err:
+                w.notify(str(err))
+            w.report(Changes(claims=True, document_id=row.document_id))
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def delete_claim(self, claim_id: int) -> None:
+        answer = QMessageBox.question(self.w, "Delete claim", f"Delete claim #{claim_id} with its note and evidence?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.w.store.delete(claim_id)
+            self.w.report(Changes(claims=True))
+
+    def go_to_claim(self, claim_id: int) -> None:
+        try:
+            row = self.w.store.get(claim_id)
+        except DoiChieuError as err:
+            self.w.notify(str(err))
+            return
+        if row.document_id != self.w.view.doc_id():
+            self.w.library.open_document(row.document_id)
+        self.w.view.go_to_offset(row.start)
+
+    def apply_tag_key(self, key: str) -> None:
+        tag = next((t for t in self.tags if t.shortcut == key), None)
+        if tag is not None:
+            self.apply_tag(tag.name)
+
+    def apply_tag(self, name: str) -> None:
+        """Add the tag to the claims on the selected sentence; with no claim there (or words selected
+        in a pane), mark the selection as a new claim with that tag, without a dialog."""
+        w = self.w
+        model = w.view.model
+        doc_id = w.view.doc_id()
+        if model is None or doc_id is None:
+            return
+        target = w.view.selection_target()
+        if target is None:
+            return
+        panes = (w.view.vi_text, w.view.en_text)
+        words_selected = any(p.textCursor().hasSelection() for p in panes)
+        segs = [model.segments[r] for r in w.view.selected_rows()]
+        on_rows = [
+            c.row for c in model.claims if any(c.row.start < s.end_char and c.row.end > s.start_char for s in segs)
+        ]
+        try:
+            if on_rows and not words_selected:
+                for row in on_rows:
+                    if name not in row.tags:
+                        w.store.set_tags(row.id, [*row.tags, name])
+            else:
+                found = self._claim_target()
+                if found is None:
+                    return
+                start, end, _vi, _en, en_span = found
+                claim_id = workflow.create_claim(w.lib, doc_id, start, end, tags=[name])
+                self._after_claim_saved(claim_id, ClaimForm(), en_span)
+        except DoiChieuError as err:
+            w.notify(str(err))
+        w.statusBar().showMessage(f"Tagged: {name}", 4000)
+        w.report(Changes(claims=True, document_id=doc_id))
+
+    # suggestions --------------------------------------------------------------------------------------
+
+    def load_suggestions(self) -> None:
+        doc_id = self.w.view.doc_id()
+        if doc_id is None:
+            return
+        self.w.jobs.start(
+            "Looking for likely claims",
+            jobs.suggestions(self.w.helper, doc_id),
+            on_done=lambda rows, d=doc_id: self.w.panel.set_suggestions(rows) if self.w.view.doc_id() == d else None,
+            on_error=lambda e: self.w.panel.set_suggestions([], f"({e})"),
+            cancellable=False,
+        )
+
+    def accept_suggestion(self, suggestion: Any) -> None:
+        doc_id = self.w.view.doc_id()
+        if doc_id is None or suggestion is None:
+            return
+        try:
+            workflow.create_claim(self.w.lib, doc_id, suggestion.start, suggestion.end, origin="suggestion")
+        except DoiChieuError as err:
+            self.w.notify(str(err))
+            return
+        self.w.panel.remove_suggestion(suggestion)
+        self.w.report(Changes(claims=True, document_id=doc_id))
+
+    def dismiss_suggestion(self, suggestion: Any) -> None:
+        doc_id = self.w.view.doc_id()
+        if doc_id is None or suggestion is None:
+            return
+        from app.core.claims.suggest import suggestion_key
+
+        self.w.store.dismiss_suggestion(doc_id, suggestion_key(suggestion.text), suggestion.text)
+        self.w.panel.remove_suggestion(suggestion)

@@ -1,0 +1,138 @@
+"""The library list: loading it, its search and tag/verdict filters, opening and deleting documents."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox
+
+from app.core.claims import workflow
+from app.core.errors import DoiChieuError
+from app.gui import jobs, settings
+from app.gui.main_window.changes import Changes
+from app.gui.main_window.controller import Controller
+from app.gui.resources import sample_documents
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+
+
+class LibraryController(Controller):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._filter_seq = 0  # only the newest library search's result is shown
+        self.w.sidebar.document_chosen.connect(self.open_document)
+        self.w.sidebar.filters_changed.connect(self.filter_library)
+
+    # screens ------------------------------------------------------------------------------------------
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.documents or changes.library:
+            self.reload_library()
+        shown = self.w.view.doc_id()
+        if changes.documents and changes.document_id is not None and changes.document_id == shown:
+            self.open_document(shown)  # its text was re-cleaned: show the new sentences
+        elif changes.claims or changes.tags:
+            _text, tag, verdict = self.w.sidebar.query()
+            if tag or verdict:  # which documents hold such claims may just have changed
+                self.filter_library()
+
+    def on_document_opened(self, doc_id: int | None) -> None:
+        pass
+
+    def reload_library(self) -> None:
+        w = self.w
+        w.sidebar.model.reload(w.lib)
+        w.sidebar.update_status()
+        empty = not w.sidebar.model.document_ids()
+        if empty:
+            w.stack.setCurrentWidget(w.welcome)
+            offered = settings.get(settings.SAMPLES_OFFERED)
+            w.samples_button.setVisible(bool(sample_documents()))
+            w.welcome_text.setText(
+                "<h2>Welcome to DoiChieu</h2><p>Read Vietnamese sources side by side with English, offline, "
+                "and keep track of the claims they make.</p><p>Drop .txt, .md or .pdf files (or folders) "
+                "here, paste text, or start with the two sample documents.</p>"
+                + ("" if offered else "<p><i>Your library is empty.</i></p>")
+            )
+        elif w.view.doc_id() is None:
+            w.stack.setCurrentIndex(1)
+
+    # search and filters ---------------------------------------------------------------------------------
+
+    def filter_library(self) -> None:
+        text, tag, verdict = self.w.sidebar.query()
+        self._filter_seq += 1  # a search still running must not bring its old filter back
+        if not (text or tag or verdict):
+            self.w.sidebar.model.set_filter(None)
+            self.w.sidebar.update_status()
+            return
+        self.w.jobs.start(
+            "Searching the library",
+            jobs.library_filter(text, tag, verdict),
+            on_done=lambda ids, seq=self._filter_seq: self._filtered(ids) if seq == self._filter_seq else None,
+            on_error=self.w.failed,
+            cancellable=False,
+        )
+
+    def _filtered(self, ids: set[int] | None) -> None:
+        self.w.sidebar.model.set_filter(ids)
+        self.w.sidebar.update_status()
+        shown = self.w.view.doc_id()
+        if shown is not None:
+            self.w.sidebar.select(shown)
+
+    # documents ------------------------------------------------------------------------------------------
+
+    def open_document(self, doc_id: int) -> None:
+        w = self.w
+        try:
+            info = w.lib.document(doc_id)
+        except DoiChieuError as err:
+            w.notify(str(err))
+            return
+        w.stack.setCurrentIndex(1)
+        w.view.show_document(w.lib, doc_id)
+        w.doc_title.setText(info.title)
+        w.sidebar.select(doc_id)
+        settings.put(settings.LAST_DOCUMENT, doc_id)
+        w.document_opened.emit(doc_id)
+
+    def open_last_document(self) -> None:
+        """The document open when the window last closed, else the newest one."""
+        last = settings.get(settings.LAST_DOCUMENT)
+        ids = self.w.sidebar.model.document_ids()
+        if last in ids:
+            self.open_document(last)
+        elif ids:
+            self.open_document(ids[-1])
+
+    def delete_document(self) -> None:
+        w = self.w
+        doc_id = w.view.doc_id()
+        if doc_id is None:
+            return
+        answer = QMessageBox.question(
+            w,
+            "Delete document",
+            f"Delete “{w.doc_title.text()}” from the library? Its claims are saved to the backups folder first.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        kept = workflow.delete_document(w.lib, doc_id)
+        w.view.clear()
+        w.document_opened.emit(None)
+        w.report(Changes(documents=True, claims=True, document_id=doc_id))
+        if kept is not None:
+            w.statusBar().showMessage(f"Deleted; its claims were saved in {kept}", 10000)
+        ids = w.sidebar.model.document_ids()
+        if ids:
+            self.open_document(ids[-1])
+
+    # backups --------------------------------------------------------------------------------------------
+
+    def back_up_now(self) -> None:
+        self.w.notify("Backups: coming with the session service.", icon=QMessageBox.Icon.Information)
+
+    def restore_from_backup(self) -> None:
+        self.w.notify("Backups: coming with the session service.", icon=QMessageBox.Icon.Information)

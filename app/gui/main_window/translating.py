@@ -1,0 +1,190 @@
+"""Translation of the open document (in the helper process), post-editing, and translation models."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QFileDialog
+
+from app.core.errors import CancelledError, DoiChieuError, ModelMissingError
+from app.core.translate.packages import list_packages
+from app.gui import jobs, settings
+from app.gui.dialogs.model_manager import ModelManager
+from app.gui.main_window.changes import Changes
+from app.gui.main_window.controller import Controller
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+
+TRANSLATION_REFRESH_S = 0.5  # reload the English column at most this often while translating
+
+
+class TranslationController(Controller):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.running = False  # a translation job is under way (one at a time)
+        self.reload_engine = False  # a model was installed or removed: the helper process reloads it
+        self.model_manager: ModelManager | None = None
+        self._last_refresh = 0.0
+
+    # screens ------------------------------------------------------------------------------------------
+
+    def on_changed(self, changes: Changes) -> None:
+        view = self.w.view
+        if changes.translations and changes.concerns(view.doc_id()) and view.model is not None:
+            view.model.reload_translations()
+        if changes.models:
+            self.reload_engine = True  # the next translation loads the newest package
+            self.refresh_model_state()
+
+    def on_document_opened(self, doc_id: int | None) -> None:
+        pass
+
+    def close_dialogs(self) -> None:
+        if self.model_manager is not None:
+            self.model_manager.close()
+
+    # translation ------------------------------------------------------------------------------------
+
+    def translate_document(self) -> None:
+        doc_id = self.w.view.doc_id()
+        if doc_id is None or self.running:
+            return
+        self.running = True
+        self.w.update_actions()
+        self.w.jobs.start(
+            "Translating",
+            jobs.translate(self.w.helper, doc_id, settings.get(settings.BEAM_SIZE), self.reload_engine),
+            on_done=lambda r, d=doc_id: self._translated(d, r),
+            on_error=lambda e, d=doc_id: self._translate_failed(d, e),
+            on_progress=lambda *_a, d=doc_id: self._progress(d),
+        )
+
+    def _progress(self, doc_id: int) -> None:
+        """Show the English as it comes, without reloading it on every batch."""
+        now = time.monotonic()
+        view = self.w.view
+        if view.model is not None and view.doc_id() == doc_id and now - self._last_refresh > TRANSLATION_REFRESH_S:
+            self._last_refresh = now
+            view.model.reload_translations()
+
+    def _translated(self, doc_id: int, r: Any) -> None:
+        self.running = False
+        self.reload_engine = False
+        self.w.report(Changes(translations=True, document_id=doc_id))
+        parts = [f"{r.translated} translated", f"{r.from_memory} from memory", f"{r.kept_human} edits kept"]
+        if r.flagged:
+            parts.append(f"{r.flagged} to check (⚠)")
+        self.w.statusBar().showMessage("Translation done: " + ", ".join(parts), 10000)
+
+    def _translate_failed(self, doc_id: int, err: BaseException) -> None:
+        self.running = False
+        self.w.report(Changes(translations=True, document_id=doc_id))  # what was translated is kept
+        if isinstance(err, CancelledError):
+            self.w.statusBar().showMessage(f"{err}; what was translated is kept; Translate again to go on", 10000)
+        elif isinstance(err, ModelMissingError):
+            self.w.banner.show()
+            self.w.notify(str(err), "No translation model")
+        else:
+            self.w.failed(err)
+
+    # post-editing ----------------------------------------------------------------------------------
+
+    def edit_english(self) -> None:
+        index = self.w.view.table.currentIndex()
+        if index.isValid():
+            self.w.view.table.edit(index.siblingAtColumn(2))
+
+    def accept_and_next(self) -> None:
+        """Ctrl+Enter: the current English is accepted (kept as your own: reviewed), then the next
+        sentence that is untranslated or only machine-translated is selected."""
+        view = self.w.view
+        model = view.model
+        if model is None:
+            return
+        view.commit_editor()  # the window's shortcut fires before the editor sees Ctrl+Enter
+        index = view.table.currentIndex()
+        row = index.row() if index.isValid() else -1
+        if row >= 0:
+            seg = model.segments[row]
+            tr = model.translations.get(seg.id)
+            if tr is not None and tr.kind == "machine":
+                from app.core.translate.memory import post_edit
+
+                post_edit(self.w.lib, seg.id, tr.text)
+                self.w.report(Changes(translations=True, document_id=model.doc_id))
+        nxt = view.next_unreviewed(row)
+        if nxt >= 0:
+            view.go_to_row(nxt, 2)
+        else:
+            self.w.statusBar().showMessage("Every sentence has been reviewed", 5000)
+
+    # models -----------------------------------------------------------------------------------------
+
+    def refresh_model_state(self) -> None:
+        has = any((p.from_code, p.to_code) == ("vi", "en") for p in list_packages())
+        self.w.banner.setVisible(not has)
+        if self.model_manager is not None:
+            self.model_manager.refresh()
+
+    def show_model_manager(self) -> None:
+        if self.model_manager is None:
+            self.model_manager = ModelManager(self.w)
+            self.model_manager.install_requested.connect(lambda p: self.install_packages([Path(p)]))
+            self.model_manager.download_requested.connect(self.download_model)
+            self.model_manager.remove_requested.connect(self.remove_model)
+        self.model_manager.refresh()
+        self.model_manager.show()
+        self.model_manager.raise_()
+
+    def choose_package(self) -> None:
+        """Models › Install from file…"""
+        path, _ = QFileDialog.getOpenFileName(
+            self.w, "Install a translation model", "", "Argos packages (*.argosmodel)"
+        )
+        if path:
+            self.install_packages([Path(path)])
+
+    def install_packages(self, paths: list[Path]) -> None:
+        self.w.jobs.start(
+            "Installing a translation model",
+            jobs.install_packages(paths),
+            on_done=self._installed,
+            on_error=self._model_failed,
+            cancellable=False,
+        )
+
+    def download_model(self) -> None:
+        self.w.jobs.start(
+            "Downloading a translation model",
+            jobs.download_package(),
+            on_done=lambda p: self._installed([p]),
+            on_error=self._model_failed,
+            cancellable=False,
+        )
+
+    def remove_model(self, name: str) -> None:
+        from app.core.translate.packages import remove_package
+
+        try:
+            remove_package(name)
+        except DoiChieuError as err:
+            self._model_failed(err)
+            return
+        self.w.report(Changes(models=True))
+
+    def _installed(self, installed: list[Any]) -> None:
+        self.w.report(Changes(models=True))
+        if installed:
+            names = ", ".join(f"{p.name} {p.version}" for p in installed)
+            self.w.statusBar().showMessage(f"Installed {names}", 8000)
+            if self.model_manager is not None:
+                self.model_manager.refresh(f"Installed {names}.")
+
+    def _model_failed(self, err: BaseException) -> None:
+        manager = self.model_manager
+        if manager is not None and manager.isVisible() and isinstance(err, DoiChieuError):
+            manager.refresh(str(err))
+        self.w.failed(err)
