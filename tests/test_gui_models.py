@@ -73,9 +73,9 @@ def test_list_and_table_models(qtmodeltester, data_dir: Path, tiny_model_path: P
     qtmodeltester.check(pk, force_py=True)
 
     sugg = SuggestionsModel()
-    from app.core.claims.workflow import open_suggestions
+    from app.core.services.suggestions import suggestions_for_reading
 
-    sugg.set_rows(open_suggestions(lib, doc_id))
+    sugg.set_rows(suggestions_for_reading(lib, doc_id))
     assert sugg.rowCount() > 0
     qtmodeltester.check(sugg, force_py=True)
     lib.close()

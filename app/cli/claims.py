@@ -69,10 +69,10 @@ def _print_claim(data: dict[str, Any]) -> None:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from app.core.claims.workflow import open_suggestions
+    from app.core.services.suggestions import suggestions_for_reading
 
     with _library() as lib:
-        found = open_suggestions(lib, lib.resolve_document(args.doc))
+        found = suggestions_for_reading(lib, lib.resolve_document(args.doc))
     if args.json:
         out = [
             {"text": s.text, "start": s.start, "end": s.end, "score": round(s.score, 3), "cues": list(s.cues)}

@@ -82,15 +82,11 @@ def translate(doc_id: int, beam_size: int, reload: bool) -> Any:
 
 
 def suggestions(doc_id: int) -> list[Any]:
-    from app.core.claims.workflow import open_suggestions
+    from app.core.services.suggestions import suggestions_for_reading
     from app.core.store import Library
-    from app.core.store.claims import ClaimStore
 
     with Library.open() as lib:
-        found = open_suggestions(lib, doc_id)
-        claimed = [(c.start, c.end) for c in ClaimStore(lib).for_document(doc_id)]
-    # In the window, a sentence already holding a claim is no longer offered.
-    return [s for s in found if not any(a < s.end and s.start < b for a, b in claimed)]
+        return list(suggestions_for_reading(lib, doc_id))
 
 
 def layout_review(doc_id: int, undone: set[int] | None) -> tuple[Any, tuple[int, int] | None]:

@@ -12,7 +12,6 @@ from pathlib import Path
 from app.core import paths
 from app.core.claims.alignment import ClaimSpans, DocumentText, aligned_english, claim_spans
 from app.core.claims.anchor import Anchor, make_anchor, reattach
-from app.core.claims.suggest import Suggestion, suggest, suggestion_key
 from app.core.errors import InputError
 from app.core.model import Paragraph, Repair, Segment
 from app.core.segment import segment_paragraphs
@@ -182,12 +181,6 @@ def document_segments(library: Library, doc_id: int) -> list[Segment]:
         Segment(paragraph_idx[s.paragraph_id], s.idx, s.text, s.start_char, s.end_char, s.lang)
         for s in library.segments(doc_id)
     ]
-
-
-def open_suggestions(library: Library, doc_id: int) -> list[Suggestion]:
-    """Suggested claims of a stored document, best first, without the ones the user dismissed."""
-    dismissed = ClaimStore(library).dismissed_keys(doc_id)
-    return [s for s in suggest(document_segments(library, doc_id)) if suggestion_key(s.text) not in dismissed]
 
 
 def delete_document(library: Library, doc_id: int) -> Path | None:
