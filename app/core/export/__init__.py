@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.core.errors import DoiChieuError, InputError
-from app.core.export.options import FORMATS, PAGE_SIZES, ExportOptions
+from app.core.export.options import EXPORT_FORMATS, FORMATS, PAGE_SIZES, ExportFormat, ExportOptions
 from app.core.export.report import Report, build_report, select_documents
 from app.core.store import Library
 
-__all__ = ["FORMATS", "PAGE_SIZES", "ExportError", "ExportOptions", "Report", "build_report", "export",
-           "select_documents", "write_report"]  # fmt: skip
+__all__ = ["EXPORT_FORMATS", "FORMATS", "PAGE_SIZES", "ExportError", "ExportFormat", "ExportOptions", "Report",
+           "build_report", "export", "select_documents", "write_report"]  # fmt: skip
 
 
 class ExportError(DoiChieuError):

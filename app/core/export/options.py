@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FORMATS = ("html", "pdf", "docx", "md", "csv", "jsonl", "tmx")
+
+@dataclass(frozen=True)
+class ExportFormat:
+    code: str  # what `main.py export --format` takes, and the file's suffix
+    label: str  # as File › Export lists it
+    file_filter: str  # the save dialog's filter
+
+
+# The one list of formats: the CLI's choices, the export dialog and `export()` all read it.
+EXPORT_FORMATS = (
+    ExportFormat("html", "HTML report (one file, opens in any browser)", "HTML (*.html)"),
+    ExportFormat("pdf", "PDF report", "PDF (*.pdf)"),
+    ExportFormat("docx", "Word document (.docx)", "Word (*.docx)"),
+    ExportFormat("md", "Markdown", "Markdown (*.md)"),
+    ExportFormat("csv", "Claims as CSV (Excel)", "CSV (*.csv)"),
+    ExportFormat("jsonl", "Claims as JSON Lines", "JSON Lines (*.jsonl)"),
+    ExportFormat("tmx", "Translation memory (TMX 1.4)", "TMX (*.tmx)"),
+)
+FORMATS = tuple(f.code for f in EXPORT_FORMATS)
 PAGE_SIZES = ("a4", "letter")
 
 

@@ -19,17 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.export import ExportOptions
-
-FORMATS = (
-    ("html", "HTML report (one file, opens in any browser)", "HTML (*.html)"),
-    ("pdf", "PDF report", "PDF (*.pdf)"),
-    ("docx", "Word document (.docx)", "Word (*.docx)"),
-    ("md", "Markdown", "Markdown (*.md)"),
-    ("csv", "Claims as CSV (Excel)", "CSV (*.csv)"),
-    ("jsonl", "Claims as JSON Lines", "JSON Lines (*.jsonl)"),
-    ("tmx", "Translation memory (TMX 1.4)", "TMX (*.tmx)"),
-)
+from app.core.export import EXPORT_FORMATS, ExportOptions
 
 
 class ExportDialog(QDialog):
@@ -46,8 +36,8 @@ class ExportDialog(QDialog):
         self.resize(900, 700)
         self.title = title
         self.format = QComboBox()
-        for code, label, _ in FORMATS:
-            self.format.addItem(label, code)
+        for fmt in EXPORT_FORMATS:
+            self.format.addItem(fmt.label, fmt.code)
         self.only_claims = QCheckBox("Only sentences with claims")
         self.notes = QCheckBox("Include notes")
         self.notes.setChecked(True)
@@ -94,7 +84,7 @@ class ExportDialog(QDialog):
 
     def choose_path(self) -> None:
         code = str(self.format.currentData())
-        pattern = next(p for c, _, p in FORMATS if c == code)
+        pattern = next(f.file_filter for f in EXPORT_FORMATS if f.code == code)
         suggested = str(Path.home() / f"{self.title}.{code}")
         path, _ = QFileDialog.getSaveFileName(self, "Export", suggested, pattern)
         if path:
