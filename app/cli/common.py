@@ -22,9 +22,12 @@ def open_library() -> Library:
     from app.core.services.session import open_session
 
     try:
-        return open_session()
+        lib = open_session()
     except LibraryCorruptError as err:
         if not err.backups:
             raise
         hint = f"; restore the last backup with `main.py restore {err.backups[0]}`"
         raise LibraryCorruptError(str(err) + hint, err.path, err.backups, err.damaged_copy) from err
+    for notice in lib.notices:  # e.g. a stale -wal set aside: on stderr, the output stays the command's
+        sys.stderr.write(f"note: {notice}\n")
+    return lib

@@ -377,10 +377,14 @@ def open_database(path: Path) -> sqlite_utils.Database:
             f"cannot create the data folder {path.parent} ({err.strerror}); set DOICHIEU_DATA_DIR to a writable folder"
         ) from err
     _check_writable(path)
-    db = connect(path)
+    from app.core.store import wal_guard  # here: wal_guard uses this module
+
+    with wal_guard.opening(path):  # an empty file with backups, a stale -wal: before any connection
+        db = connect(path)
     try:
         _quick_check(db)
         set_wal(db)
+        wal_guard.mark_in_use(path, db.conn)  # before the first write (migrations)
         migrate(db)
     except _Damaged as damage:
         db.close()  # first: the copy kept aside is plain file I/O (THE RULE)

@@ -151,14 +151,24 @@ class Library:
     def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
         self.db = db
         self.path = path
+        # What opening did to the library's files that the user should hear of (e.g. a stale -wal
+        # set aside); each front-end shows these after opening.
+        self.notices: list[str] = []
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Library:
+        from app.core.store import wal_guard
+
         p = Path(path) if path is not None else paths.library_path()
-        return cls(dbmod.open_database(p), p)
+        lib = cls(dbmod.open_database(p), p)
+        lib.notices = wal_guard.take_notices(p)
+        return lib
 
     def close(self) -> None:
         self.db.close()
+        from app.core.store import wal_guard
+
+        wal_guard.mark_closed(self.path)  # the last close anywhere records a clean shutdown
 
     def __enter__(self) -> Library:
         return self

@@ -1,0 +1,242 @@
+"""Checks made before this process opens its first connection to the library: an empty library file
+that should not be empty, and a `-wal` file that does not belong to the library.
+
+## A stale -wal
+
+SQLite replays whatever `library.sqlite3-wal` lies beside the library when it opens it. It checks
+that the WAL's frames agree with the WAL's own header (salts, checksums), never that the WAL was
+written for *this* database file. A WAL copied in from elsewhere (a cloud-sync client restoring
+files of another device, a user copying files around) is therefore replayed into the library:
+another library's pages mixed into ours, and `integrity_check` fails.
+
+Nothing in a database file names its WAL (the salts are random per WAL), and a page-by-page
+comparison cannot tell an old or foreign WAL from a legitimate one. So we record it ourselves, in a
+small sidecar `library.sqlite3.state`, whether the library's last session **closed cleanly**:
+
+- `in-use` is written (synced) by every process once the library is in WAL mode and before its
+  first write, while SQLite's SHARED lock is already held;
+- `closed-cleanly` is written when this process closes its last connection, only if no process has
+  the library open any more (see the lock probe below) and SQLite deleted the WAL (a clean close by
+  the last user checkpoints and deletes it).
+
+A `-wal` with content found when the state is `closed-cleanly` was therefore not written by a
+DoiChieu session of this library: it is renamed `library.sqlite3-wal.set-aside-<stamp>` (kept, never
+deleted) and reported, never replayed. With any other state (`in-use`: the last session crashed or
+is still running; no sidecar: a library older than this check) the WAL holds acknowledged writes and
+SQLite replays it as before. A WAL beside a library file that does not exist is always set aside.
+
+A WAL that another process is using right now must never be touched. While a connection has a
+WAL-mode library open, SQLite holds a SHARED lock on the database file for the connection's whole
+life (that is how SQLite itself tells the last connection, which checkpoints and deletes the WAL).
+Before deciding, we take an exclusive lock on SQLite's SHARED byte range, without waiting: if we get
+it, no process has the library open, and while we hold it none can start reading it (its SHARED lock
+waits on ours, within its busy timeout), so the check and the rename are atomic for SQLite's users;
+if we do not get it, someone has it open and we leave the files alone. The two sidecar writes are
+ordered by the same lock: `closed-cleanly` only under our exclusive lock, `in-use` only under a
+SHARED lock, so a session can never be running while the state says `closed-cleanly`.
+
+The probe opens the database file with plain file I/O, which THE RULE in `store/db.py` forbids
+while this process holds a connection to it (closing our descriptor would drop SQLite's POSIX
+locks). So the checks run only when this process has no connection to the library, under a
+process-wide lock that `open_database` also holds while it connects.
+
+What this cannot catch: a WAL written by another program (the `sqlite3` shell) that then crashed,
+after our last clean close: it is set aside, not replayed (it is kept, and reported). Data folders
+in cloud-sync folders or on network shares remain unsupported (README).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from app.core.store import keep
+
+STATE_SUFFIX = ".state"
+IN_USE = "in-use"
+CLEAN = "closed-cleanly"
+
+# SQLite's lock bytes (os_unix.c / os_win.c): SHARED locks are taken on SHARED_SIZE bytes from
+# SHARED_FIRST; an exclusive lock on that whole range conflicts with every SHARED lock.
+PENDING_BYTE = 0x40000000
+SHARED_FIRST = PENDING_BYTE + 2
+SHARED_SIZE = 510
+
+_guard = threading.RLock()
+_notices_lock = threading.Lock()
+_notices: dict[str, list[str]] = {}
+
+
+def state_path(library: Path) -> Path:
+    return library.with_name(library.name + STATE_SUFFIX)
+
+
+def wal_path(library: Path) -> Path:
+    return library.with_name(library.name + "-wal")
+
+
+def read_state(library: Path) -> str:
+    try:
+        return state_path(library).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _write_state(library: Path, state: str) -> None:
+    from app.core import safe_write
+
+    with contextlib.suppress(OSError):  # a state we cannot write leaves the safe default (replay)
+        safe_write.write_text(state_path(library), state + "\n")
+
+
+def _key(library: Path) -> str:
+    return os.path.normcase(os.path.abspath(library))
+
+
+def _notify(library: Path, message: str) -> None:
+    with _notices_lock:
+        _notices.setdefault(_key(library), []).append(message)
+
+
+def take_notices(library: Path) -> list[str]:
+    """Messages about what the checks did to the files of `library` (e.g. a -wal set aside),
+    once each; a front-end shows them after opening the library."""
+    with _notices_lock:
+        return _notices.pop(_key(library), [])
+
+
+@contextlib.contextmanager
+def _nobody_has_it_open(library: Path) -> Iterator[bool]:
+    """Yields True while holding an exclusive lock on SQLite's SHARED range of `library` (no
+    process has it open, and none can start reading it meanwhile); False if another process
+    holds the library, or the file cannot be locked (then nothing may be decided)."""
+    try:
+        fd = os.open(library, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    except OSError:
+        yield False
+        return
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            os.lseek(fd, SHARED_FIRST, os.SEEK_SET)
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, SHARED_SIZE)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                os.lseek(fd, SHARED_FIRST, os.SEEK_SET)
+                with contextlib.suppress(OSError):
+                    msvcrt.locking(fd, msvcrt.LK_UNLCK, SHARED_SIZE)
+        else:
+            import fcntl
+
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, SHARED_SIZE, SHARED_FIRST, os.SEEK_SET)
+            except OSError:
+                yield False
+                return
+            yield True  # closing the descriptor below releases the lock
+    finally:
+        os.close(fd)
+
+
+def _has_earlier_use(library: Path) -> bool:
+    """Signs that a library lived here before: backups, or a last session that closed cleanly."""
+    backups = library.parent / "backups"
+    with contextlib.suppress(OSError):
+        if any(p.is_file() and p.stat().st_size > 0 for p in backups.iterdir()):
+            return True
+    return read_state(library) == CLEAN
+
+
+def _set_aside(library: Path, why: str) -> None:
+    wal = wal_path(library)
+    try:
+        kept = keep.move_aside(wal, f"{wal.name}.set-aside-")
+    except FileNotFoundError:
+        return
+    with contextlib.suppress(FileNotFoundError):
+        Path(f"{library}-shm").unlink()  # an index of the WAL just moved; nobody has it open
+    keep.prune(
+        keep.kept_copies(library.parent, f"{wal.name}.set-aside-"),
+        keep=keep.LIBRARY_COPIES_KEEP,
+        max_bytes=keep.LIBRARY_COPIES_MAX_BYTES,
+    )
+    _notify(
+        library,
+        f"a write-ahead log that does not belong to this library ({why}) was set aside as {kept.name} "
+        "and not applied; the library is as it was when it was last closed",
+    )
+
+
+def _check_before_first_connection(library: Path) -> None:
+    wal = wal_path(library)
+    try:
+        size = os.stat(library).st_size
+    except FileNotFoundError:
+        if os.path.exists(wal):  # a WAL alone would be replayed into a new, empty library
+            _set_aside(library, "it lay beside a missing library file")
+        return
+    except OSError:
+        return  # SQLite will say what is wrong
+    if size == 0 and _has_earlier_use(library):
+        from app.core.store import db as dbmod
+
+        raise dbmod.corrupt_error(library, "the file is empty (0 bytes)", keep_copy=False)
+    try:
+        wal_size = os.stat(wal).st_size
+    except OSError:
+        return
+    if wal_size == 0 or read_state(library) != CLEAN:
+        return  # nothing to replay, or the last session did not close cleanly: SQLite replays it
+    with _nobody_has_it_open(library) as alone:
+        # Decided again under the lock: the state and the WAL may have changed since.
+        if alone and read_state(library) == CLEAN and os.path.exists(wal):
+            _set_aside(library, "the library's last session had closed cleanly")
+
+
+@contextlib.contextmanager
+def opening(library: Path) -> Iterator[None]:
+    """Around the connect() of `open_database`: when this process has no connection to `library`
+    yet, check the files first (may raise LibraryCorruptError for an empty file that had a life;
+    may set a stale -wal aside). The process-wide lock keeps other threads from connecting while
+    the probe's descriptor is open."""
+    from app.core.store import db as dbmod
+
+    with _guard:
+        if dbmod.connections_open(library) == 0:
+            _check_before_first_connection(library)
+        yield
+
+
+def mark_in_use(library: Path, conn: sqlite3.Connection) -> None:
+    """Once the library is in WAL mode, before this connection's first write. The read first makes
+    SQLite take (and, in WAL mode, keep) its SHARED lock, which orders this write after any
+    `closed-cleanly` (see the module's docstring)."""
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    if read_state(library) != IN_USE:
+        _write_state(library, IN_USE)
+
+
+def mark_closed(library: Path) -> None:
+    """After this process closed a connection to `library`: if it was the last one anywhere and
+    SQLite deleted the WAL, record that the library closed cleanly."""
+    from app.core.store import db as dbmod
+
+    with _guard:
+        if dbmod.connections_open(library) or os.path.exists(wal_path(library)):
+            return
+        if read_state(library) == CLEAN:
+            return
+        with _nobody_has_it_open(library) as alone:
+            if alone and not os.path.exists(wal_path(library)):
+                _write_state(library, CLEAN)
