@@ -65,13 +65,13 @@ def test_empty_inputs_stay_empty(engine: Engine, sentences: list[str]) -> None:
     assert out[1] and out[4]
     assert engine.translate([]) == []
     calls: list[tuple[int, int]] = []
-    assert engine.translate(["", " "], progress=lambda d, n: calls.append((d, n))) == ["", ""]
+    assert engine.translate(["", " "], progress=lambda d, n, _m: calls.append((d, n))) == ["", ""]
     assert calls == [(2, 2)]
 
 
 def test_progress_increases_to_total(engine: Engine, sentences: list[str]) -> None:
     calls: list[tuple[int, int]] = []
-    engine.translate(sentences, progress=lambda done, total: calls.append((done, total)))
+    engine.translate(sentences, progress=lambda done, total, _m: calls.append((done, total)))
     assert len(calls) >= 3
     dones = [d for d, _ in calls]
     assert dones == sorted(set(dones))
@@ -83,7 +83,7 @@ def test_cancel_after_first_batch(engine: Engine, sentences: list[str]) -> None:
     got: list[tuple[int, str]] = []
     batches = 0
 
-    def on_progress(done: int, total: int) -> None:
+    def on_progress(done: int, total: int, _message: str) -> None:
         nonlocal batches
         batches += 1
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.core.errors import DoiChieuError, EncryptedPdfError
 from app.core.pipeline import ImportOutcome, import_file
-from app.core.progress import Progress, null_progress
+from app.core.progress import Cancel, Progress, null_progress
 from app.core.store import Library
 
 # What a folder gives: the kinds the importer reads (its file dialog shows these too).
@@ -71,7 +71,7 @@ def import_batch(
     *,
     password: str = "",
     progress: Progress = null_progress,
-    cancel: Callable[[], bool] = lambda: False,
+    cancel: Cancel = lambda: False,
     on_item: Callable[[Path, ImportOutcome | None, str], None] | None = None,
 ) -> BatchResult:
     """Import files and folders (see `expand_paths`). `progress(done, total, message)` reports each

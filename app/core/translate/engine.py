@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from app.core.errors import CancelledError, ModelError
+from app.core.progress import Cancel, Progress
 from app.core.translate.packages import PackageInfo, find_package, validate_package
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 
 MAX_BATCH_TOKENS = 2048  # padded source tokens per batch: ~1-2 s per batch on 2 cores at beam 1
 MAX_BATCH_SENTENCES = 128
@@ -177,9 +175,9 @@ class Engine:
                 yield todo[k], text
             done += len(keys)
             if progress is not None:
-                progress(done, total)
+                progress(done, total, "translating")
         if not todo and progress is not None:
-            progress(total, total)
+            progress(total, total, "translating")
 
     def _batches(self, lengths: list[int], beam_size: int = 1) -> Iterator[list[int]]:
         """Cut positions of a length-sorted list into batches of at most `max_batch_tokens` padded

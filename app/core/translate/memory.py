@@ -5,12 +5,11 @@ interrupted run keeps what it finished and the next run translates only what is 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.core.errors import CancelledError
-from app.core.progress import Progress, null_progress
+from app.core.progress import Cancel, Progress, null_progress
 from app.core.store import Library, NewTranslation, StoredSegment
 from app.core.translate.quality import quality_flags
 
@@ -42,7 +41,7 @@ def translate_document(
     beam_size: int = 1,
     retranslate: bool = False,
     progress: Progress = null_progress,
-    cancel: Callable[[], bool] | None = None,
+    cancel: Cancel | None = None,
 ) -> TranslateReport:
     """Give every segment of the document a current English translation.
 
@@ -92,7 +91,7 @@ def translate_document(
             library.add_translations(pending)
             pending.clear()
 
-    def on_batch(done: int, _total: int) -> None:
+    def on_batch(done: int, _total: int, _message: str) -> None:
         flush()  # one transaction per engine batch: what is done survives an interruption
         progress(done, total, "translating")
 
