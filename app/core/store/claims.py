@@ -122,6 +122,8 @@ class ClaimStore:
         if self.db.execute("SELECT count(*) FROM tags").fetchone()[0]:
             return
         with self.lib.transaction():
+            if self.db.execute("SELECT count(*) FROM tags").fetchone()[0]:
+                return  # another process made them meanwhile (checked again under the write lock)
             for name, color, key in DEFAULT_TAGS:
                 self.db.conn.execute(
                     "INSERT INTO tags (name, color, shortcut, created_at) VALUES (?, ?, ?, ?)",

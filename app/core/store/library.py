@@ -243,6 +243,16 @@ class Library:
             )
         return int(doc_id)
 
+    def add_document_if_new(self, doc: NewDocument) -> tuple[int, bool]:
+        """(document id, True) after storing `doc`, or (the id of the document with the same bytes,
+        False). Checked under the write lock, so processes importing the same file at once store it
+        once and the others get the existing document, never a UNIQUE constraint failure."""
+        with self.transaction():
+            existing = self.find_by_sha256(doc.sha256)
+            if existing is not None:
+                return existing, False
+            return self.add_document(doc), True
+
     def _insert_paragraphs(self, doc_id: int, paragraphs: Sequence[Paragraph], seg: SegmentedText) -> list[int]:
         ids: list[int] = []
         insert = (
