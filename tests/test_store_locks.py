@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import DiskFullError, LibraryCorruptError, LibraryError, LibraryLockedError
+from app.core.errors import (
+    DiskFullError,
+    LibraryCorruptError,
+    LibraryError,
+    LibraryLockedError,
+    UnsupportedFormatError,
+)
 from app.core.pipeline import import_file
 from app.core.services.session import backup_now, describe_backups, open_session, restore
 from app.core.store import Library
@@ -216,3 +222,17 @@ def test_errors_are_told_apart_by_result_code_not_by_message(tmp_path: Path) -> 
         con.execute("INSERT INTO u VALUES (1)")
     con.close()
     assert dbmod.library_error(dup.value, path) is None
+
+
+def test_importing_the_open_library_itself_is_refused_without_reading_it(
+    data_dir: Path, fixtures: Path, plain_opens: list[str]
+) -> None:
+    """A user drops library.sqlite3 on the window: hashing it would open and close it with plain I/O."""
+    with open_session() as lib:
+        import_file(lib, fixtures / "forum_post_ai_race.vi.txt")
+        del plain_opens[:]
+        for name in (lib.path, Path(f"{lib.path}-wal")):
+            with pytest.raises(UnsupportedFormatError, match="library itself"):
+                import_file(lib, name)
+        assert _library_files(plain_opens, lib.path) == []
+        assert len(lib.documents()) == 1

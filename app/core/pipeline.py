@@ -15,6 +15,7 @@ from app.core.model import CleanResult, Paragraph, PdfDocument
 from app.core.progress import Progress, null_progress
 from app.core.segment import segment_paragraphs
 from app.core.store import Library, NewDocument
+from app.core.store import db as dbmod
 
 UNSUPPORTED_SUFFIXES = {".doc", ".docx", ".odt", ".rtf", ".epub", ".png", ".jpg", ".jpeg", ".zip"}
 TITLE_MAX = 90
@@ -124,6 +125,8 @@ def import_file(
 
     `progress` hears each stage of IMPORT_STAGES as it starts."""
     p = Path(path)
+    if dbmod.connections_open(p):  # reading it would drop this process's SQLite locks (store/db.py)
+        raise UnsupportedFormatError(f"{p.name} is the library itself, not a document; choose a file to import")
     if not p.exists():
         raise FileMissingError(f"{p}: no such file; check the path and try again")
     if not p.is_file():  # a folder or a device: the text reader says which, naming it
