@@ -21,7 +21,6 @@ class Setting:
 
 
 WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray())
-WINDOW_STATE = Setting("window/state", QByteArray, QByteArray())
 MAIN_SPLITTER = Setting("window/main_splitter", QByteArray, QByteArray())
 DOC_SPLITTER = Setting("window/document_splitter", QByteArray, QByteArray())
 LAST_DOCUMENT = Setting("library/last_document", int, 0)

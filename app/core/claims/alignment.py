@@ -111,8 +111,3 @@ class DocumentText:
 
     def spans(self, row: ClaimRow) -> ClaimSpans:
         return claim_spans(row, self.covered(row), self.english)
-
-
-def align(library: Library, row: ClaimRow) -> ClaimSpans:
-    """One claim's spans, against the library as it is now."""
-    return DocumentText(library, row.document_id).spans(row)

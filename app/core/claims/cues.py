@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-KINDS = ("number", "percent", "year", "date", "ranking", "comparison", "attribution", "organisation")
-
 # Vietnamese capitals, for "a capitalised word" (re has no Unicode \p{Lu}).
 UP = "A-ZÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸĐ"
 CAP = rf"[{UP}][\w&-]*"

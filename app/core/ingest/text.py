@@ -336,11 +336,6 @@ def _tone_on_vowel(decomposed: str) -> bool:
 _VOWEL_BASES = frozenset("aeiouy")
 
 
-def vietnamese_score(text: str) -> float:
-    """In [-1, 1]: share of non-ASCII words that are Vietnamese syllables, minus the rest and odd symbols."""
-    return _score(text)[0]
-
-
 def _score(text: str) -> tuple[float, int]:
     """(score, number of valid words); the count breaks ties in favour of the richer reading."""
     words = Counter(w for w in _WORD.findall(text) if not w.isascii())

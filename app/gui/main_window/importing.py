@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
 
+from app.core.services.imports import file_dialog_filter
 from app.gui import jobs, settings
 from app.gui.imports import clipboard_text, sort_paths
 from app.gui.main_window.changes import Changes
@@ -33,7 +34,7 @@ class ImportController(Controller):
     def choose_files(self) -> None:
         start = settings.get(settings.LAST_IMPORT_DIR)
         files, _ = QFileDialog.getOpenFileNames(
-            self.w, "Import documents", start, "Documents (*.txt *.md *.pdf);;All files (*)"
+            self.w, "Import documents", start, f"{file_dialog_filter()};;All files (*)"
         )
         if files:
             settings.put(settings.LAST_IMPORT_DIR, str(Path(files[0]).parent))
