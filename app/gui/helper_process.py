@@ -1,6 +1,7 @@
-"""One helper process for heavy core work, driven from a pool thread (see `workers`): the thread
-submits a function of `child`, forwards its progress to the job's signals and passes cancellation on,
-waiting without holding the GIL."""
+"""One helper process for heavy core work, driven from the serial lane's one thread (see `workers`):
+the thread submits a function of `child`, forwards its progress to the job's signals and passes
+cancellation on, waiting without holding the GIL. Only `SerialJob`s call `run`, so a job never waits
+for the lock on a thread the quick jobs need."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ class HelperProcess:
         self._pool: ProcessPoolExecutor | None = None
         self._progress: Any = None
         self._cancel: Any = None
-        self._lock = threading.Lock()  # one job at a time: they share the progress queue
+        # One job at a time: they share the progress queue. The serial lane already runs them one by
+        # one; the lock only guards a caller outside it.
+        self._lock = threading.Lock()
 
     def _ensure(self) -> ProcessPoolExecutor:
         if self._pool is None:

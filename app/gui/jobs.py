@@ -1,8 +1,10 @@
-"""The background work the window starts: plain functions of a `JobContext`, no widgets touched."""
+"""The background work the window starts: plain functions of a `JobContext`, no widgets touched.
+
+Jobs that run in the helper process are wrapped in `SerialJob`: they take turns on the serial lane
+(see `workers`), and the quick ones (library search, find, preview) never wait behind them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,9 +12,7 @@ from typing import Any
 from app.core.pipeline import ImportOutcome
 from app.gui import child
 from app.gui.helper_process import HelperProcess
-from app.gui.workers import JobContext
-
-JobFn = Callable[[JobContext], Any]
+from app.gui.workers import JobContext, JobFn, SerialJob
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,14 @@ def import_files(helper: HelperProcess, files: list[Path], password: str = "") -
         done, refused, locked = helper.run(ctx, child.import_files, files, password)
         return ImportResult(done, refused, locked)
 
-    return job
+    return SerialJob(job)
 
 
 def import_text(helper: HelperProcess, text: str) -> JobFn:
     def job(ctx: JobContext) -> ImportResult:
         return ImportResult([helper.run(ctx, child.import_text, text)], [])
 
-    return job
+    return SerialJob(job)
 
 
 def translate(helper: HelperProcess, doc_id: int, beam_size: int, reload: bool) -> JobFn:
@@ -43,14 +43,14 @@ def translate(helper: HelperProcess, doc_id: int, beam_size: int, reload: bool) 
     def job(ctx: JobContext) -> Any:
         return helper.run(ctx, child.translate, doc_id, beam_size, reload)
 
-    return job
+    return SerialJob(job)
 
 
 def suggestions(helper: HelperProcess, doc_id: int) -> JobFn:
     def job(ctx: JobContext) -> list[Any]:
         return helper.run(ctx, child.suggestions, doc_id)
 
-    return job
+    return SerialJob(job)
 
 
 def library_filter(text: str, tag: str | None, verdict: str | None) -> JobFn:
@@ -89,7 +89,7 @@ def layout_review(helper: HelperProcess, doc_id: int, undone: set[int] | None = 
     def job(ctx: JobContext) -> tuple[Any, tuple[int, int] | None]:
         return helper.run(ctx, child.layout_review, doc_id, undone)
 
-    return job
+    return SerialJob(job)
 
 
 def install_packages(paths: list[Path]) -> JobFn:
@@ -142,4 +142,4 @@ def export_report(helper: HelperProcess, doc_id: int, fmt: str, out: Path, optio
     def job(ctx: JobContext) -> Path:
         return helper.run(ctx, child.export_report, doc_id, fmt, out, options)
 
-    return job
+    return SerialJob(job)
