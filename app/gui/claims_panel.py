@@ -3,7 +3,7 @@ suggested claims to accept or dismiss."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -177,12 +177,12 @@ class ClaimsPanel(QWidget):
         value = self.model.data(index, ID_ROLE) if index.isValid() else None
         return int(value) if value is not None else None
 
-    def _emit_current(self, signal: Signal) -> None:
+    def _emit_current(self, signal: SignalInstance) -> None:
         claim_id = self.current_claim()
         if claim_id is not None:
-            signal.emit(claim_id)  # type: ignore[attr-defined]
+            signal.emit(claim_id)
 
-    def _emit_suggestion(self, signal: Signal) -> None:
+    def _emit_suggestion(self, signal: SignalInstance) -> None:
         index = self.suggestion_list.currentIndex()
         if index.isValid():
-            signal.emit(self.suggestions.data(index, USER))  # type: ignore[attr-defined]
+            signal.emit(self.suggestions.data(index, USER))

@@ -88,8 +88,12 @@ def import_batch(
             result.refused.extend((p, "not imported: cancelled") for p in files[n - 1 :])
             break
         label = f"Importing {path.name} ({n}/{len(files)})"
+
+        def stage(done: int, total: int, message: str, label: str = label) -> None:
+            progress(done, total, f"{label}: {message}")
+
         try:
-            outcome = import_file(library, path, lambda d, t, m, label=label: progress(d, t, f"{label}: {m}"), password)
+            outcome = import_file(library, path, stage, password)
         except EncryptedPdfError as err:
             result.locked.append((path, str(err)))
             if on_item:
