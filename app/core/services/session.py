@@ -22,7 +22,8 @@ def open_session(path: Path | str | None = None) -> Library:
     (at most one a day, none while the library is empty) and the default tags present.
 
     Raises LibraryCorruptError (damaged / not a library: `.path`, `.backups`), LibraryLockedError,
-    DiskFullError or LibraryError, each with a one-line message. The caller closes the Library."""
+    DiskFullError or LibraryError, each with a one-line message. The caller closes the Library and
+    shows `lib.notices` (what opening did to the library's files, e.g. a stale -wal set aside)."""
     target = Path(path) if path is not None else paths.library_path()
     lib = Library.open(target)
     try:
