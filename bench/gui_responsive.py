@@ -94,9 +94,9 @@ def main() -> int:
     shown: list[float] = []
     window.sidebar.model.modelReset.connect(lambda: shown.append(time.perf_counter()))
     started = time.perf_counter()
-    window.actions[Key.TRANSLATE].trigger()
+    window.action(Key.TRANSLATE).trigger()
     run_until(lambda: window.job_label.text().startswith("Translating:"))
-    window.actions[Key.SUGGEST].trigger()
+    window.action(Key.SUGGEST).trigger()
     latencies: list[float] = []
     for n in range(args.searches):
         if not window.translation.running:

@@ -127,7 +127,7 @@ def main() -> int:
     cursor.setPosition(text.index("hàng tỷ"))
     cursor.setPosition(text.index("tiếng Trung") + len("tiếng Trung"), cursor.MoveMode.KeepAnchor)
     pane.setTextCursor(cursor)
-    window.actions[Key.NEW_CLAIM].trigger()
+    window.action(Key.NEW_CLAIM).trigger()
     settle()
     dialog = window.claim_dialog
     assert dialog is not None

@@ -81,7 +81,7 @@ def test_full_round_trip(qtbot, data_dir: Path, tiny_model_path: Path) -> None: 
     assert model is not None and model.doc_id == doc_id
 
     # 2. translate with the tiny model
-    win.actions[Key.TRANSLATE].trigger()
+    win.action(Key.TRANSLATE).trigger()
     qtbot.waitUntil(lambda: not win.translation.running, timeout=60_000)
     assert len(model.translations) == win.lib.document(doc_id).segment_count
 
@@ -93,7 +93,7 @@ def test_full_round_trip(qtbot, data_dir: Path, tiny_model_path: Path) -> None: 
     cursor.setPosition(12, QTextCursor.MoveMode.KeepAnchor)
     pane.setTextCursor(cursor)
     words = cursor.selectedText()
-    win.actions[Key.NEW_CLAIM].trigger()
+    win.action(Key.NEW_CLAIM).trigger()
     qtbot.waitUntil(lambda: win.claim_dialog is not None and win.claim_dialog.isVisible())
     dialog = win.claim_dialog
     dialog.set_tag("statistic")
@@ -121,7 +121,7 @@ def test_full_round_trip(qtbot, data_dir: Path, tiny_model_path: Path) -> None: 
     assert model.data(index, Qt.ItemDataRole.FontRole).italic()
 
     # 5. undo a layout repair through the review dialog
-    win.actions[Key.LAYOUT_REVIEW].trigger()
+    win.action(Key.LAYOUT_REVIEW).trigger()
     qtbot.waitUntil(lambda: win.tools.review_dialog is not None and not win.tools.review_dialog.busy, timeout=20_000)
     review = win.tools.review_dialog
     undoable = [i for i, s in enumerate(review.model.rows) if s.undoable]

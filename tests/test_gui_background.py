@@ -30,9 +30,9 @@ def test_library_search_does_not_wait_for_a_running_translation(qtbot, data_dir:
     running_when_found: list[bool] = []
     win.sidebar.model.modelReset.connect(lambda: running_when_found.append(win.translation.running))
 
-    win.actions[Key.TRANSLATE].trigger()
+    win.action(Key.TRANSLATE).trigger()
     qtbot.waitUntil(lambda: win.job_label.text().startswith("Translating:"), timeout=WAIT_MS)  # under way
-    win.actions[Key.SUGGEST].trigger()  # a second helper job, waiting for the helper behind it
+    win.action(Key.SUGGEST).trigger()  # a second helper job, waiting for the helper behind it
     win.sidebar.search.setText("lãi suất")
     qtbot.waitUntil(lambda: win.sidebar.model.rowCount() == 1, timeout=WAIT_MS)
     assert running_when_found == [True]

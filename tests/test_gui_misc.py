@@ -68,7 +68,7 @@ def test_file_export_previews_and_writes(qtbot, data_dir: Path, tmp_path: Path) 
     win.importing.paste_document()
     qtbot.waitUntil(lambda: win.view.doc_id() is not None and not win.jobs.busy(), timeout=20_000)
     QApplication.clipboard().clear()
-    win.actions[Key.EXPORT].trigger()
+    win.action(Key.EXPORT).trigger()
     dialog = win.tools.export_dialog
     qtbot.waitUntil(lambda: "xếp thứ 12" in dialog.preview.toPlainText(), timeout=20_000)
     dialog.format.setCurrentIndex(dialog.format.findData("md"))

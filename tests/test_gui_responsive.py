@@ -117,7 +117,7 @@ def test_import_and_translate_300_pages_keeps_the_window_responsive(
     qtbot.waitUntil(lambda: bool(win.sidebar.model.document_ids()) and not win.jobs.busy(), timeout=60_000)
     doc_id = win.view.doc_id()
     assert doc_id is not None and win.lib.document(doc_id).page_count == PAGES
-    win.actions[Key.TRANSLATE].trigger()
+    win.action(Key.TRANSLATE).trigger()
     qtbot.waitUntil(lambda: not win.translation.running and not win.jobs.busy(), timeout=60_000)
     beat.check("importing and translating 300 pages")
     assert len(win.view.model.translations) == win.lib.document(doc_id).segment_count
@@ -178,7 +178,7 @@ def test_exporting_a_long_document_keeps_the_window_responsive(  # type: ignore[
     qtbot.waitUntil(lambda: not win.jobs.busy(), timeout=60_000)
     beat = start_heartbeat(qtbot, request)
 
-    win.actions[Key.EXPORT].trigger()  # the preview shows the first rows, and says so
+    win.action(Key.EXPORT).trigger()  # the preview shows the first rows, and says so
     dialog = win.tools.export_dialog
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Preview"), timeout=60_000)
     assert f"first 40 of {sentences:,} sentences" in dialog.status.text()

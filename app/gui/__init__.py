@@ -25,7 +25,8 @@ def run(argv: list[str] | None = None) -> int:
 
     argv = list(sys.argv if argv is None else argv)
     files = [Path(a) for a in argv[2:]] if argv[1:2] == [OPEN_FLAG] else []
-    app = QApplication.instance() or QApplication(argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv[:1])
     app.setApplicationName("DoiChieu")
     app.setOrganizationName("DoiChieu")
     app.setDesktopFileName("doichieu")  # matches packaging/linux/doichieu.desktop (Wayland/X11 task bars)
@@ -35,10 +36,14 @@ def run(argv: list[str] | None = None) -> int:
     opener = FileOpenFilter(app)  # installed before the window: macOS sends launch files first
     crash.install()
     from app.gui.main_window import MainWindow
+    from app.gui.recovery import open_library
 
     try:
-        window = MainWindow()
-    except DoiChieuError as err:  # e.g. the library file is damaged or locked
+        library = open_library()  # a damaged library: the recovery dialog (restore, another folder, quit)
+        if library is None:
+            return 0
+        window = MainWindow(library)
+    except DoiChieuError as err:  # e.g. the data folder cannot be created
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.critical(None, "DoiChieu", str(err))

@@ -57,11 +57,11 @@ class Component:
 
 def licence_of(dist: metadata.Distribution) -> str:
     """The SPDX expression if declared, else the short License field, else the OSI classifiers."""
-    meta = dist.metadata
-    expression = meta.get("License-Expression")
+    meta = dist.metadata  # an email.message.Message underneath: .get() works, the protocol omits it
+    expression = meta.get("License-Expression")  # type: ignore[attr-defined]
     if expression:
         return expression
-    text = (meta.get("License") or "").strip()
+    text = (meta.get("License") or "").strip()  # type: ignore[attr-defined]
     if text and "\n" not in text and len(text) <= 100:  # some packages paste the whole licence here
         return text
     classifiers = [c.split(" :: ")[-1] for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
@@ -147,4 +147,8 @@ class AboutDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The table's text, for tests."""
-        return [tuple(self.table.item(r, c).text() for c in range(3)) for r in range(self.table.rowCount())]  # type: ignore[misc]
+        def text(r: int, c: int) -> str:
+            item = self.table.item(r, c)
+            return item.text() if item is not None else ""
+
+        return [(text(r, 0), text(r, 1), text(r, 2)) for r in range(self.table.rowCount())]

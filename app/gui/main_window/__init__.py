@@ -70,18 +70,20 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         if library is None:
-            library = Library.open()
-            ClaimStore(library).ensure_default_tags()
+            from app.core.services.session import open_session
+
+            library = open_session()  # today's backup and the default tags, as the command line does
         self.lib = library
         self.store = ClaimStore(self.lib)
         self.jobs = JobRunner(self)
         self.helper = HelperProcess()  # heavy core work runs there, off this process's GIL
         self.messages: list[QMessageBox] = []  # non-modal messages still open
+        self.library_closed = False  # a restore could not reopen the library
         self._shown_job: Job | None = None  # the job whose progress the status bar shows
 
-        self.sidebar = LibrarySidebar()
-        self.view = DocumentView()
-        self.panel = ClaimsPanel()
+        self.sidebar: LibrarySidebar = LibrarySidebar()
+        self.view: DocumentView = DocumentView()
+        self.panel: ClaimsPanel = ClaimsPanel()
         self.banner = self._model_banner()
         self.doc_title = QLabel()
         self.doc_title.setObjectName("documentTitle")
@@ -94,13 +96,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self._status_bar()
 
-        self.library = LibraryController(self)
-        self.importing = ImportController(self)
-        self.translation = TranslationController(self)
-        self.claiming = ClaimsController(self)
-        self.tools = DocumentTools(self)
-        self.actions = actions_mod.create_actions(self)
-        actions_mod.build_menus(self, self.actions, self.claiming.tag_menu)
+        self.library: LibraryController = LibraryController(self)
+        self.importing: ImportController = ImportController(self)
+        self.translation: TranslationController = TranslationController(self)
+        self.claiming: ClaimsController = ClaimsController(self)
+        self.tools: DocumentTools = DocumentTools(self)
+        self._actions = actions_mod.create_actions(self)  # by key; QWidget.actions() stays Qt's
+        actions_mod.build_menus(self, self._actions, self.claiming.tag_menu)
         actions_mod.add_tag_keys(self)
         self._wire()
 
@@ -229,14 +231,14 @@ class MainWindow(QMainWindow):
         return self.claiming.dialog
 
     def action(self, key: Key) -> QAction:
-        return self.actions[key]
+        return self._actions[key]
 
     def update_actions(self) -> None:
-        if not hasattr(self, "actions"):
+        if not hasattr(self, "_actions"):
             return
         has_doc = self.view.doc_id() is not None
         actions_mod.update_enabled(
-            self.actions,
+            self._actions,
             has_document=has_doc,
             has_selection=has_doc and bool(self.view.selected_rows()),
             translating=self.translation.running,
@@ -278,7 +280,9 @@ class MainWindow(QMainWindow):
         self.helper.shutdown()
         self.close_dialogs()
         self.view.clear()  # no more lazy fetches from a closed library
-        self.lib.close()
+        if not self.library_closed:
+            self.lib.close()
+            self.library_closed = True
         super().closeEvent(event)
 
     # messages and jobs ----------------------------------------------------------------------------

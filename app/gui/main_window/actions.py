@@ -1,6 +1,6 @@
 """Every menu command of the window, registered by key in one table (Picard's
 `ui/mainwindow/actions.py`): the window only composes menus from keys, and a test or a script reaches
-an action as `window.actions[Key.TRANSLATE]`. Slots are looked up on the window's controllers."""
+an action as `window.action(Key.TRANSLATE)`. Slots are looked up on the window's controllers."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ claims panel, suggestions of likely claims, and the table's context menu."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -101,13 +102,12 @@ class ClaimsController(Controller):
         w.view.set_claims(in_doc, self.tag_colors())
 
     def _context_menu(self, widget: QWidget, pos: QPoint) -> None:
-        actions = self.w.actions
         menu = QMenu(self.w)
-        menu.addAction(actions[Key.NEW_CLAIM])
+        menu.addAction(self.w.action(Key.NEW_CLAIM))
         menu.addMenu(self.tag_menu)
         menu.addSeparator()
-        menu.addAction(actions[Key.EDIT_ENGLISH])
-        menu.addAction(actions[Key.ACCEPT_NEXT])
+        menu.addAction(self.w.action(Key.EDIT_ENGLISH))
+        menu.addAction(self.w.action(Key.ACCEPT_NEXT))
         menu.exec(widget.mapToGlobal(pos))
 
     # marking ------------------------------------------------------------------------------------------
@@ -268,10 +268,14 @@ class ClaimsController(Controller):
         self.w.jobs.start(
             "Looking for likely claims",
             jobs.suggestions(self.w.helper, doc_id),
-            on_done=lambda rows, d=doc_id: self.w.panel.set_suggestions(rows) if self.w.view.doc_id() == d else None,
+            on_done=partial(self._suggested, doc_id),
             on_error=lambda e: self.w.panel.set_suggestions([], f"({e})"),
             cancellable=False,
         )
+
+    def _suggested(self, doc_id: int, rows: list[Any]) -> None:
+        if self.w.view.doc_id() == doc_id:  # not another document opened meanwhile
+            self.w.panel.set_suggestions(rows)
 
     def accept_suggestion(self, suggestion: Any) -> None:
         doc_id = self.w.view.doc_id()

@@ -4,6 +4,7 @@ helper process)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +72,7 @@ class DocumentTools(Controller):
         self.w.jobs.start(
             "Re-cleaning the document",
             jobs.layout_review(self.w.helper, doc_id, undone),
-            on_done=lambda r, d=doc_id: self._repairs_applied(d, r),
+            on_done=partial(self._repairs_applied, doc_id),
             on_error=lambda e: dialog.failed(str(e)) if dialog else self.w.failed(e),
             cancellable=False,
         )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.core.claims import workflow
 from app.core.errors import DoiChieuError
+from app.core.services.session import backups_folder, describe_backups, open_session, restore
 from app.gui import jobs, settings
+from app.gui.dialogs.backups import BackupsDialog, Choice
 from app.gui.main_window.changes import Changes
 from app.gui.main_window.controller import Controller
 from app.gui.resources import sample_documents
@@ -21,6 +26,7 @@ class LibraryController(Controller):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._filter_seq = 0  # only the newest library search's result is shown
+        self.backups_dialog: BackupsDialog | None = None  # File › Restore from backup… while it is open
         self.w.sidebar.document_chosen.connect(self.open_document)
         self.w.sidebar.filters_changed.connect(self.filter_library)
 
@@ -70,12 +76,14 @@ class LibraryController(Controller):
         self.w.jobs.start(
             "Searching the library",
             jobs.library_filter(text, tag, verdict),
-            on_done=lambda ids, seq=self._filter_seq: self._filtered(ids) if seq == self._filter_seq else None,
+            on_done=partial(self._filtered, self._filter_seq),
             on_error=self.w.failed,
             cancellable=False,
         )
 
-    def _filtered(self, ids: set[int] | None) -> None:
+    def _filtered(self, seq: int, ids: set[int] | None) -> None:
+        if seq != self._filter_seq:
+            return  # a newer search was asked for meanwhile
         self.w.sidebar.model.set_filter(ids)
         self.w.sidebar.update_status()
         shown = self.w.view.doc_id()
@@ -132,7 +140,71 @@ class LibraryController(Controller):
     # backups --------------------------------------------------------------------------------------------
 
     def back_up_now(self) -> None:
-        self.w.notify("Backups: coming with the session service.", icon=QMessageBox.Icon.Information)
+        """File › Back up now…: a copy of the library where the user says (the backups folder first,
+        under a name the restore list shows), written with SQLite's backup API on a quick thread."""
+        w = self.w
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%S")
+        suggested = backups_folder(w.lib.path) / f"library-{stamp}.sqlite3"
+        chosen, _ = QFileDialog.getSaveFileName(
+            w, "Back up the library", str(suggested), "DoiChieu library (*.sqlite3)"
+        )
+        if not chosen:
+            return
+        target = Path(chosen)
+        if target.suffix.lower() != ".sqlite3":
+            target = target.with_name(target.name + ".sqlite3")
+        w.jobs.start(
+            "Backing up the library",
+            jobs.back_up(target),
+            on_done=lambda p: w.statusBar().showMessage(f"Library backed up to {p}", 10000),
+            on_error=lambda e: w.failed(e, "The backup was not made: "),
+            cancellable=False,
+        )
 
     def restore_from_backup(self) -> None:
-        self.w.notify("Backups: coming with the session service.", icon=QMessageBox.Icon.Information)
+        """File › Restore from backup…: choose, confirm, close the window's connection, restore, reopen."""
+        w = self.w
+        if w.jobs.busy():
+            w.notify("Background work is still running; wait for it to end (or cancel it), then restore.")
+            return
+        dialog = BackupsDialog(
+            "Choose the backup to put in place of the library. The library as it is now is kept beside it "
+            "(library.sqlite3.before-restore-…), so this can be undone.",
+            describe_backups(backups_folder(w.lib.path)),
+            at_start=False,
+            parent=w,
+        )
+        self.backups_dialog = dialog
+        dialog.exec()
+        self.backups_dialog = None
+        chosen = dialog.chosen
+        if dialog.choice is not Choice.RESTORE or chosen is None:
+            return
+        when = chosen.date.astimezone().strftime("%Y-%m-%d %H:%M")
+        answer = QMessageBox.question(
+            w,
+            "Restore from backup",
+            f"Replace the library with the backup of {when} ({chosen.documents} documents)? "
+            "What changed since then stays only in the library set aside.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        path = w.lib.path
+        w.close_dialogs()
+        w.view.clear()
+        w.lib.close()  # restore moves files: no connection of this process may be open on them
+        try:
+            restore(chosen.path, path)
+        except DoiChieuError as err:
+            w.notify(f"The backup could not be restored: {err}")
+        else:
+            w.statusBar().showMessage(f"Restored the backup of {when}", 10000)
+        try:
+            library = open_session(path)
+        except DoiChieuError as err:
+            w.library_closed = True
+            QMessageBox.critical(w, "DoiChieu", f"The library could not be opened again: {err}")
+            w.close()
+            return
+        w.set_library(library)
+        self.open_last_document()

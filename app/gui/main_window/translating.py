@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,12 +58,12 @@ class TranslationController(Controller):
         self.w.jobs.start(
             "Translating",
             jobs.translate(self.w.helper, doc_id, settings.get(settings.BEAM_SIZE), self.reload_engine),
-            on_done=lambda r, d=doc_id: self._translated(d, r),
-            on_error=lambda e, d=doc_id: self._translate_failed(d, e),
-            on_progress=lambda *_a, d=doc_id: self._progress(d),
+            on_done=partial(self._translated, doc_id),
+            on_error=partial(self._translate_failed, doc_id),
+            on_progress=partial(self._progress, doc_id),
         )
 
-    def _progress(self, doc_id: int) -> None:
+    def _progress(self, doc_id: int, *_progress: object) -> None:
         """Show the English as it comes, without reloading it on every batch."""
         now = time.monotonic()
         view = self.w.view
