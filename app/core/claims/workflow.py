@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core import paths
@@ -15,7 +14,7 @@ from app.core.claims.anchor import Anchor, make_anchor, reattach
 from app.core.errors import InputError
 from app.core.model import Paragraph, Repair, Segment
 from app.core.segment import segment_paragraphs
-from app.core.store import Library, StoredSegment
+from app.core.store import Library, StoredSegment, keep
 from app.core.store.claims import ClaimRow, ClaimStore, NewClaim
 
 
@@ -189,9 +188,7 @@ def delete_document(library: Library, doc_id: int) -> Path | None:
     store = ClaimStore(library)
     rows = store.for_document(doc_id)
     kept: Path | None = None
-    if rows:
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        kept = paths.backups_dir() / f"claims-of-document-{doc_id}-{stamp}.jsonl"
-        kept.write_text(store.export_rows(rows), encoding="utf-8")
+    if rows:  # a unique name (two deletions in one second once shared one); bounded (store/keep.py)
+        kept = keep.write_claims_backup(paths.backups_dir(), doc_id, store.export_rows(rows))
     library.delete_document(doc_id)
     return kept

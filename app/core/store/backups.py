@@ -10,15 +10,18 @@ file I/O while this process holds a connection to it (see the rule in `store/db.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.core import paths
+from app.core import paths, safe_write
 from app.core.errors import InputError, LibraryError
 from app.core.store import db as dbmod
+from app.core.store import keep
 from app.core.store.library import Library
 from app.core.store.schema import SCHEMA_VERSION
 
@@ -134,20 +137,61 @@ def restore(backup: Path, target: Path | None = None) -> Path | None:
     target = target or paths.library_path()
     dbmod.require_no_connection(target, "restore a backup")
     dbmod.require_no_connection(backup, "restore from it")
-    check_backup(backup)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    kept: Path | None = None
-    if target.exists():
-        kept = target.with_name(f"{target.name}.before-restore-{stamp}")
+    _refuse_library_files(backup, target)
+    with safe_write.reading(backup):
+        check_backup(backup)
+        # The backup is copied beside the library first, and only then is the library swapped for
+        # it: a copy that fails (disk full) leaves the library as it was.
         try:
-            target.replace(kept)
+            with safe_write.atomic_path(target, allow_library=True, protect=[backup]) as tmp:
+                shutil.copyfile(backup, tmp)
+                kept = _move_library_aside(target)
         except OSError as err:
-            raise LibraryError(f"cannot move the current library aside ({err}); close DoiChieu and try again") from err
-    for side in ("-wal", "-shm"):  # they belong to the old file; with the new one they would corrupt it
-        old = target.with_name(target.name + side)
-        if old.exists():
-            old.replace(old.with_name(f"{target.name}.before-restore-{stamp}{side}"))
-    tmp = target.with_name(target.name + ".restoring")
-    shutil.copyfile(backup, tmp)
-    tmp.replace(target)
+            raise LibraryError(
+                f"cannot restore {backup.name} ({err.strerror or err}); the library was left as it was"
+            ) from err
+    keep.prune_library_copies(target, "before-restore")
+    return kept
+
+
+def _refuse_library_files(backup: Path, library: Path) -> None:
+    """`restore` given the library itself (or its -wal/-shm, or a link to it) would move it aside
+    and then find nothing to copy. (Compared by name and `stat` only: THE RULE.)"""
+    for side in ("", "-wal", "-shm", "-journal"):
+        other = Path(f"{library}{side}")
+        same = os.path.realpath(backup) == os.path.realpath(other)
+        if not same:
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(backup, other)
+        if same:
+            what = "the library itself" if not side else f"the library's {side} file"
+            raise InputError(f"{backup} is {what}, not a backup; choose a backup from {library.parent / 'backups'}")
+    if Path(f"{backup}-wal").exists():
+        raise InputError(
+            f"{backup} has a write-ahead log beside it (a program has it open, or did not close it): close "
+            "that program first, or choose another backup"
+        )
+
+
+def _move_library_aside(library: Path) -> Path | None:
+    """Rename the library to `<name>.before-restore-<stamp>` (a name no other restore can take) and
+    its -wal/-shm beside it: they belong to the old file; with the new one they would corrupt it."""
+    kept: Path | None = None
+    moved: list[tuple[Path, Path]] = []
+    try:
+        if library.exists():
+            kept = keep.move_aside(library, f"{library.name}.before-restore-")
+            moved.append((library, kept))
+        for side in ("-wal", "-shm"):
+            old = Path(f"{library}{side}")
+            if old.exists():
+                if kept is None:
+                    kept = keep.unique_path(library.parent, f"{library.name}.before-restore-")
+                os.replace(old, Path(f"{kept}{side}"))
+                moved.append((old, Path(f"{kept}{side}")))
+    except OSError as err:
+        for original, aside in reversed(moved):  # put back what was moved: never leave no library
+            with contextlib.suppress(OSError):
+                os.replace(aside, original)
+        raise LibraryError(f"cannot move the current library aside ({err}); close DoiChieu and try again") from err
     return kept

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
 import sqlite3
 import threading
 import time
@@ -199,16 +198,9 @@ def _keep_damaged_copy(path: Path) -> Path | None:
     to it (THE RULE) or the copy failed."""
     if connections_open(path):
         return None
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    copy = path.with_name(f"{path.name}.damaged-{stamp}")
-    try:
-        shutil.copy2(path, copy)
-        wal = path.with_name(path.name + "-wal")
-        if wal.exists():
-            shutil.copy2(wal, copy.with_name(copy.name + "-wal"))
-    except OSError:
-        return None
-    return copy
+    from app.core.store import keep
+
+    return keep.keep_damaged_copy(path)  # one copy per distinct damaged file, bounded (store/keep.py)
 
 
 # Connections ---------------------------------------------------------------------------------------
@@ -414,8 +406,20 @@ def backup_to(db: sqlite_utils.Database, dest: Path, *, replace: bool = True) ->
 
     Written under a temporary name unique to this call, then put at `dest` in one step: with
     `replace`, over any file there; without, only if `dest` does not exist yet (returns None when
-    another process got there first). Nobody ever sees a half-written backup under `dest`."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    another process got there first). Nobody ever sees a half-written backup under `dest`.
+    Refused with one line (safe_write's policy): the library and its -wal/-shm, a folder, a
+    folder that cannot be created, a device or pipe (a rename would replace `/dev/full` with a
+    regular file). A missing folder is created, as a backup always could go to a new folder."""
+    from app.core import safe_write
+
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise safe_write.UnsafeTargetError(
+            f"cannot create the folder {dest.parent} ({err.strerror or err}); choose another place"
+        ) from err
+    library = str(db.conn.execute("PRAGMA database_list").fetchone()[2] or "")
+    dest = safe_write.check_target(dest, libraries=[library] if library else [])
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
     try:
         target = sqlite3.connect(str(tmp), isolation_level=None)
@@ -425,6 +429,7 @@ def backup_to(db: sqlite_utils.Database, dest: Path, *, replace: bool = True) ->
         finally:
             target.close()
         if replace:
+            safe_write.check_target(dest, libraries=[library] if library else [])  # still a file we may replace
             os.replace(tmp, dest)
             return dest
         try:

@@ -37,6 +37,7 @@ CLAIMS_MAX_BYTES = 50 * 1024 * 1024
 LIBRARY_COPIES_KEEP = 3
 LIBRARY_COPIES_MAX_BYTES = 2 * 1024 * 1024 * 1024
 SIDE_FILES = ("-wal", "-shm")
+COMPANIONS = (*SIDE_FILES, "-journal", ".state")  # deleted with the copy they belong to
 
 _STAMP_RE = r"\d{8}-\d{6}(?:-\d{6})?(?:-\d+)?"
 
@@ -111,7 +112,7 @@ def _size(path: Path) -> int:
 
 def prune(copies: Iterable[Path], *, keep: int, max_bytes: int) -> list[Path]:
     """Delete the oldest of `copies` (given oldest first) beyond the newest `keep` or beyond
-    `max_bytes` in total; the newest one always stays. Companion -wal/-shm files go with their file.
+    `max_bytes` in total; the newest one always stays. Companion files (-wal, -shm, .state) go with it.
     Returns what was deleted."""
     ordered = list(copies)
     deleted: list[Path] = []
@@ -122,7 +123,7 @@ def prune(copies: Iterable[Path], *, keep: int, max_bytes: int) -> list[Path]:
         if index == 0:
             continue
         if index >= keep or total > max_bytes:
-            for p in (path, *(Path(f"{path}{side}") for side in SIDE_FILES)):
+            for p in (path, *(Path(f"{path}{side}") for side in COMPANIONS)):
                 with contextlib.suppress(FileNotFoundError):
                     p.unlink()
             deleted.append(path)
