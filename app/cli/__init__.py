@@ -9,9 +9,10 @@ import json
 import os
 import sys
 
+from app.cli import args as valid
 from app.cli.common import open_library as _open_library
 from app.cli.common import write_line as _write
-from app.core.errors import DoiChieuError
+from app.core.errors import DoiChieuError, printable
 
 
 class UsageError(DoiChieuError):
@@ -224,19 +225,19 @@ def build_parser() -> argparse.ArgumentParser:
     lst.set_defaults(func=_cmd_list)
 
     show = sub.add_parser("show", help="print a document's paragraphs and sentences (with English if any)")
-    show.add_argument("doc", metavar="DOC", help="document id or part of its title")
+    show.add_argument("doc", metavar="DOC", type=valid.document_ref, help="document id or part of its title")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_cmd_show)
 
     search = sub.add_parser("search", help="find sentences in either language (accents optional)")
-    search.add_argument("query")
-    search.add_argument("--doc", help="only this document")
-    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("query", type=valid.text)
+    search.add_argument("--doc", type=valid.document_ref, help="only this document")
+    search.add_argument("--limit", type=valid.count(1, 10_000), default=50, help="at most this many (1-10,000)")
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=_cmd_search)
 
     tr = sub.add_parser("translate", help="translate documents to English with the installed model (offline)")
-    tr.add_argument("doc", nargs="?", metavar="DOC", help="document id or part of its title")
+    tr.add_argument("doc", nargs="?", metavar="DOC", type=valid.document_ref, help="document id or part of its title")
     tr.add_argument("--all", action="store_true", help="every document in the library")
     tr.add_argument(
         "--beam",
@@ -286,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except DoiChieuError as err:
-        print(f"doichieu: {err}", file=sys.stderr)
+        print(f"doichieu: {printable(str(err))}", file=sys.stderr)
         return err.exit_code
     except BrokenPipeError:  # output piped into `head` and the like
         with contextlib.suppress(OSError):
@@ -298,3 +299,31 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("doichieu: out of memory; the file is too large to process here", file=sys.stderr)
         return 1
+    except Exception as err:  # a bug: one line and the log's path, the traceback only with DOICHIEU_DEBUG
+        if os.environ.get(DEBUG_ENV):
+            raise
+        return _report_bug(err)
+
+
+DEBUG_ENV = "DOICHIEU_DEBUG"
+EXIT_BUG = 70  # EX_SOFTWARE
+
+
+def _report_bug(err: Exception) -> int:
+    """Log an unexpected error's traceback in the data folder's logs/ and say so in one line."""
+    import traceback
+    from datetime import datetime
+
+    details = "".join(traceback.format_exception(err))
+    try:
+        from app.core import paths
+
+        log = paths.logs_dir() / f"doichieu-{datetime.now():%Y%m%d}.log"
+        with log.open("a", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(f"\n{datetime.now().isoformat(timespec='seconds')} unexpected error in a command\n{details}")
+        where = f"the details are in {log}"
+    except Exception:  # no log (read-only disk...): still one line
+        where = f"set {DEBUG_ENV}=1 and run it again to see the details"
+    what = printable(f"{type(err).__name__}: {err}".splitlines()[0][:300])
+    print(f"doichieu: unexpected error, a bug in DoiChieu ({what}); {where}; please report it", file=sys.stderr)
+    return EXIT_BUG

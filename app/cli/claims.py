@@ -7,6 +7,7 @@ import dataclasses
 import json
 from typing import TYPE_CHECKING, Any
 
+from app.cli import args as valid
 from app.cli.common import open_library
 from app.cli.common import write_line as _write
 from app.core.store import Library
@@ -214,56 +215,60 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     csub = claims.add_subparsers(dest="claims_command", metavar="ACTION", required=True)
 
     p = csub.add_parser("suggest", help="sentences likely to hold checkable claims, best first")
-    p.add_argument("doc", metavar="DOC")
+    p.add_argument("doc", metavar="DOC", type=valid.document_ref)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_suggest)
 
     p = csub.add_parser("dismiss", help="hide a suggestion for good (by the start offset of its sentence)")
-    p.add_argument("doc", metavar="DOC")
-    p.add_argument("--start", type=int, required=True)
+    p.add_argument("doc", metavar="DOC", type=valid.document_ref)
+    p.add_argument("--start", type=valid.offset, required=True)
     p.set_defaults(func=cmd_dismiss)
 
     p = csub.add_parser("add", help="mark the text between two offsets of the cleaned text as a claim")
-    p.add_argument("doc", metavar="DOC")
-    p.add_argument("--start", type=int, required=True)
-    p.add_argument("--end", type=int, required=True)
-    p.add_argument("--tag", action="append", metavar="T")
-    p.add_argument("--note")
+    p.add_argument("doc", metavar="DOC", type=valid.document_ref)
+    p.add_argument("--start", type=valid.offset, required=True)
+    p.add_argument("--end", type=valid.offset, required=True)
+    p.add_argument("--tag", action="append", metavar="T", type=valid.text)
+    p.add_argument("--note", type=valid.text)
     p.add_argument("--verdict", choices=VERDICTS, default="unchecked")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_add)
 
     p = csub.add_parser("list", help="claims across the library, filtered")
-    p.add_argument("--tag")
+    p.add_argument("--tag", type=valid.text)
     p.add_argument("--verdict", choices=VERDICTS)
-    p.add_argument("--doc")
-    p.add_argument("--text", help="words in the claim, its English, note or evidence (accents optional)")
+    p.add_argument("--doc", type=valid.document_ref)
+    p.add_argument(
+        "--text", type=valid.text, help="words in the claim, its English, note or evidence (accents optional)"
+    )
     p.add_argument("--status", choices=("attached", "orphaned"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
 
     p = csub.add_parser("edit", help="change a claim's verdict, note or tags, add evidence, or delete it")
-    p.add_argument("claim", type=int, metavar="CLAIM")
+    p.add_argument("claim", type=valid.record_id, metavar="CLAIM")
     p.add_argument("--verdict", choices=VERDICTS)
-    p.add_argument("--note")
-    p.add_argument("--tag", action="append", metavar="T", help="the claim's tags (replaces them; repeat)")
-    p.add_argument("--evidence", metavar="URL_OR_CITATION")
-    p.add_argument("--quote", help="the evidence's quoted passage")
-    p.add_argument("--evidence-note")
+    p.add_argument("--note", type=valid.text)
+    p.add_argument(
+        "--tag", action="append", metavar="T", type=valid.text, help="the claim's tags (replaces them; repeat)"
+    )
+    p.add_argument("--evidence", metavar="URL_OR_CITATION", type=valid.text)
+    p.add_argument("--quote", type=valid.text, help="the evidence's quoted passage")
+    p.add_argument("--evidence-note", type=valid.text)
     p.add_argument("--delete", action="store_true")
     p.set_defaults(func=cmd_edit)
 
     tags = sub.add_parser("tags", help="list, add, rename or delete tags")
     tags.add_argument("action", choices=("list", "add", "rename", "delete"))
-    tags.add_argument("name", nargs="?")
-    tags.add_argument("new_name", nargs="?")
-    tags.add_argument("--color")
-    tags.add_argument("--shortcut")
-    tags.add_argument("--reassign", metavar="T", help="delete: move its claims to this tag")
+    tags.add_argument("name", nargs="?", type=valid.text)
+    tags.add_argument("new_name", nargs="?", type=valid.text)
+    tags.add_argument("--color", type=valid.text)
+    tags.add_argument("--shortcut", type=valid.text)
+    tags.add_argument("--reassign", metavar="T", type=valid.text, help="delete: move its claims to this tag")
     tags.add_argument("--force", action="store_true", help="delete: drop the tag from its claims")
     tags.add_argument("--json", action="store_true")
     tags.set_defaults(func=cmd_tags)
 
     delete = sub.add_parser("delete", help="delete a document (its claims are saved to the backups folder first)")
-    delete.add_argument("doc", metavar="DOC")
+    delete.add_argument("doc", metavar="DOC", type=valid.document_ref)
     delete.set_defaults(func=cmd_delete)

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
 def write_line(text: str) -> None:
     # Always UTF-8, whatever the console's code page (Windows consoles default to cp1252).
-    sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+    from app.core.errors import printable  # names that are not valid UTF-8 show U+FFFD
+
+    sys.stdout.buffer.write((printable(text) + "\n").encode("utf-8"))
     sys.stdout.flush()
 
 

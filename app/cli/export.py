@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli import args as valid
 from app.cli.common import write_line
 from app.core.errors import InputError
 from app.core.export import FORMATS, PAGE_SIZES, ExportOptions, export, select_documents
@@ -36,11 +37,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="DOC is a document id, part of its title, or 'all'; with --tag and no DOC, every document "
         "having claims with that tag. CSV is UTF-8 with a BOM so Excel shows Vietnamese correctly.",
     )
-    p.add_argument("doc", nargs="?", metavar="DOC", help="document id or part of its title, or 'all'")
+    p.add_argument(
+        "doc", nargs="?", metavar="DOC", type=valid.document_ref, help="document id or part of its title, or 'all'"
+    )
     p.add_argument("--format", "-f", choices=FORMATS, required=True)
     p.add_argument("--output", "-o", required=True, metavar="OUT", help="the file to write")
     p.add_argument("--only-claims", action="store_true", help="only the sentences that hold a claim")
     p.add_argument("--no-notes", action="store_true", help="leave out claim and evidence notes")
-    p.add_argument("--tag", metavar="T", help="only claims with this tag (and, without DOC, their documents)")
+    p.add_argument(
+        "--tag", metavar="T", type=valid.text, help="only claims with this tag (and, without DOC, their documents)"
+    )
     p.add_argument("--page", choices=PAGE_SIZES, default="a4", help="page size for pdf and docx (default a4)")
     p.set_defaults(func=cmd_export)

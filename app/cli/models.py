@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 
+from app.cli import args as valid
 from app.cli.common import write_line as _write
 
 
@@ -74,11 +75,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=cmd_list)
 
     remove = msub.add_parser("remove", help="remove a package by name (translate-vi_en-1_9) or pair (vi_en)")
-    remove.add_argument("name")
+    remove.add_argument("name", type=valid.text)
     remove.set_defaults(func=cmd_remove)
 
     download = msub.add_parser("download", help="download a package from Argos's index (needs internet)")
-    download.add_argument("from_code", metavar="FROM")
-    download.add_argument("to_code", metavar="TO")
-    download.add_argument("--timeout", type=float, default=10.0, help="seconds per network step (default 10)")
+    download.add_argument("from_code", metavar="FROM", type=valid.text)
+    download.add_argument("to_code", metavar="TO", type=valid.text)
+    download.add_argument(
+        "--timeout", type=valid.seconds(0.1, 600), default=10.0, help="seconds per network step (0.1-600, default 10)"
+    )
     download.set_defaults(func=cmd_download)

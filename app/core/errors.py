@@ -126,3 +126,17 @@ class CancelledError(DoiChieuError):
     """The user cancelled a long job; work done so far is kept."""
 
     exit_code = 130
+
+
+def printable(text: str) -> str:
+    """`text` as valid UTF-8 for a message, a title or a terminal: a name that is not valid UTF-8
+    (argv and file names on POSIX carry its bytes as lone surrogates) shows those bytes as U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that no byte produced
+        return text.encode("utf-8", "replace").decode("utf-8")

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import EmptyInputError, FileMissingError, InputTooLargeError, UnsupportedFormatError
+from app.core.errors import EmptyInputError, FileMissingError, InputTooLargeError, UnsupportedFormatError, printable
 from app.core.ingest import pdf as pdf_ingest
 from app.core.ingest import text as text_ingest
 from app.core.layout import repair_pdf, repair_text
@@ -90,7 +90,7 @@ def _pdf_title(title: str) -> str:
 def _title(paragraphs: list[Paragraph], path: Path | None) -> str:
     """The file's name is what the user recognises; pasted text is named by its first words."""
     if path is not None:
-        return path.stem
+        return printable(path.stem)  # a name that is not valid UTF-8 cannot be stored as text
     for para in paragraphs:
         if para.text.strip():
             text = " ".join(para.text.split())
@@ -139,7 +139,8 @@ def import_file(
         return _existing(library, existing)
     progress(1, len(IMPORT_STAGES), "cleaning")
     ingested = ingest_file(p, password)
-    return _store(library, ingested, sha, source_path=str(p.resolve()), size=p.stat().st_size, progress=progress)
+    source = printable(str(p.resolve()))
+    return _store(library, ingested, sha, source_path=source, size=p.stat().st_size, progress=progress)
 
 
 def import_text(library: Library, text: str, title: str | None = None) -> ImportOutcome:
