@@ -3,7 +3,7 @@
 
     python3 scripts/dev.py setup    create .venv and install the app (+ test extra)
     python3 scripts/dev.py run      setup, then start the app (extra arguments go to main.py)
-    python3 scripts/dev.py test     setup, build test fixtures, run the whole suite (extra args go to pytest)
+    python3 scripts/dev.py test     setup, build test fixtures, type-check app/ (mypy), run the whole suite (extra args go to pytest)
     python3 scripts/dev.py lint     ruff over the tree
     python3 scripts/dev.py package  setup + the `package` extra, then build the app for this OS into dist/
                                     (PyInstaller, packaging/doichieu.spec; extra args go to pyinstaller)
@@ -118,6 +118,9 @@ def main(argv: list[str]) -> int:
     if cmd == "test":
         py = setup()
         build_fixtures(py)
+        print("+ mypy (app/)", flush=True)  # type hints are checked before the suite, as CI does
+        if subprocess.call([str(py), "-m", "mypy"], cwd=ROOT):
+            return 1
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT, env=env)
     if cmd == "package":
