@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import BadPackageError
+from app.core.errors import BadPackageError, ModelError
 from app.core.translate import packages
 
 TOP = "translate-vi_en-tiny"
@@ -269,3 +269,25 @@ def test_package_path_that_is_not_a_regular_file(data_dir: Path, tmp_path: Path)
         packages.install_package(folder)
     with pytest.raises(BadPackageError, match="file not found"):
         packages.install_package(tmp_path / "missing.argosmodel")
+
+
+def test_entry_that_is_both_file_and_folder(tiny_model_path: Path, data_dir: Path, tmp_path: Path) -> None:
+    path = copy_with(tiny_model_path, tmp_path / "clash.argosmodel", extra={f"{TOP}/model/model.bin/x": b"x"})
+    assert_refused(path, data_dir, "both as a file and as a folder")
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b"5",
+        b'[{"from_code": "vi", "to_code": "en", "package_version": "' + b"9" * 5000 + b'", "links": 7}]',
+    ],
+    ids=["nested", "not-a-list", "bad-entry"],
+)
+def test_hostile_package_index(index: bytes, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argos's online index read from a local file:// URL (the ARGOS_PACKAGE_INDEX override)."""
+    (tmp_path / "index.json").write_bytes(index)
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", (tmp_path).as_uri())
+    with pytest.raises(ModelError, match=r"package index|could not download"):
+        packages.download_package("vi", "en", timeout=5)

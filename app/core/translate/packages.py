@@ -250,6 +250,10 @@ def _check_archive(zf: zipfile.ZipFile, path: Path, budget: ExtractBudget) -> tu
             if str(member) in files:
                 raise _bad(path, f"archive holds {entry.filename!r} twice")
             files[str(member)] = entry
+    for name in files:  # "top/model" as a file and "top/model/x": one would have to be both
+        for parent in PurePosixPath(name).parents:
+            if str(parent) in files:
+                raise _bad(path, f"archive holds {str(parent)!r} both as a file and as a folder")
     if len(tops) != 1:
         raise _bad(path, f"archive must hold exactly one folder, found {len(tops)}")
     top = tops.pop()
@@ -496,14 +500,18 @@ def download_package(from_code: str = "vi", to_code: str = "en", *, timeout: flo
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
             index = json.loads(resp.read(16 * 1024**2))
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, RecursionError) as err:
         raise ModelError(f"could not read Argos's package index ({err}); {hint}") from None
     pair = (from_code, to_code)
+    if not isinstance(index, list):
+        index = []
     entries = [e for e in index if isinstance(e, dict) and (e.get("from_code"), e.get("to_code")) == pair]
     if not entries:
         raise ModelError(f"Argos's package index has no {from_code}→{to_code} package; {hint}")
     entry = max(entries, key=lambda e: _version_key(str(e.get("package_version", "0"))))
-    links = [link for link in entry.get("links", []) if isinstance(link, str) and link.startswith("https://")]
+    listed = entry.get("links")
+    listed = listed if isinstance(listed, list) else []
+    links = [link for link in listed if isinstance(link, str) and link.startswith("https://")]
     tmp = Path(tempfile.mkdtemp(prefix=".download-", dir=paths.packages_dir()))
     try:
         file = tmp / f"translate-{from_code}_{to_code}.argosmodel"
