@@ -120,11 +120,13 @@ def test_import_batch_goes_on_past_bad_names_and_odd_files(tmp_path: Path, data:
 
 @pytest.mark.parametrize(
     ("target", "says"),
-    [(".", "is a folder"), ("missing/copy.sqlite3", "does not exist")],
-    ids=["folder", "missing-folder"],
+    [(".", "is a folder"), ("a-file/copy.sqlite3", "a-file")],
+    ids=["folder", "under-a-file"],
 )
 def test_backup_to_a_folder_or_nowhere(target: str, says: str, data: Path) -> None:
+    """A folder, or a place that cannot exist (its parent is a file): one line naming it."""
     assert run(data, "import", str(SAMPLE)).returncode == 0
+    (data.parent / "a-file").write_text("not a folder")
     res = run(data, "backup", str(data.parent / target))
     assert res.returncode != 0
     assert says in err_line(res)
