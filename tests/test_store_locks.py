@@ -4,6 +4,7 @@ both front-ends open."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import sqlite3
 import sys
@@ -24,7 +25,7 @@ from app.core.pipeline import import_file
 from app.core.services.session import backup_now, describe_backups, open_session, restore
 from app.core.store import Library
 from app.core.store import db as dbmod
-from app.core.store.backups import daily_backup, list_backups
+from app.core.store.backups import backups_folder, daily_backup, list_backups
 from app.core.store.claims import DEFAULT_TAGS, ClaimStore
 
 # Plain opens of files, recorded by an audit hook (Python reports every open(), os.open() and the
@@ -236,3 +237,19 @@ def test_importing_the_open_library_itself_is_refused_without_reading_it(
                 import_file(lib, name)
         assert _library_files(plain_opens, lib.path) == []
         assert len(lib.documents()) == 1
+
+
+def test_a_half_written_backup_left_by_a_killed_process_is_cleared(data_dir: Path, fixtures: Path) -> None:
+    with open_session() as lib:
+        import_file(lib, fixtures / "forum_post_ai_race.vi.txt")
+        folder = backups_folder(lib.path)
+        old = folder / ".library-2026-01-01.sqlite3.4242-deadbeef.partial"
+        recent = folder / ".library-2026-01-02.sqlite3.4243-deadbeef.partial"
+        for partial in (old, recent):
+            partial.write_bytes(b"SQLite format 3\x00 cut short")
+        two_days_ago = datetime.now(UTC).timestamp() - 2 * 24 * 3600
+        os.utime(old, (two_days_ago, two_days_ago))
+        made = daily_backup(lib)
+    assert made is not None and made.is_file()
+    assert not old.exists()
+    assert recent.exists()  # it may be a copy another process is writing right now

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core import paths, safe_write
-from app.core.errors import InputError, LibraryError
+from app.core.errors import InputError, LibraryError, LibraryLockedError
 from app.core.store import db as dbmod
-from app.core.store import keep
+from app.core.store import keep, wal_guard
 from app.core.store.library import Library
 from app.core.store.schema import SCHEMA_VERSION
 
@@ -68,7 +68,18 @@ def daily_backup(library: Library, *, today: datetime | None = None, folder: Pat
         return None  # another process made today's backup at the same moment
     for old in list_backups(folder)[:-KEEP]:
         old.unlink(missing_ok=True)
+    _remove_stale_partials(folder)
     return target
+
+
+def _remove_stale_partials(folder: Path, older_than_s: float = 24 * 3600) -> None:
+    """Half-written backups left by a process killed while copying (`backup_to` writes under
+    `.<name>.<pid>-<random>.partial`); a day old, no copy can still be running."""
+    limit = datetime.now(UTC).timestamp() - older_than_s
+    for partial in folder.glob(f".{PREFIX}*.partial"):
+        with contextlib.suppress(OSError):
+            if partial.stat().st_mtime < limit:
+                partial.unlink()
 
 
 def backup_now(library: Library, *, folder: Path | None = None) -> Path:
@@ -140,18 +151,47 @@ def restore(backup: Path, target: Path | None = None) -> Path | None:
     _refuse_library_files(backup, target)
     with safe_write.reading(backup):
         check_backup(backup)
+        safe_write.check_target(target, allow_library=True, protect=[backup])
         # The backup is copied beside the library first, and only then is the library swapped for
         # it: a copy that fails (disk full) leaves the library as it was.
+        tmp = keep.unique_path(target.parent, f".{target.name}.restoring-")
         try:
-            with safe_write.atomic_path(target, allow_library=True, protect=[backup]) as tmp:
-                shutil.copyfile(backup, tmp)
-                kept = _move_library_aside(target)
+            shutil.copyfile(backup, tmp)
+            _fsync(tmp)
+            # No other process may have the library open while its files are swapped (their next
+            # write would land in the file moved aside, or corrupt the new one); while we hold the
+            # lock, none can start reading it.
+            with wal_guard.exclusive_use(target) as alone:
+                if not alone:
+                    raise LibraryLockedError(
+                        f"the library {target} is open in another program (a DoiChieu window or command); "
+                        "close it and restore again"
+                    )
+                moved = _move_library_aside(target)
+                try:
+                    os.replace(tmp, target)
+                except OSError:
+                    _put_back(moved)
+                    raise
+            _fsync(target.parent)
         except OSError as err:
             raise LibraryError(
                 f"cannot restore {backup.name} ({err.strerror or err}); the library was left as it was"
             ) from err
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
     keep.prune_library_copies(target, "before-restore")
-    return kept
+    return moved[0][1] if moved else None
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError):  # some systems cannot sync a folder
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _refuse_library_files(backup: Path, library: Path) -> None:
@@ -173,9 +213,10 @@ def _refuse_library_files(backup: Path, library: Path) -> None:
         )
 
 
-def _move_library_aside(library: Path) -> Path | None:
+def _move_library_aside(library: Path) -> list[tuple[Path, Path]]:
     """Rename the library to `<name>.before-restore-<stamp>` (a name no other restore can take) and
-    its -wal/-shm beside it: they belong to the old file; with the new one they would corrupt it."""
+    its -wal/-shm beside it: they belong to the old file; with the new one they would corrupt it.
+    Returns the (original, kept) pairs, the library's first."""
     kept: Path | None = None
     moved: list[tuple[Path, Path]] = []
     try:
@@ -190,8 +231,12 @@ def _move_library_aside(library: Path) -> Path | None:
                 os.replace(old, Path(f"{kept}{side}"))
                 moved.append((old, Path(f"{kept}{side}")))
     except OSError as err:
-        for original, aside in reversed(moved):  # put back what was moved: never leave no library
-            with contextlib.suppress(OSError):
-                os.replace(aside, original)
+        _put_back(moved)
         raise LibraryError(f"cannot move the current library aside ({err}); close DoiChieu and try again") from err
-    return kept
+    return moved
+
+
+def _put_back(moved: list[tuple[Path, Path]]) -> None:
+    for original, aside in reversed(moved):  # never leave no library
+        with contextlib.suppress(OSError):
+            os.replace(aside, original)

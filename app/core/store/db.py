@@ -113,7 +113,6 @@ def require_no_connection(path: Path | str, doing: str) -> None:
 # Errors by result code ----------------------------------------------------------------------------
 
 # Primary result codes (https://sqlite.org/rescode.html).
-SQLITE_ERROR = 1
 SQLITE_PERM = 3
 SQLITE_BUSY = 5
 SQLITE_LOCKED = 6
@@ -330,15 +329,6 @@ def _quick_check(db: sqlite_utils.Database) -> None:
         conn.text_factory = str
     if rows != ["ok"]:
         raise _Damaged(str(rows[0]))
-
-
-def check_integrity(db: sqlite_utils.Database, path: Path) -> None:
-    """`quick_check`; raises LibraryCorruptError on damage. Does not close `db` nor copy the file
-    (this connection is open: THE RULE); `open_database` does both, in that order."""
-    try:
-        _quick_check(db)
-    except _Damaged as damage:
-        raise corrupt_error(path, damage.detail, keep_copy=False, not_a_library=damage.not_a_library) from damage
 
 
 def set_wal(db: sqlite_utils.Database) -> None:
