@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import sqlite_utils
 
@@ -223,6 +224,7 @@ class Library:
                 )
                 .last_pk
             )
+            assert doc_id is not None  # the row was just inserted
             para_ids = self._insert_paragraphs(doc_id, doc.paragraphs, seg)
             self.db.conn.execute("UPDATE search_state SET deferred = 1")  # see schema: index in one go below
             # executemany, not insert_all: sqlite-utils' per-value checks took half the import time.
@@ -364,7 +366,7 @@ class Library:
     def memory_lookup(self, texts: Sequence[str], model: str | None) -> dict[str, StoredTranslation]:
         """Translation memory: for each sentence text, the best earlier translation of an identical
         sentence anywhere in the library: a human edit (latest) first, else this model's output."""
-        best: dict[str, tuple[int, StoredTranslation]] = {}
+        best: dict[str, tuple[tuple[int, int], StoredTranslation]] = {}
         unique = list(dict.fromkeys(texts))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
@@ -381,7 +383,7 @@ class Library:
                     continue
                 rank = (2 if found.kind in {"human", "memory"} else 1, found.id)
                 if row[0] not in best or rank > best[row[0]][0]:
-                    best[row[0]] = (rank, found)  # type: ignore[assignment]
+                    best[row[0]] = (rank, found)
         return {text: found for text, (_rank, found) in best.items()}
 
     def english_between(self, first_segment: int, last_segment: int) -> list[str]:
@@ -526,12 +528,12 @@ def paragraphs_json(paragraphs: Sequence[Paragraph]) -> str:
     )
 
 
-def _translation(r: Sequence[object]) -> StoredTranslation:
+def _translation(r: Sequence[Any]) -> StoredTranslation:
     """From (id, segment_id, text, kind, model, flags, created_at[, source, segment text])."""
     flags = tuple(str(r[5]).split()) if r[5] else ()
     if len(r) > 8 and r[7] is not None and r[7] != r[8]:
         flags = (*flags, "source-changed")
-    return StoredTranslation(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], flags, str(r[6]))  # type: ignore[arg-type]
+    return StoredTranslation(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], flags, str(r[6]))
 
 
 def highlight(text: str, query: str) -> str:
