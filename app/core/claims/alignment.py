@@ -99,15 +99,10 @@ def aligned_english(covered: Sequence[StoredSegment], english: Mapping[int, str]
     return " ".join(english[s.id] for s in covered if s.id in english)
 
 
-class DocumentText:
-    """A document's sentences and current English, loaded once for aligning many of its claims."""
-
-    def __init__(self, library: Library, doc_id: int) -> None:
-        self.segments = library.segments(doc_id)
-        self.english = {sid: t.text for sid, t in library.current_translations(doc_id).items()}
-
-    def covered(self, row: ClaimRow) -> list[StoredSegment]:
-        return covered_segments(row, self.segments)
-
-    def spans(self, row: ClaimRow) -> ClaimSpans:
-        return claim_spans(row, self.covered(row), self.english)
+def covered_sentences(library: Library, row: ClaimRow) -> tuple[list[StoredSegment], dict[int, str]]:
+    """The claim's sentences and their current English (by segment id), read for this claim alone."""
+    if row.segment_first is None:
+        return [], {}
+    last = row.segment_last if row.segment_last is not None else row.segment_first
+    pairs = library.sentences_between(row.segment_first, last)
+    return [s for s, _en in pairs], {s.id: en for s, en in pairs if en is not None}

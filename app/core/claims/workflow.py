@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core import paths
-from app.core.claims.alignment import ClaimSpans, DocumentText, aligned_english, claim_spans
+from app.core.claims.alignment import ClaimSpans, aligned_english, claim_spans, covered_sentences
 from app.core.claims.anchor import Anchor, make_anchor, reattach
 from app.core.errors import InputError
 from app.core.model import Paragraph, Repair, Segment
@@ -90,15 +90,12 @@ def create_claim(
 
 
 def views(library: Library, rows: Sequence[ClaimRow]) -> list[ClaimView]:
-    """The claims resolved against their documents as they are now (each document read once)."""
-    texts: dict[int, DocumentText] = {}
+    """The claims resolved against their documents as they are now (only their own sentences are read:
+    0.1 ms a claim, where loading a 5,000-sentence document takes 130 ms)."""
     out = []
     for row in rows:
-        text = texts.get(row.document_id)
-        if text is None:
-            text = texts[row.document_id] = DocumentText(library, row.document_id)
-        covered = text.covered(row)
-        out.append(ClaimView(row, claim_spans(row, covered, text.english), tuple(covered)))
+        covered, english = covered_sentences(library, row)
+        out.append(ClaimView(row, claim_spans(row, covered, english), tuple(covered)))
     return out
 
 
@@ -110,8 +107,7 @@ def set_english_span(library: Library, claim_id: int, start: int, end: int) -> N
     """Narrow the English side to [start, end) of the claim's aligned English sentences."""
     store = ClaimStore(library)
     row = store.get(claim_id)
-    text = DocumentText(library, row.document_id)
-    aligned = aligned_english(text.covered(row), text.english)
+    aligned = aligned_english(*covered_sentences(library, row))
     if not aligned:
         raise InputError("this claim's sentences have no English yet; translate the document first")
     anchor = make_anchor(aligned, start, end)

@@ -273,7 +273,9 @@ class Library:
     def document(self, doc_id: int) -> DocumentInfo:
         row = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
-            raise NotFoundError(f"no document #{doc_id} in the library; `main.py list` shows what is there")
+            what = f"no document #{doc_id} in the library (it may have been deleted)"
+            cli = f"no document #{doc_id} in the library; `main.py list` shows what is there"
+            raise NotFoundError(cli, neutral=what)
         return DocumentInfo(*row)
 
     def resolve_document(self, ref: str) -> int:
@@ -395,6 +397,18 @@ class Library:
             [first_segment, last_segment],
         ).fetchall()
         return [r[0] for r in rows]
+
+    def sentences_between(self, first_segment: int, last_segment: int) -> list[tuple[StoredSegment, str | None]]:
+        """The segments from `first_segment` to `last_segment` in document order, each with its current
+        English (None: not translated). What a claim's alignment needs, without loading its document."""
+        rows = self.db.execute(
+            "SELECT s.id, s.paragraph_id, s.idx, s.text, s.start_char, s.end_char, s.lang, c.text "
+            "FROM segments s JOIN segments a ON a.id = ? JOIN segments b ON b.id = ? "
+            "LEFT JOIN current_translations c ON c.segment_id = s.id "
+            "WHERE s.document_id = a.document_id AND s.idx BETWEEN a.idx AND b.idx ORDER BY s.idx",
+            [first_segment, last_segment],
+        ).fetchall()
+        return [(StoredSegment(*r[:7]), r[7]) for r in rows]
 
     def replace_text(
         self,
