@@ -291,3 +291,14 @@ def test_hostile_package_index(index: bytes, data_dir: Path, tmp_path: Path, mon
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", (tmp_path).as_uri())
     with pytest.raises(ModelError, match=r"package index|could not download"):
         packages.download_package("vi", "en", timeout=5)
+
+
+def test_table_of_contents_announcing_too_many_entries(tiny_model_path: Path, data_dir: Path, tmp_path: Path) -> None:
+    """The end record is read before zipfile builds one object per entry (millions of them in a
+    2 GB file would take tens of GB of memory)."""
+    data = bytearray(tiny_model_path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = u16(60_000) + u16(60_000)
+    path = tmp_path / "many.argosmodel"
+    path.write_bytes(bytes(data))
+    assert_refused(path, data_dir, "60,000 entries")

@@ -269,7 +269,28 @@ def _check_archive(zf: zipfile.ZipFile, path: Path, budget: ExtractBudget) -> tu
     return top, files
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
+_CENTRAL_DIRECTORY_MAX = 64 * 1024**2  # ~10 entries take a few KB; zipfile would load it all into memory
+
+
+def _check_directory(path: Path, budget: ExtractBudget) -> None:
+    """Refuse an archive whose end record announces more entries, or a bigger central directory,
+    than a package can have, before zipfile builds an object per entry (millions of tiny entries
+    in a 2 GB file would take tens of GB of memory)."""
+    try:
+        with open(path, "rb") as fh:
+            end = zipfile._EndRecData(fh)  # type: ignore[attr-defined]  # zipfile's own reader, stable since 2.6
+    except _ZIP_FAILURES as err:
+        raise _bad(path, _zip_reason(err)) from None
+    if not end:
+        raise _bad(path, "not a zip archive, so not an Argos package (.argosmodel)")
+    entries, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
+    if entries > budget.entries:
+        raise _bad(path, f"archive has {entries:,} entries, more than a package can have")
+    if size > _CENTRAL_DIRECTORY_MAX:
+        raise _bad(path, f"archive's table of contents is {size:,} bytes, more than a package can have")
+
+
+def _open_zip(path: Path, budget: ExtractBudget = DEFAULT_BUDGET) -> zipfile.ZipFile:
     if not path.exists():
         raise _bad(path, "file not found")
     try:
@@ -284,6 +305,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         raise _bad(path, f"file is larger than {MAX_PACKAGE_BYTES // 1024**3} GB, too large for a translation package")
     if not zipfile.is_zipfile(path):
         raise _bad(path, "not a zip archive, so not an Argos package (.argosmodel)")
+    _check_directory(path, budget)
     try:
         return zipfile.ZipFile(path)
     except _ZIP_FAILURES as err:
@@ -293,7 +315,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
 def validate_package(path: str | os.PathLike[str], *, budget: ExtractBudget = DEFAULT_BUDGET) -> PackageInfo:
     """Check a `.argosmodel` file without unpacking it; raise BadPackageError saying what is wrong."""
     path = Path(path)
-    zf = _open_zip(path)
+    zf = _open_zip(path, budget)
     try:
         with zf:
             top, files = _check_archive(zf, path, budget)
