@@ -302,3 +302,14 @@ def test_table_of_contents_announcing_too_many_entries(tiny_model_path: Path, da
     path = tmp_path / "many.argosmodel"
     path.write_bytes(bytes(data))
     assert_refused(path, data_dir, "60,000 entries")
+
+
+def test_leftovers_of_a_killed_install_are_swept(tiny_model_path: Path, data_dir: Path) -> None:
+    models = data_dir / "models"
+    old, fresh = models / ".installing-old", models / ".installing-now"
+    (old / TOP).mkdir(parents=True)
+    (old / TOP / "model.bin").write_bytes(bytes(1000))
+    fresh.mkdir()
+    os.utime(old, (0, 0))  # an hour and more ago: no install runs that long
+    packages.install_package(tiny_model_path)
+    assert not old.exists() and fresh.exists()  # one running now, in another process, is left alone

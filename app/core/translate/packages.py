@@ -400,6 +400,21 @@ def _extract(
     return total
 
 
+_STALE_AFTER_S = 3600.0  # no unpacking may take this long (the budget stops it at 600 s)
+
+
+def _sweep_stale(root: Path) -> None:
+    """Remove unpacking and download folders left by a process that was killed half-way: each
+    holds up to a package's size, and nothing else would ever remove them."""
+    now = time.time()
+    for leftover in [*root.glob(".installing-*"), *root.glob(".download-*")]:
+        try:
+            if leftover.is_dir() and not leftover.is_symlink() and now - leftover.stat().st_mtime > _STALE_AFTER_S:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
+
+
 def install_package(
     path: str | os.PathLike[str],
     expect: tuple[str, str] | None = ("vi", "en"),
@@ -430,6 +445,7 @@ def install_package(
             f"not enough disk space to install {path.name}: it needs {info.size / 1e6:,.0f} MB, "
             f"{free / 1e6:,.0f} MB are free in {root}"
         )
+    _sweep_stale(root)
     staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=root))
     try:
         try:
