@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from app.core.claims.alignment import ClaimSpans, claim_spans, covered_segments
+from app.core.claims.evidence import safe_url  # the one evidence link policy (re-exported here)
 from app.core.errors import NotFoundError
 from app.core.export.options import ExportOptions
 from app.core.export.pieces import Mark, Piece, safe_color, split
@@ -133,17 +133,6 @@ def preview_of(report: Report, max_rows: int) -> tuple[Report, int, int]:
         rows_left, claims_left = rows_left - len(rows), claims_left - len(claims)
     shown = sum(len(s.rows) for s in sections)
     return replace(report, sections=tuple(sections)), shown, total
-
-
-def safe_url(url: str) -> str:
-    """The URL if it is a plain http(s) link to a host, else "" (javascript:, data:, file: ... stay text)."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    ok = parts.scheme.lower() in {"http", "https"} and bool(parts.netloc) and not any(c.isspace() for c in url)
-    return url if ok else ""
 
 
 def select_documents(library: Library, ref: str | None, tag: str | None) -> list[int]:
