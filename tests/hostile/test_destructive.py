@@ -19,6 +19,7 @@ from app.core.store.backups import restore
 from app.core.store.claims import ClaimStore
 from app.core.store.keep import LIBRARY_COPIES_KEEP
 from tests.test_cli_library import run
+from tests.test_stale_wal import Holder
 
 DOC = "forum_post_ai_race.vi.txt"
 
@@ -63,6 +64,21 @@ def test_restore_given_the_library_itself_is_refused_and_the_library_kept(tmp_pa
         assert "not a backup" in err
         assert _titles(library.parent) == ["forum_post_ai_race.vi"]
     assert not list(library.parent.glob("*before-restore*"))
+
+
+def test_restore_while_another_process_has_the_library_open_is_refused(tmp_path: Path, fixtures: Path) -> None:
+    library, backup = _library_with_a_backup(tmp_path, fixtures)
+    holder = Holder("doichieu", library, fixtures / "pdf_copy_supercomputers.vi.txt")  # open, has written
+    try:
+        err = _one_line_refusal(run(library.parent, "restore", backup))
+        assert "open in another program" in err
+        assert not list(library.parent.glob("*before-restore*"))
+    finally:
+        holder.end("exit")
+    assert _titles(library.parent) == ["forum_post_ai_race.vi", "pdf_copy_supercomputers.vi"]
+    res = run(library.parent, "restore", backup)  # once it is closed
+    assert res.returncode == 0, res.stderr
+    assert _titles(library.parent) == ["forum_post_ai_race.vi"]
 
 
 def test_each_restore_keeps_what_it_replaced_under_its_own_name_and_the_copies_are_bounded(

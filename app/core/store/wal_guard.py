@@ -89,9 +89,15 @@ def read_state(library: Path) -> str:
 
 def _write_state(library: Path, state: str) -> None:
     from app.core import safe_write
+    from app.core.errors import DoiChieuError
 
-    with contextlib.suppress(OSError):  # a state we cannot write leaves the safe default (replay)
+    try:
         safe_write.write_text(state_path(library), state + "\n")
+    except (OSError, DoiChieuError):
+        # Not written (a full disk...): no state at all is the safe default (a -wal is replayed);
+        # a `closed-cleanly` left in place while a session runs is not.
+        with contextlib.suppress(OSError):
+            state_path(library).unlink(missing_ok=True)
 
 
 def _key(library: Path) -> str:
@@ -216,6 +222,21 @@ def opening(library: Path) -> Iterator[None]:
         if dbmod.connections_open(library) == 0:
             _check_before_first_connection(library)
         yield
+
+
+@contextlib.contextmanager
+def exclusive_use(library: Path) -> Iterator[bool]:
+    """For plain file operations on the library's files (restore): True while no process has it
+    open and none can start reading it (our lock on SQLite's SHARED range, held for the block);
+    False when another process has it open. A missing library is free. On Windows True without a
+    lock: there, renaming a file that another process has open fails by itself. The caller holds
+    no connection to it (THE RULE)."""
+    with _guard:
+        if sys.platform == "win32" or not os.path.exists(library):
+            yield True
+            return
+        with _nobody_has_it_open(library) as alone:
+            yield alone
 
 
 def mark_in_use(library: Path, conn: sqlite3.Connection) -> None:
