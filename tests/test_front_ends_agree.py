@@ -141,6 +141,8 @@ def test_import_folder_from_the_cli_and_the_window_gives_the_same_documents(  # 
 
     again = run(cli_data, "import", folder)  # the same folder again: each file is already there
     assert again.returncode == 0 and again.stdout.count("already in the library") == 2
+    cleaned = run(cli_data, "clean", folder)  # one file's paragraphs: a folder is named as such
+    assert cleaned.returncode != 0 and "is a folder, not a file" in cleaned.stderr
 
 
 def test_a_sentence_holding_a_claim_is_not_suggested_anywhere(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -16,9 +16,6 @@ class EvidenceRef:
     url: str  # "" or a linkable http(s) URL
     citation: str  # free text; whatever was typed as a link but is not one ends up here
 
-    def __bool__(self) -> bool:
-        return bool(self.url or self.citation)
-
 
 def is_linkable(url: str) -> bool:
     """True for a plain http(s) URL to a host, with no whitespace; javascript:, data:, file: ... are not."""
