@@ -109,5 +109,27 @@ def test_protected_pdf_asks_for_its_password(qtbot, data_dir: Path, tmp_path: Pa
     drop(win, [encrypted_pdf(tmp_path / "mật.pdf")])
     qtbot.waitUntil(lambda: len(win.sidebar.model.document_ids()) == 1 and not win.jobs.busy(), timeout=30_000)
     assert len(asked) == 2 and "password-protected" in asked[0] and "password is wrong" in asked[1]
+    assert not any("--password" in a or "main.py" in a for a in asked)  # the window's words, not the CLI's
     assert win.lib.document_texts(win.sidebar.model.document_ids()[0])[1].startswith("Tài li")  # Helvetica: no ệ
+    win.close()
+
+
+def test_translating_without_a_model_says_which_menu_installs_one(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The error comes from the helper process (pickled with its neutral text); the window adds its
+    own words: a menu and a drop, never `main.py models install`."""
+    from app.core.pipeline import import_text
+    from app.core.store import Library
+
+    with Library.open() as lib:
+        doc = import_text(lib, "Năm 2023, GDP tăng 5%.\n\nĐoạn hai.").document_id
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.open_document(doc)
+    win.action(Key.TRANSLATE).trigger()
+    qtbot.waitUntil(lambda: bool(win.messages) and not win.jobs.busy(), timeout=60_000)
+    text = win.messages[-1].text()
+    assert "no vi→en translation model is installed" in text and "Models › Install from file…" in text
+    assert "main.py" not in text and "`" not in text
+    banner = win.banner.findChild(type(win.doc_title)).text()
+    assert "Models › Install from file…" in banner and "main.py" not in banner
     win.close()

@@ -8,9 +8,18 @@ from pathlib import Path
 
 
 class DoiChieuError(Exception):
-    """Base class: `str(err)` is the user message."""
+    """Base class: `str(err)` is the user message. `neutral`, when set, is that message without the
+    instructions only one front-end can follow (`main.py models install`, `--password`): the window
+    shows it with its own words (Models › Install from file…, the password prompt)."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", neutral: str | None = None) -> None:
+        super().__init__(message)
+        self.neutral = neutral
+
+    def __reduce__(self) -> tuple[type[DoiChieuError], tuple[str, str | None]]:
+        return (type(self), (str(self), self.neutral))  # helper-process jobs pickle errors
 
 
 class InputError(DoiChieuError):

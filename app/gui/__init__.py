@@ -21,6 +21,7 @@ def run(argv: list[str] | None = None) -> int:
     from app.core.errors import DoiChieuError
     from app.gui import crash
     from app.gui.file_open import FileOpenFilter
+    from app.gui.wording import for_window
     from app.resources import resource_path
 
     argv = list(sys.argv if argv is None else argv)
@@ -46,7 +47,7 @@ def run(argv: list[str] | None = None) -> int:
     except DoiChieuError as err:  # e.g. the data folder cannot be created
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, "DoiChieu", str(err))
+        QMessageBox.critical(None, "DoiChieu", for_window(err))
         return err.exit_code
     window.show()
     tune_for_latency()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core import paths
 from app.core.errors import DoiChieuError
+from app.gui.wording import for_window
 
 log = logging.getLogger("doichieu")
 _showing = False  # an error inside the dialog must not open dialogs forever
@@ -53,7 +54,7 @@ def excepthook(kind: type[BaseException], err: BaseException, tb: TracebackType 
     _showing = True
     try:
         if isinstance(err, DoiChieuError):  # a user-facing error nobody caught: no "bug" wording
-            QMessageBox.warning(None, "DoiChieu", str(err))
+            QMessageBox.warning(None, "DoiChieu", for_window(err))
         else:
             box = QMessageBox(QMessageBox.Icon.Critical, "DoiChieu: unexpected error", "")
             box.setText(

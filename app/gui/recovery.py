@@ -14,6 +14,7 @@ from app.core.errors import DoiChieuError, LibraryCorruptError, LibraryError, Li
 from app.core.services.session import backups_folder, describe_backups, open_session, restore
 from app.core.store import Library
 from app.gui.dialogs.backups import BackupsDialog, Choice
+from app.gui.wording import for_window
 
 
 def start_message(err: LibraryError) -> str:
@@ -24,7 +25,7 @@ def start_message(err: LibraryError) -> str:
         advice = "Close the other DoiChieu windows or commands using it, then start again, or open another data folder."
     else:
         advice = "Open another data folder, or quit; restoring a backup may help if the file itself is damaged."
-    return f"<b>The library could not be opened.</b><br>{err}<br><br>{advice}"
+    return f"<b>The library could not be opened.</b><br>{for_window(err)}<br><br>{advice}"
 
 
 def open_library(parent: QWidget | None = None) -> Library | None:

@@ -113,10 +113,8 @@ def _extract(path: str, password: str, strip: bool) -> PdfDocument:
     if doc.needs_pass and not doc.authenticate(password):
         if password:
             raise EncryptedPdfError(f"{Path(path).name}: the password is wrong; check it and try again")
-        raise EncryptedPdfError(
-            f"{Path(path).name}: this PDF is password-protected; give its password (--password in the "
-            "command line; the app asks for it)"
-        )
+        what = f"{Path(path).name}: this PDF is password-protected"
+        raise EncryptedPdfError(f"{what}; give its password (--password in the command line)", neutral=what)
     if doc.page_count > MAX_PAGES:
         raise InputTooLargeError(
             f"{Path(path).name}: this PDF has {doc.page_count:,} pages, more than the {MAX_PAGES:,} DoiChieu "
@@ -185,7 +183,7 @@ def worker_main(path: str) -> int:
         result: tuple = ("ok", extract_document(path, os.environ.get(PASSWORD_ENV, ""), strip=strip))
     except (PdfError, InputTooLargeError) as err:
         kind = next((k for k, cls in _ERRORS.items() if isinstance(err, cls)), "corrupt")
-        result = ("err", kind, str(err))
+        result = ("err", kind, str(err), err.neutral)
     except MemoryError:
         result = ("err", "corrupt", f"{Path(path).name}: this PDF needs more memory than allowed to read")
     except Exception as err:
@@ -261,8 +259,8 @@ def read_pdf(
         )
     if message[0] == "ok":
         return message[1]
-    _, kind, text = message
-    raise _ERRORS[kind](text)
+    _, kind, text, *neutral = message
+    raise _ERRORS[kind](text, neutral=neutral[0] if neutral else None)
 
 
 if __name__ == "__main__":

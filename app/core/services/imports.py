@@ -95,12 +95,12 @@ def import_batch(
         try:
             outcome = import_file(library, path, stage, password)
         except EncryptedPdfError as err:
-            result.locked.append((path, str(err)))
+            result.locked.append((path, err.neutral or str(err)))  # on_item gets the CLI's words
             if on_item:
                 on_item(path, None, str(err))
             continue
         except DoiChieuError as err:
-            result.refused.append((path, str(err)))
+            result.refused.append((path, err.neutral or str(err)))
             if on_item:
                 on_item(path, None, str(err))
             continue

@@ -242,7 +242,8 @@ class ClaimStore:
     def get(self, claim_id: int) -> ClaimRow:
         rows = self._select("WHERE c.id = ?", [claim_id])
         if not rows:
-            raise NotFoundError(f"no claim #{claim_id}; `main.py claims list` shows them")
+            what = f"no claim #{claim_id} (it may have been deleted)"
+            raise NotFoundError(f"no claim #{claim_id}; `main.py claims list` shows them", neutral=what)
         return rows[0]
 
     def for_document(self, doc_id: int) -> list[ClaimRow]:

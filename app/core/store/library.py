@@ -273,7 +273,9 @@ class Library:
     def document(self, doc_id: int) -> DocumentInfo:
         row = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
-            raise NotFoundError(f"no document #{doc_id} in the library; `main.py list` shows what is there")
+            what = f"no document #{doc_id} in the library (it may have been deleted)"
+            cli = f"no document #{doc_id} in the library; `main.py list` shows what is there"
+            raise NotFoundError(cli, neutral=what)
         return DocumentInfo(*row)
 
     def resolve_document(self, ref: str) -> int:

@@ -118,10 +118,8 @@ class Engine:
             else:
                 self._tokenizer = _Bpe(folder / "bpe.model", package.from_code, package.to_code)
         except (RuntimeError, ValueError, OSError) as err:
-            raise ModelError(
-                f"could not load the translation model in {folder}: {err}; reinstall the package with "
-                "`main.py models install FILE`"
-            ) from err
+            what = f"could not load the translation model in {folder}: {err}"
+            raise ModelError(f"{what}; reinstall the package with `main.py models install FILE`", neutral=what) from err
 
     def translate(
         self,

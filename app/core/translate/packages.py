@@ -84,7 +84,7 @@ def use_our_argos_dir() -> ModuleType:
 
 
 def _bad(path: Path, reason: str) -> BadPackageError:
-    return BadPackageError(f"{path.name}: {reason}; {how_to_install()}")
+    return BadPackageError(f"{path.name}: {reason}; {how_to_install()}", neutral=f"{path.name}: {reason}")
 
 
 # Everything `zipfile` (and json, zlib underneath) raises on a damaged or hostile archive. Each one
@@ -431,10 +431,8 @@ def install_package(
     path = Path(path)
     info = validate_package(path, budget=budget)
     if expect is not None and (info.from_code, info.to_code) != expect:
-        raise BadPackageError(
-            f"{path.name} translates {info.from_code}→{info.to_code}, but DoiChieu needs "
-            f"{expect[0]}→{expect[1]}; {how_to_install(*expect)}"
-        )
+        what = f"{path.name} translates {info.from_code}→{info.to_code}, but DoiChieu needs {expect[0]}→{expect[1]}"
+        raise BadPackageError(f"{what}; {how_to_install(*expect)}", neutral=what)
     root = paths.packages_dir()
     try:
         free = shutil.disk_usage(root).free
@@ -524,7 +522,8 @@ def find_package(from_code: str = "vi", to_code: str = "en") -> PackageInfo:
     hits = [p for p in list_packages() if (p.from_code, p.to_code) == (from_code, to_code)]
     if not hits:
         hint = how_to_install(from_code, to_code)
-        raise ModelMissingError(f"no {from_code}→{to_code} translation model is installed; {hint}")
+        what = f"no {from_code}→{to_code} translation model is installed"
+        raise ModelMissingError(f"{what}; {hint}", neutral=what)
     return max(hits, key=lambda p: _version_key(p.version))
 
 
@@ -539,13 +538,15 @@ def download_package(from_code: str = "vi", to_code: str = "en", *, timeout: flo
         with urllib.request.urlopen(url, timeout=timeout) as resp:
             index = json.loads(resp.read(16 * 1024**2))
     except (OSError, ValueError, RecursionError) as err:
-        raise ModelError(f"could not read Argos's package index ({err}); {hint}") from None
+        what = f"could not read Argos's package index ({err})"
+        raise ModelError(f"{what}; {hint}", neutral=what) from None
     pair = (from_code, to_code)
     if not isinstance(index, list):
         index = []
     entries = [e for e in index if isinstance(e, dict) and (e.get("from_code"), e.get("to_code")) == pair]
     if not entries:
-        raise ModelError(f"Argos's package index has no {from_code}→{to_code} package; {hint}")
+        what = f"Argos's package index has no {from_code}→{to_code} package"
+        raise ModelError(f"{what}; {hint}", neutral=what)
     entry = max(entries, key=lambda e: _version_key(str(e.get("package_version", "0"))))
     listed = entry.get("links")
     listed = listed if isinstance(listed, list) else []
@@ -561,7 +562,8 @@ def download_package(from_code: str = "vi", to_code: str = "en", *, timeout: flo
             except OSError:
                 continue
         else:
-            raise ModelError(f"could not download the {from_code}→{to_code} package; {hint}")
+            what = f"could not download the {from_code}→{to_code} package"
+            raise ModelError(f"{what}; {hint}", neutral=what)
         return install_package(file, expect=(from_code, to_code))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -52,6 +52,7 @@ from app.gui.main_window.document_tools import DocumentTools
 from app.gui.main_window.importing import ImportController
 from app.gui.main_window.library import LibraryController
 from app.gui.main_window.translating import TranslationController
+from app.gui.wording import for_window
 from app.gui.workers import Job, JobRunner
 
 if TYPE_CHECKING:
@@ -299,7 +300,7 @@ class MainWindow(QMainWindow):
 
     def failed(self, err: BaseException, what: str = "") -> None:
         if isinstance(err, DoiChieuError):
-            self.notify(f"{what}{err}")
+            self.notify(f"{what}{for_window(err)}")
         else:
             raise err  # a bug: the global exception hook logs it and shows the log's path
 

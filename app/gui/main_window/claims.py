@@ -17,6 +17,7 @@ from app.gui.dialogs.claim_dialog import ClaimDialog, ClaimForm
 from app.gui.main_window.actions import Key
 from app.gui.main_window.changes import Changes
 from app.gui.main_window.controller import Controller
+from app.gui.wording import for_window
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -95,7 +96,7 @@ class ClaimsController(Controller):
             shown = workflow.views(w.lib, rows)  # each document read once, not once per claim
             in_doc = workflow.views(w.lib, w.store.for_document(doc_id)) if doc_id else []
         except DoiChieuError as err:
-            w.notify(str(err))
+            w.notify(for_window(err))
             return
         self.tags = w.store.tags()
         w.panel.set_claims(shown, self.tag_colors())
@@ -163,7 +164,7 @@ class ClaimsController(Controller):
             )
             self._after_claim_saved(claim_id, form, en_span)
         except DoiChieuError as err:
-            self.w.notify(str(err))
+            self.w.notify(for_window(err))
         self.w.report(Changes(claims=True, document_id=doc_id))
 
     def _after_claim_saved(self, claim_id: int, form: ClaimForm, en_span: tuple[int, int] | None) -> None:
@@ -179,7 +180,7 @@ class ClaimsController(Controller):
         try:
             row = w.store.get(claim_id)
         except DoiChieuError as err:
-            w.notify(str(err))
+            w.notify(for_window(err))
             return
         shown = workflow.view(w.lib, row)
         form = ClaimForm(tags=list(row.tags), verdict=row.verdict, note=row.note)
@@ -198,7 +199,7 @@ class ClaimsController(Controller):
                     w.store.set_note(claim_id, new.note)
                 self._after_claim_saved(claim_id, new, None)
             except DoiChieuError as err:
-                w.notify(str(err))
+                w.notify(for_window(err))
             w.report(Changes(claims=True, document_id=row.document_id))
 
         dialog.finished.connect(done)
@@ -214,7 +215,7 @@ class ClaimsController(Controller):
         try:
             row = self.w.store.get(claim_id)
         except DoiChieuError as err:
-            self.w.notify(str(err))
+            self.w.notify(for_window(err))
             return
         if row.document_id != self.w.view.doc_id():
             self.w.library.open_document(row.document_id)
@@ -255,7 +256,7 @@ class ClaimsController(Controller):
                 claim_id = workflow.create_claim(w.lib, doc_id, start, end, tags=[name])
                 self._after_claim_saved(claim_id, ClaimForm(), en_span)
         except DoiChieuError as err:
-            w.notify(str(err))
+            w.notify(for_window(err))
         w.statusBar().showMessage(f"Tagged: {name}", 4000)
         w.report(Changes(claims=True, document_id=doc_id))
 
@@ -269,7 +270,7 @@ class ClaimsController(Controller):
             "Looking for likely claims",
             jobs.suggestions(self.w.helper, doc_id),
             on_done=partial(self._suggested, doc_id),
-            on_error=lambda e: self.w.panel.set_suggestions([], f"({e})"),
+            on_error=lambda e: self.w.panel.set_suggestions([], f"({for_window(e)})"),
             cancellable=False,
         )
 
@@ -284,7 +285,7 @@ class ClaimsController(Controller):
         try:
             workflow.create_claim(self.w.lib, doc_id, suggestion.start, suggestion.end, origin="suggestion")
         except DoiChieuError as err:
-            self.w.notify(str(err))
+            self.w.notify(for_window(err))
             return
         self.w.panel.remove_suggestion(suggestion)
         self.w.report(Changes(claims=True, document_id=doc_id))

@@ -14,6 +14,7 @@ from app.gui import jobs
 from app.gui.dialogs.layout_review import LayoutReviewDialog
 from app.gui.main_window.changes import Changes
 from app.gui.main_window.controller import Controller
+from app.gui.wording import for_window
 
 if TYPE_CHECKING:
     from app.gui.dialogs.export_dialog import ExportDialog
@@ -63,7 +64,7 @@ class DocumentTools(Controller):
             "Loading the layout review",
             jobs.layout_review(self.w.helper, doc_id),
             on_done=lambda r: dialog.load(r[0]),
-            on_error=lambda e: dialog.failed(str(e)),
+            on_error=lambda e: dialog.failed(for_window(e)),
             cancellable=False,
         )
 
@@ -73,7 +74,7 @@ class DocumentTools(Controller):
             "Re-cleaning the document",
             jobs.layout_review(self.w.helper, doc_id, undone),
             on_done=partial(self._repairs_applied, doc_id),
-            on_error=lambda e: dialog.failed(str(e)) if dialog else self.w.failed(e),
+            on_error=lambda e: dialog.failed(for_window(e)) if dialog else self.w.failed(e),
             cancellable=False,
         )
 

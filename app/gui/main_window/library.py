@@ -17,6 +17,7 @@ from app.gui.dialogs.backups import BackupsDialog, Choice
 from app.gui.main_window.changes import Changes
 from app.gui.main_window.controller import Controller
 from app.gui.resources import sample_documents
+from app.gui.wording import for_window
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -97,7 +98,7 @@ class LibraryController(Controller):
         try:
             info = w.lib.document(doc_id)
         except DoiChieuError as err:
-            w.notify(str(err))
+            w.notify(for_window(err))
             return
         w.stack.setCurrentIndex(1)
         w.view.show_document(w.lib, doc_id)
@@ -196,14 +197,14 @@ class LibraryController(Controller):
         try:
             restore(chosen.path, path)
         except DoiChieuError as err:
-            w.notify(f"The backup could not be restored: {err}")
+            w.notify(f"The backup could not be restored: {for_window(err)}")
         else:
             w.statusBar().showMessage(f"Restored the backup of {when}", 10000)
         try:
             library = open_session(path)
         except DoiChieuError as err:
             w.library_closed = True
-            QMessageBox.critical(w, "DoiChieu", f"The library could not be opened again: {err}")
+            QMessageBox.critical(w, "DoiChieu", f"The library could not be opened again: {for_window(err)}")
             w.close()
             return
         w.set_library(library)

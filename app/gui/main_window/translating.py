@@ -15,6 +15,7 @@ from app.gui import jobs, settings
 from app.gui.dialogs.model_manager import ModelManager
 from app.gui.main_window.changes import Changes
 from app.gui.main_window.controller import Controller
+from app.gui.wording import for_window
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -84,10 +85,12 @@ class TranslationController(Controller):
         self.running = False
         self.w.report(Changes(translations=True, document_id=doc_id))  # what was translated is kept
         if isinstance(err, CancelledError):
-            self.w.statusBar().showMessage(f"{err}; what was translated is kept; Translate again to go on", 10000)
+            self.w.statusBar().showMessage(
+                f"{for_window(err)}; what was translated is kept; Translate again to go on", 10000
+            )
         elif isinstance(err, ModelMissingError):
             self.w.banner.show()
-            self.w.notify(str(err), "No translation model")
+            self.w.notify(for_window(err), "No translation model")
         else:
             self.w.failed(err)
 
@@ -187,5 +190,5 @@ class TranslationController(Controller):
     def _model_failed(self, err: BaseException) -> None:
         manager = self.model_manager
         if manager is not None and manager.isVisible() and isinstance(err, DoiChieuError):
-            manager.refresh(str(err))
+            manager.refresh(for_window(err))
         self.w.failed(err)
