@@ -71,30 +71,37 @@ def test_english_highlight_after_a_post_edit_is_the_same_everywhere(qtbot, data_
         ClaimStore(lib).ensure_default_tags()
         doc = import_file(lib, FORUM).document_id
         segs = lib.segments(doc)
-        seg = segs[2]
+        seg, whole = segs[2], segs[4]
         lib.add_translations([NewTranslation(s.id, MACHINE if s.id == seg.id else f"Sentence {s.idx}.") for s in segs])
         claim = workflow.create_claim(lib, doc, seg.start_char, seg.end_char, tags=["ranking"])
         at = MACHINE.index(WORDS)
         workflow.set_english_span(lib, claim, at, at + len(WORDS))  # the user narrowed the English to "12th"
+        other = workflow.create_claim(lib, doc, whole.start_char, whole.end_char)  # English: its whole sentence
+    other_english = "The fifth sentence, edited by hand."
 
-    # the user post-edits the sentence in the reader table, adding words before "12th"
+    # the user post-edits both sentences in the reader table, adding words before "12th"
     win = open_window(qtbot, doc)
     model = win.view.model
     assert model is not None
-    model.fetch_until(seg.idx)
+    model.fetch_until(whole.idx)
     cell = model.index(seg.idx, 2)
-    assert model.setData(cell, EDITED)
+    assert model.setData(cell, EDITED) and model.setData(model.index(whole.idx, 2), other_english)
     assert model.data(cell) == EDITED
     table = [EDITED[s.start : s.end] for s in model.data(cell, SPANS_ROLE) if s.claim_id == claim]
     assert table == [WORDS]
+    whole_spans = [(s.start, s.end) for s in model.data(model.index(whole.idx, 2), SPANS_ROLE) if s.claim_id == other]
+    assert whole_spans == [(0, len(other_english))]
     win.view.go_to_row(seg.idx, 2)  # the detail panes under the table
     assert highlighted(win.view.en_text.toPlainText(), win.view.en_text) == WORDS
+    # the claims panel follows the post-edits at once
+    panel = win.panel.model
+    assert [panel.index(r, 3).data() for r in range(panel.rowCount())] == [WORDS, other_english]
     win.close()
 
-    # the claims panel of a window opened on the edited library
+    # a window opened on the edited library
     win = open_window(qtbot, doc)
     panel = win.panel.model
-    assert [panel.index(r, 3).data() for r in range(panel.rowCount())] == [WORDS]
+    assert [panel.index(r, 3).data() for r in range(panel.rowCount())] == [WORDS, other_english]
     model = win.view.model
     assert model is not None
     model.fetch_until(seg.idx)
@@ -105,13 +112,13 @@ def test_english_highlight_after_a_post_edit_is_the_same_everywhere(qtbot, data_
     # the command line and the report
     listed = run(data_dir, "claims", "list", "--json")
     assert listed.returncode == 0, listed.stderr
-    (item,) = json.loads(listed.stdout)
-    assert item["en"] == WORDS and item["en_status"] == "attached"
-    assert [EDITED[a:b] for s in item["sentences"] if s["en"] for a, b in [s["en"]]] == [WORDS]
+    first, second = json.loads(listed.stdout)
+    assert (first["en"], first["en_status"], second["en"]) == (WORDS, "attached", other_english)
+    assert [EDITED[a:b] for s in first["sentences"] if s["en"] for a, b in [s["en"]]] == [WORDS]
     out = tmp_path / "report.html"
     exported = run(data_dir, "export", str(doc), "--format", "html", "-o", out)
     assert exported.returncode == 0, exported.stderr
-    assert report_english_highlights(out) == [WORDS]
+    assert report_english_highlights(out) == [WORDS, other_english]
 
 
 def test_import_folder_from_the_cli_and_the_window_gives_the_same_documents(  # type: ignore[no-untyped-def]

@@ -39,6 +39,7 @@ class DocumentView(QWidget):
 
     selection_changed = Signal()
     find_requested = Signal(str)  # the window runs the search in a worker
+    post_edited = Signal(int)  # a document id: a sentence's English was edited in the table and stored
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,6 +128,7 @@ class DocumentView(QWidget):
             old.deleteLater()
         self.model.rowsInserted.connect(lambda *_: QTimer.singleShot(0, self._size_visible_rows))
         self.model.dataChanged.connect(self._data_changed)
+        self.model.post_edited.connect(lambda _segment: self.post_edited.emit(doc_id))
         self.table.selectionModel().selectionChanged.connect(self._rows_selected)
         self.table.selectionModel().currentChanged.connect(self._current_changed)
         header = self.table.horizontalHeader()

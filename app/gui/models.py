@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from app.core.claims.alignment import ClaimSpans, claim_spans
@@ -84,6 +84,7 @@ class SegmentTableModel(QAbstractTableModel):
 
     CHUNK = 200
     HEADERS = ("#", "Tiếng Việt", "English")
+    post_edited = Signal(int)  # a segment id: its English was edited here and stored
 
     def __init__(self, lib: Library, doc_id: int, total: int, parent: Any = None) -> None:
         super().__init__(parent)
@@ -223,6 +224,7 @@ class SegmentTableModel(QAbstractTableModel):
             if seg.id in ids:
                 rows.update(i for i, s in enumerate(self.segments) if s.id in ids)
         self.dataChanged.emit(self.index(min(rows), 2), self.index(max(rows), 2))
+        self.post_edited.emit(seg.id)
         return True
 
     # claims inside cells ----------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class ClaimsController(Controller):
             pane.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             pane.customContextMenuRequested.connect(lambda pos, p=pane: self._context_menu(p, pos))
         panel.filters_changed.connect(self.refresh_claims)
+        view.post_edited.connect(lambda doc_id: window.report(Changes(translations=True, document_id=doc_id)))
         panel.claim_activated.connect(self.go_to_claim)
         panel.edit_requested.connect(self.edit_claim)
         panel.delete_requested.connect(self.delete_claim)
