@@ -1,6 +1,6 @@
 """Screenshots of the desktop app's main states, rendered offscreen into docs/screenshots/.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT_DIR]
 
 Uses a throwaway data folder. No real translation model ships with the repository, so the English of
 the first sentences is written here (stored as machine output, one marked for checking, one as a
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,9 @@ ENGLISH = {
 
 
 def main() -> int:
+    global OUT
+    if len(sys.argv) > 1:
+        OUT = Path(sys.argv[1]).resolve()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["DOICHIEU_DATA_DIR"] = tempfile.mkdtemp(prefix="doichieu-shots-")
     from PySide6.QtCore import QEventLoop, QTimer
@@ -76,7 +80,7 @@ def main() -> int:
         settle()
         path = OUT / f"{name}.png"
         widget.grab().save(str(path), "PNG", 9)  # type: ignore[call-overload]
-        print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+        print(f"{path}  {path.stat().st_size // 1024} KB")
 
     # 1. empty library
     window = MainWindow()
@@ -152,6 +156,30 @@ def main() -> int:
     shot(review, "layout-review")
     review.close()
     window.close()
+
+    # 6. the recovery dialog a damaged library opens at start (real backups of this library)
+    from app.core.errors import LibraryCorruptError
+    from app.core.services.session import backup_now, describe_backups, open_session
+    from app.core.store.backups import daily_backup
+    from app.gui.dialogs.backups import BackupsDialog
+    from app.gui.recovery import start_message
+
+    with open_session() as lib:  # today's daily backup
+        backup_now(lib)
+        older = daily_backup(lib, today=datetime(2026, 11, 2, tzinfo=UTC))
+    if older is not None:  # dated as if it had been made that day
+        stamp = datetime(2026, 11, 2, 9, 41, tzinfo=UTC).timestamp()
+        os.utime(older, (stamp, stamp))
+    library = Path(os.environ["DOICHIEU_DATA_DIR"]) / "library.sqlite3"
+    error = LibraryCorruptError(
+        f"the library {library} is damaged (database disk image is malformed); a copy was kept as "
+        "library.sqlite3.damaged-20261129-101500",
+        path=library,
+    )
+    dialog = BackupsDialog(start_message(error), describe_backups(), at_start=True)
+    dialog.show()
+    shot(dialog, "recovery-dialog")
+    dialog.close()
     return 0
 
 

@@ -26,7 +26,7 @@ NO_MODEL_TEXT = (
     "<b>No translation model is installed yet.</b> DoiChieu translates offline with Argos Translate's "
     f"Vietnamese→English package, the file <code>{VI_EN_FILE}</code> (about 66 MB). Get it once "
     "(from a colleague, a USB stick, or the Argos Translate package index), then drag it onto this "
-    "window or choose <i>Models › Install from file…</i>. Importing, cleaning and marking claims work without it."
+    "window (or use <i>Models › Install from file…</i>). Importing, cleaning and marking claims work without it."
 )
 
 

@@ -27,7 +27,6 @@ class LibraryController(Controller):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._filter_seq = 0  # only the newest library search's result is shown
-        self.backups_dialog: BackupsDialog | None = None  # File › Restore from backup… while it is open
         self.w.sidebar.document_chosen.connect(self.open_document)
         self.w.sidebar.filters_changed.connect(self.filter_library)
 
@@ -175,9 +174,7 @@ class LibraryController(Controller):
             at_start=False,
             parent=w,
         )
-        self.backups_dialog = dialog
         dialog.exec()
-        self.backups_dialog = None
         chosen = dialog.chosen
         if dialog.choice is not Choice.RESTORE or chosen is None:
             return
