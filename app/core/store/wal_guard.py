@@ -88,12 +88,28 @@ def read_state(library: Path) -> str:
 
 
 def _write_state(library: Path, state: str) -> None:
+    """`in-use` is synced to disk before the session's first write (a power cut must not leave
+    `closed-cleanly` beside a WAL of acknowledged writes). `closed-cleanly` is not: if it is lost,
+    the state stays `in-use` or reads as garbage, both of which replay (the safe side); this saves
+    two fsyncs (~12 ms) on every close."""
     from app.core import safe_write
     from app.core.errors import DoiChieuError
 
+    # (And a WAL that a power cut brings back beside a durable `closed-cleanly` was checkpointed,
+    # synced, before SQLite deleted it: setting it aside loses nothing.)
+    target = state_path(library)
+    tmp: Path | None = None
     try:
-        safe_write.write_text(state_path(library), state + "\n")
+        if state == IN_USE:
+            safe_write.write_text(target, state + "\n")
+        else:
+            tmp = keep.unique_path(target.parent, f".{target.name}.")
+            tmp.write_text(state + "\n", encoding="utf-8")
+            os.replace(tmp, target)
     except (OSError, DoiChieuError):
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
         # Not written (a full disk...): no state at all is the safe default (a -wal is replayed);
         # a `closed-cleanly` left in place while a session runs is not.
         with contextlib.suppress(OSError):
