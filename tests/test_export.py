@@ -354,7 +354,7 @@ def test_markdown_table_and_footnotes(built: Built, lib: Library) -> None:
     assert "| # | Tiếng Việt | English |" in md
     assert re.search(r"\*\*gấp hàng triệu lần\*\*\[\^\d\]", md)
     assert not re.search(r"(?<!\\)\]\(javascript:", md) and "<script>" not in md
-    assert "[bài gốc](<https://nature.com/x>)" in md
+    assert "[bài gốc](https://nature.com/x)" in md
 
 
 def test_claims_csv_and_jsonl(built: Built, lib: Library) -> None:
@@ -417,10 +417,10 @@ def test_tmx_one_unit_per_translated_pair(built: Built, lib: Library) -> None:
     assert human[0].get("changeid") == "doichieu-user"
 
 
-def test_tmx_strips_characters_xml_forbids() -> None:
+def test_tmx_marks_characters_xml_forbids() -> None:
     from app.core.export.tmx import xml_text
 
-    assert xml_text("a\x00b\x0bc\td\ue000\U0001f600") == "abc\td\ue000\U0001f600"
+    assert xml_text("a\x00b\x0bc\td\ue000\U0001f600") == "a\ufffdb\ufffdc\td\ue000\U0001f600"
 
 
 # --- options, documents by tag, CLI -------------------------------------------------------------

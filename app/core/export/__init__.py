@@ -11,6 +11,7 @@ from pathlib import Path
 from app.core.errors import DoiChieuError, InputError
 from app.core.export.options import EXPORT_FORMATS, FORMATS, PAGE_SIZES, ExportFormat, ExportOptions
 from app.core.export.report import Report, build_report, select_documents
+from app.core.safe_write import UnsafeTargetError, check_target
 from app.core.store import Library
 
 __all__ = ["EXPORT_FORMATS", "FORMATS", "PAGE_SIZES", "ExportError", "ExportFormat", "ExportOptions", "Report",
@@ -42,19 +43,31 @@ def _writer(fmt: str) -> Callable[[Report, Path], Path]:
     return w
 
 
-def write_report(report: Report, fmt: str, out: Path | str) -> Path:
+def _checked(path: Path, fmt: str, libraries: Sequence[Path | str]) -> Path:
+    try:
+        check_target(path, libraries=libraries)
+    except UnsafeTargetError as err:
+        if path.is_dir() and not path.is_symlink():
+            raise ExportError(f"{path} is a folder; give a file name, e.g. {path / ('report.' + fmt)}") from err
+        raise ExportError(str(err)) from err
+    return path
+
+
+def write_report(report: Report, fmt: str, out: Path | str, *, libraries: Sequence[Path | str] = ()) -> Path:
+    """Writes the report through `app.core.safe_write`: never over the library (its -wal/-shm, or
+    one of `libraries`), a folder or a device; on any failure nothing is left at `out`."""
     writer = _writer(fmt)
-    path = Path(out)
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name, e.g. {path / ('report.' + fmt)}")
-    if not path.parent.is_dir():
-        raise ExportError(f"the folder {path.parent} does not exist; create it or choose another place")
+    path = _checked(Path(out), fmt, libraries)
     try:
         return writer(report, path)
+    except UnsafeTargetError as err:
+        raise ExportError(str(err)) from err
     except PermissionError as err:
         raise ExportError(f"cannot write {path}: permission denied; choose another place") from err
     except OSError as err:
         raise ExportError(f"cannot write {path}: {err.strerror or err}") from err
+    except (ValueError, UnicodeError) as err:  # a writer's refusal of some text: say it, in one line
+        raise ExportError(f"cannot write {path}: {err}") from err
 
 
 def export(
@@ -62,4 +75,5 @@ def export(
 ) -> Path:
     """Write the report of these documents in format `fmt` (one of FORMATS) to `out`; returns the path."""
     _writer(fmt)  # an unknown format fails before any work
-    return write_report(build_report(library, doc_ids, options or ExportOptions()), fmt, out)
+    _checked(Path(out), fmt, [library.path])  # a wrong place fails before any work too
+    return write_report(build_report(library, doc_ids, options or ExportOptions()), fmt, out, libraries=[library.path])

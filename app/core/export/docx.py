@@ -1,35 +1,47 @@
 """The Word report (python-docx): per document a three-column table (# | Tiếng Việt | English), claims
 as runs shaded in their tag colour with a superscript note number, and the numbered notes at the end
-(Word's own footnotes are not reachable from python-docx; numbered end notes read the same)."""
+(Word's own footnotes are not reachable from python-docx; numbered end notes read the same).
+
+Rows, cells, paragraphs and runs are built as WordprocessingML elements directly: python-docx's
+`add_paragraph`/`add_row`/`add_run` look for their place among all earlier siblings each time, which
+made a 3,000-claim report take minutes (quadratic). Text goes through `encode.visible` first: XML
+forbids control characters, and python-docx refused them with a ValueError."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from app.core.export.encode import visible, visible_report
 from app.core.export.notes import parse
 from app.core.export.pieces import Piece
 from app.core.export.report import ClaimNote, Report, Row, Section
+from app.core.safe_write import atomic_path
 
 PAGE_MM = {"a4": (210, 297), "letter": (215.9, 279.4)}
 EDITED_FILL = "EAF2FB"
 GREY = RGBColor(0x77, 0x77, 0x77)
 WARN = RGBColor(0xB0, 0x3A, 0x00)
+LINK = RGBColor(0x1F, 0x4E, 0x8C)
 
 
-def _shade(parent: OxmlElement, fill: str) -> None:
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill.lstrip("#").upper())
-    parent.append(shd)
+def _el(tag: str, **attrs: str) -> BaseOxmlElement:
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _shade(parent: BaseOxmlElement, fill: str) -> None:
+    parent.append(_el("w:shd", val="clear", color="auto", fill=fill.lstrip("#").upper()))
 
 
 def _fill(color: str) -> str:
@@ -38,8 +50,53 @@ def _fill(color: str) -> str:
     return (c if len(c) == 6 else "".join(ch * 2 for ch in c)).upper()
 
 
+def _r(
+    text: str,
+    *,
+    fill: str | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    color: RGBColor | None = None,
+    size: float | None = None,
+    superscript: bool = False,
+) -> BaseOxmlElement:
+    """A run (w:r): its properties in the schema's order, then the text (tabs and line breaks as
+    w:tab and w:br, as python-docx's `run.text` writes them)."""
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    if bold:
+        props.append(_el("w:b"))
+    if italic:
+        props.append(_el("w:i"))
+    if color is not None:
+        props.append(_el("w:color", val=str(color)))
+    if size is not None:
+        half_points = str(round(size * 2))
+        props.append(_el("w:sz", val=half_points))
+        props.append(_el("w:szCs", val=half_points))
+    if fill:
+        _shade(props, _fill(fill))
+    if superscript:
+        props.append(_el("w:vertAlign", val="superscript"))
+    if len(props):
+        run.append(props)
+    for i, line in enumerate(visible(text).split("\n")):
+        if i:
+            run.append(OxmlElement("w:br"))
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                run.append(OxmlElement("w:tab"))
+            if chunk:
+                t = OxmlElement("w:t")
+                t.text = chunk
+                if chunk != chunk.strip():
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                run.append(t)
+    return run
+
+
 def _run(
-    para: Paragraph,
+    para: Paragraph | BaseOxmlElement,
     text: str,
     *,
     fill: str | None = None,
@@ -49,16 +106,32 @@ def _run(
     size: float | None = None,
     superscript: bool = False,
 ) -> None:
-    run = para.add_run(text)
-    run.bold = bold or None
-    run.italic = italic or None
-    run.font.superscript = superscript or None
-    if color is not None:
-        run.font.color.rgb = color
-    if size is not None:
-        run.font.size = Pt(size)
-    if fill:
-        _shade(run._r.get_or_add_rPr(), _fill(fill))
+    p = para._p if isinstance(para, Paragraph) else para
+    p.append(_r(text, fill=fill, bold=bold, italic=italic, color=color, size=size, superscript=superscript))
+
+
+def _line_break(p: BaseOxmlElement) -> None:
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:br"))
+    p.append(run)
+
+
+class _Body:
+    """Appends paragraphs to the document body in O(1) each (before its final w:sectPr)."""
+
+    def __init__(self, doc: object) -> None:
+        self.body = doc.element.body  # type: ignore[attr-defined]
+        self.anchor = self.body.sectPr
+
+    def add(self, element: BaseOxmlElement) -> BaseOxmlElement:
+        if self.anchor is not None:
+            self.anchor.addprevious(element)
+        else:
+            self.body.append(element)
+        return element
+
+    def paragraph(self) -> BaseOxmlElement:
+        return self.add(OxmlElement("w:p"))
 
 
 def _field(para: Paragraph, instruction: str) -> None:
@@ -88,71 +161,81 @@ def _page_numbers(section: object) -> None:
     _field(para, "NUMPAGES")
 
 
-def _pieces(para: Paragraph, pieces: tuple[Piece, ...], bold: bool = False) -> None:
-    for p in pieces:
-        if p.text:
-            _run(para, p.text, fill=p.color, bold=bold)
-        for n in p.notes:
-            _run(para, f"[{n}]", superscript=True, color=RGBColor(0x1F, 0x4E, 0x8C))
+def _pieces(p: BaseOxmlElement, pieces: tuple[Piece, ...], bold: bool = False) -> None:
+    for piece in pieces:
+        if piece.text:
+            _run(p, piece.text, fill=piece.color, bold=bold)
+        for n in piece.notes:
+            _run(p, f"[{n}]", superscript=True, color=LINK)
 
 
-def _cell_fill(cell: _Cell, fill: str) -> None:
-    _shade(cell._tc.get_or_add_tcPr(), fill)
+def _twips(mm: float) -> str:
+    return str(round(mm * 1440 / 25.4))
 
 
-def _top_border(cell: _Cell) -> None:
-    """A heavier line above the first sentence of each paragraph."""
-    borders = OxmlElement("w:tcBorders")
-    top = OxmlElement("w:top")
-    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "0"), ("w:color", "8C8C8C")):
-        top.set(qn(key), value)
-    borders.append(top)
-    cell._tc.get_or_add_tcPr().append(borders)
+def _cell(
+    tr: BaseOxmlElement, width_mm: float, *, fill: str | None = None, top: bool = False, span: int = 1
+) -> BaseOxmlElement:
+    """A new cell at the end of the row; returns its paragraph."""
+    tc = OxmlElement("w:tc")
+    props = OxmlElement("w:tcPr")
+    props.append(_el("w:tcW", w=_twips(width_mm), type="dxa"))
+    if span > 1:
+        props.append(_el("w:gridSpan", val=str(span)))
+    if top:  # a heavier line above the first sentence of each paragraph
+        borders = OxmlElement("w:tcBorders")
+        borders.append(_el("w:top", val="single", sz="12", space="0", color="8C8C8C"))
+        props.append(borders)
+    if fill:
+        _shade(props, fill)
+    tc.append(props)
+    p = OxmlElement("w:p")
+    tc.append(p)
+    tr.append(tc)
+    return p
 
 
-def _repeat_header(row: object) -> None:
-    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
-def _widths(table: object, mm: list[float]) -> None:
-    """Column widths for Word (cell widths) and LibreOffice (the table grid)."""
-    table.autofit = False  # type: ignore[attr-defined]
-    for column, width in zip(table.columns, mm, strict=True):  # type: ignore[attr-defined]
+def _table(doc: object, labels: Sequence[str], widths: Sequence[float], size: float | None = None) -> BaseOxmlElement:
+    """A "Table Grid" table with fixed column widths and a header row repeated on every page."""
+    table = doc.add_table(rows=0, cols=len(labels))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
-    for row in table.rows:  # type: ignore[attr-defined]
-        for cell, width in zip(row.cells, mm, strict=True):
-            cell.width = Mm(width)
+    tbl = table._tbl
+    tr = OxmlElement("w:tr")
+    tr_pr = OxmlElement("w:trPr")
+    tr_pr.append(_el("w:tblHeader", val="true"))
+    tr.append(tr_pr)
+    for label, width in zip(labels, widths, strict=True):
+        _run(_cell(tr, width, fill="ECECEC"), label, bold=True, size=size)
+    tbl.append(tr)
+    return tbl
 
 
-def _row(table: object, row: Row) -> None:
-    cells = table.add_row().cells  # type: ignore[attr-defined]
-    num = cells[0].paragraphs[0]
-    _run(num, str(row.number), color=GREY, size=8)
-    _pieces(cells[1].paragraphs[0], row.vi, bold=row.paragraph_kind == "heading")
-    en = cells[2].paragraphs[0]
+def _row(tbl: BaseOxmlElement, row: Row, widths: Sequence[float]) -> None:
+    tr = OxmlElement("w:tr")
+    top = row.new_paragraph
+    _run(_cell(tr, widths[0], top=top), str(row.number), color=GREY, size=8)
+    _pieces(_cell(tr, widths[1], top=top), row.vi, bold=row.paragraph_kind == "heading")
+    en = _cell(tr, widths[2], top=top, fill=EDITED_FILL if row.edited else None)
     if row.en_text:
         _pieces(en, row.en)
     else:
         _run(en, "not translated yet", italic=True, color=GREY)
     if row.edited:
-        _run(en, " ✎ edited by hand", color=RGBColor(0x1F, 0x4E, 0x8C), size=8)
-        _cell_fill(cells[2], EDITED_FILL)
+        _run(en, " ✎ edited by hand", color=LINK, size=8)
     if row.kind == "copy":
         _run(en, " (English in the source)", color=GREY, size=8)
     if row.flags:
         _run(en, " ⚠ " + ", ".join(row.flags), color=WARN, size=8)
-    if row.new_paragraph:
-        for cell in cells:
-            _top_border(cell)
+    tbl.append(tr)
 
 
-def _section(doc: object, section: Section, index: int | None, text_mm: float) -> None:
+def _section(doc: object, body: _Body, section: Section, index: int | None, text_mm: float) -> None:
     title = f"{index}. {section.title}" if index else section.title
-    doc.add_heading(title, level=1)  # type: ignore[attr-defined]
-    meta = doc.add_paragraph()  # type: ignore[attr-defined]
+    doc.add_heading(visible(title), level=1)  # type: ignore[attr-defined]
+    meta = body.paragraph()
     _run(
         meta,
         f"Source file: {section.source_path or '(pasted text)'} · imported {section.imported_at[:10]} · "
@@ -160,7 +243,7 @@ def _section(doc: object, section: Section, index: int | None, text_mm: float) -
         color=GREY,
         size=8,
     )
-    meta.add_run().add_break(WD_BREAK.LINE)
+    _line_break(meta)
     if section.untranslated:
         _run(meta, "Not translated yet: the English column is empty.", color=WARN, size=9)
     else:
@@ -173,51 +256,42 @@ def _section(doc: object, section: Section, index: int | None, text_mm: float) -
             color=GREY,
             size=8,
         )
-    table = doc.add_table(rows=1, cols=3)  # type: ignore[attr-defined]
-    table.style = "Table Grid"
-    for cell, label in zip(table.rows[0].cells, ("#", "Tiếng Việt", "English"), strict=True):
-        _run(cell.paragraphs[0], label, bold=True)
-        _cell_fill(cell, "ECECEC")
-    _repeat_header(table.rows[0])
+    half = (text_mm - 10) / 2
+    widths = [10, half, half]
+    tbl = _table(doc, ("#", "Tiếng Việt", "English"), widths)
     previous = 0
     for row in section.rows:
         if row.number != previous + 1 and previous:
-            gap = table.add_row().cells
-            gap[0].merge(gap[2]).paragraphs[0].add_run("⋯")
-        _row(table, row)
+            gap = OxmlElement("w:tr")
+            _run(_cell(gap, text_mm, span=3), "⋯")
+            tbl.append(gap)
+        _row(tbl, row, widths)
         previous = row.number
-    half = (text_mm - 10) / 2
-    _widths(table, [10, half, half])
 
 
-def _summary(doc: object, report: Report, text_mm: float) -> None:
+def _summary(doc: object, body: _Body, report: Report, text_mm: float) -> None:
     doc.add_heading(f"Claims ({len(report.claims)})", level=1)  # type: ignore[attr-defined]
     if not report.claims:
-        doc.add_paragraph("No claims.")  # type: ignore[attr-defined]
+        _run(body.paragraph(), "No claims.")
         return
-    table = doc.add_table(rows=1, cols=6)  # type: ignore[attr-defined]
-    table.style = "Table Grid"
-    for cell, label in zip(
-        table.rows[0].cells, ("#", "Document", "Tiếng Việt", "English", "Tags", "Verdict"), strict=True
-    ):
-        _run(cell.paragraphs[0], label, bold=True, size=9)
-        _cell_fill(cell, "ECECEC")
-    _repeat_header(table.rows[0])
-    for c in report.claims:
-        cells = table.add_row().cells
-        _run(cells[0].paragraphs[0], str(c.number), size=9)
-        _run(cells[1].paragraphs[0], c.document_title + (f" (sentence {c.sentences})" if c.sentences else ""), size=8)
-        _run(cells[2].paragraphs[0], c.vi, fill=c.color, size=9)
-        _run(cells[3].paragraphs[0], c.en or "not translated yet", size=9, italic=not c.en)
-        for i, tag in enumerate(c.tags):
-            _run(cells[4].paragraphs[0], (" " if i else "") + tag.name, fill=tag.color, size=8)
-        _run(cells[5].paragraphs[0], c.verdict, bold=True, size=9)
     rest = text_mm - 10 - 30 - 22 - 20
-    _widths(table, [10, 30, rest / 2, rest / 2, 22, 20])
+    widths = [10, 30, rest / 2, rest / 2, 22, 20]
+    tbl = _table(doc, ("#", "Document", "Tiếng Việt", "English", "Tags", "Verdict"), widths, size=9)
+    for c in report.claims:
+        tr = OxmlElement("w:tr")
+        _run(_cell(tr, widths[0]), str(c.number), size=9)
+        _run(_cell(tr, widths[1]), c.document_title + (f" (sentence {c.sentences})" if c.sentences else ""), size=8)
+        _run(_cell(tr, widths[2]), c.vi, fill=c.color, size=9)
+        _run(_cell(tr, widths[3]), c.en or "not translated yet", size=9, italic=not c.en)
+        tags = _cell(tr, widths[4])
+        for i, tag in enumerate(c.tags):
+            _run(tags, (" " if i else "") + tag.name, fill=tag.color, size=8)
+        _run(_cell(tr, widths[5]), c.verdict, bold=True, size=9)
+        tbl.append(tr)
 
 
-def _note(doc: object, c: ClaimNote) -> None:
-    head = doc.add_paragraph()  # type: ignore[attr-defined]
+def _note(body: _Body, c: ClaimNote) -> None:
+    head = body.paragraph()
     _run(head, f"[{c.number}] ", bold=True)
     _run(head, f"{c.document_title}" + (f", sentence {c.sentences}" if c.sentences else "") + " · ", color=GREY)
     _run(head, c.verdict, bold=True)
@@ -226,11 +300,11 @@ def _note(doc: object, c: ClaimNote) -> None:
         _run(head, tag.name, fill=tag.color, size=9)
     if c.status != "attached":
         _run(head, " · its words are gone from the current text", color=WARN)
-    quote = doc.add_paragraph()  # type: ignore[attr-defined]
+    quote = body.paragraph()
     _run(quote, "“")
     _run(quote, c.vi, fill=c.color)
     _run(quote, "”")
-    quote.add_run().add_break(WD_BREAK.LINE)
+    _line_break(quote)
     if c.en:
         _run(quote, f"“{c.en}”" + (" (English span chosen by hand)" if c.en_custom else ""))
     else:
@@ -238,11 +312,11 @@ def _note(doc: object, c: ClaimNote) -> None:
     if c.en_status == "orphaned":
         _run(quote, " — the English changed since this span was chosen: check it", color=WARN)
     for para in parse(c.note):
-        p = doc.add_paragraph()  # type: ignore[attr-defined]
+        p = body.paragraph()
         for r in para:
             _run(p, f"{r.text} <{r.href}>" if r.href else r.text, bold=r.bold, italic=r.italic)
     for e in c.evidence:
-        p = doc.add_paragraph()  # type: ignore[attr-defined]
+        p = body.paragraph()
         _run(p, "Evidence: ", bold=True)
         _run(p, " · ".join(x for x in (e.url, e.citation) if x))
         if e.quote:
@@ -252,6 +326,8 @@ def _note(doc: object, c: ClaimNote) -> None:
 
 
 def write_docx(report: Report, out: Path) -> Path:
+    """The report as a Word document at `out`, written through `safe_write` (no partial file)."""
+    report = visible_report(report)
     doc = Document()
     width, height = PAGE_MM[report.options.page_size]
     margin = 15
@@ -262,28 +338,30 @@ def write_docx(report: Report, out: Path) -> Path:
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"  # on every Windows/macOS, with all Vietnamese letters; LibreOffice maps it
     normal.font.size = Pt(10)
-    doc.core_properties.title = report.title
+    doc.core_properties.title = report.title[:255]
     doc.core_properties.author = "DoiChieu"
     doc.add_heading(report.title, level=0)
+    body = _Body(doc)
     options = report.options
     meta = f"Bilingual report made by DoiChieu on {report.generated}"
     meta += " · only sentences with claims" if options.only_claims else ""
     meta += " · notes left out" if not options.include_notes else ""
-    _run(doc.add_paragraph(), meta, color=GREY, size=9)
+    _run(body.paragraph(), meta, color=GREY, size=9)
     _run(
-        doc.add_paragraph(),
+        body.paragraph(),
         "Shaded: a claim, in its tag’s colour, with its note number. "
         "✎ English edited by hand (cell shaded blue). ⚠ machine translation flagged for review.",
         size=9,
     )
     text_mm = width - 2 * margin
-    _summary(doc, report, text_mm)
+    _summary(doc, body, report, text_mm)
     many = len(report.sections) > 1
     for i, section in enumerate(report.sections, start=1):
-        _section(doc, section, i if many else None, text_mm)
+        _section(doc, body, section, i if many else None, text_mm)
     if report.claims:
         doc.add_heading("Notes", level=1)
         for c in report.claims:
-            _note(doc, c)
-    doc.save(str(out))
+            _note(body, c)
+    with atomic_path(out) as tmp:
+        doc.save(str(tmp))
     return out

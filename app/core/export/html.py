@@ -8,8 +8,10 @@ from pathlib import Path
 
 import jinja2
 
+from app.core.export.encode import link_target, visible_report
 from app.core.export.notes import to_html
 from app.core.export.report import Report
+from app.core.safe_write import write_text
 from app.resources import resource_path
 
 TEMPLATE = "report.html.j2"
@@ -24,14 +26,14 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["note_html"] = to_html
+    env.filters["link_target"] = link_target
     return env
 
 
 def render_html(report: Report, *, print_layout: bool = False) -> str:
     """The report as an HTML document. `print_layout` tunes sizes for paper (the PDF export)."""
-    return _environment().get_template(TEMPLATE).render(report=report, print=print_layout)
+    return _environment().get_template(TEMPLATE).render(report=visible_report(report), print=print_layout)
 
 
 def write_html(report: Report, out: Path) -> Path:
-    out.write_text(render_html(report), encoding="utf-8")
-    return out
+    return write_text(out, render_html(report), encoding="utf-8")

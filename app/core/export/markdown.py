@@ -1,21 +1,36 @@
 """The Markdown report: per document a table (# | Tiếng Việt | English) with claims in bold and
-`[^n]` footnote references, and the footnotes after the table. Readable as plain text too."""
+`[^n]` footnote references, and the footnotes after the table. Readable as plain text too.
+
+Every text is literal: `&`, `<` and `>` are written as the entities `&amp;`, `&lt;` and `&gt;` (so no
+renderer, CommonMark or not, ever sees an HTML tag: a backslash before `<` is not an escape for all
+of them), Markdown's own signs are backslash-escaped, and a link's target is `encode.link_target`
+(http(s) only, percent-encoded: no space, parenthesis, `<` or `>` can end it early)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from app.core.export.encode import link_target, visible, visible_report
 from app.core.export.notes import parse
 from app.core.export.pieces import Piece
 from app.core.export.report import ClaimNote, Report, Row, Section
+from app.core.safe_write import write_text
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")  # enough once [ ] are escaped: no link can form
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # enough once [ ] are escaped: no link can form
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def escape_md(text: str) -> str:
     """Literal text inside Markdown (and inside a table cell): no markup, no raw HTML, one line."""
-    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
+    text = re.sub(r"\s+", " ", visible(text))
+    return _SPECIAL.sub(r"\\\1", re.sub(r"[&<>]", lambda m: _HTML[m.group(0)], text))
+
+
+def _link(label: str, url: str) -> str:
+    """[label](target) when `url` may be a link, else the label alone; `label` is escaped already."""
+    target = link_target(url)
+    return f"[{label}]({target.replace('&', '&amp;')})" if target else label
 
 
 def _pieces(pieces: tuple[Piece, ...]) -> str:
@@ -52,7 +67,7 @@ def note_markdown(text: str) -> list[str]:
             if r.italic:
                 s = f"*{s}*"
             if r.href:
-                s = f"[{s}](<{r.href}>)"
+                s = _link(s, r.href)
             parts.append(s)
         paragraphs.append("".join(parts))
     return paragraphs
@@ -61,7 +76,7 @@ def note_markdown(text: str) -> list[str]:
 def _footnote(c: ClaimNote) -> list[str]:
     tags = ", ".join(t.name for t in c.tags) or "no tag"
     where = f"sentence {c.sentences}" if c.sentences else "its words are gone from the current text"
-    head = f"[^{c.number}]: **{c.verdict}** · {escape_md(tags)} · {where} — “{escape_md(c.vi)}”"
+    head = f"[^{c.number}]: **{escape_md(c.verdict)}** · {escape_md(tags)} · {where} — “{escape_md(c.vi)}”"
     if c.en:
         head += f" → “{escape_md(c.en)}”"
     if c.en_status == "orphaned":
@@ -70,7 +85,7 @@ def _footnote(c: ClaimNote) -> list[str]:
     for para in note_markdown(c.note):
         lines += ["", "    " + para]
     for e in c.evidence:
-        ev = f"[{escape_md(e.url)}](<{e.url}>)" if e.url else ""
+        ev = _link(escape_md(e.url), e.url) if e.url else ""
         ev += (" · " if ev and e.citation else "") + escape_md(e.citation)
         ev += f" — “{escape_md(e.quote)}”" if e.quote else ""
         ev += f" ({escape_md(e.note)})" if e.note else ""
@@ -82,7 +97,7 @@ def _section(section: Section, heading: str) -> list[str]:
     lines = [f"## {heading}", ""]
     lines.append(
         f"Source file: {escape_md(section.source_path or '(pasted text)')} · imported "
-        f"{section.imported_at[:10]} · {section.sentence_count} sentences  "
+        f"{escape_md(section.imported_at[:10])} · {section.sentence_count} sentences  "
     )
     if section.untranslated:
         lines.append("Translation: **not translated yet** (the English column is empty)")
@@ -104,6 +119,7 @@ def _section(section: Section, heading: str) -> list[str]:
 
 
 def render_markdown(report: Report) -> str:
+    report = visible_report(report)
     lines = [f"# {escape_md(report.title)}", "", f"Bilingual report made by DoiChieu on {report.generated}.  "]
     lines.append(
         "**Bold**: a claim, with its footnote. ¶ a new paragraph. ✎ English edited by hand. "
@@ -117,7 +133,7 @@ def render_markdown(report: Report) -> str:
             lines.append(
                 f"| {c.number} | {escape_md(c.document_title)} | {c.sentences or '—'} | {escape_md(c.vi)} | "
                 f"{escape_md(c.en) or '*not translated yet*'} | {escape_md(', '.join(t.name for t in c.tags))} | "
-                f"{c.verdict} |"
+                f"{escape_md(c.verdict)} |"
             )
     else:
         lines.append("No claims.")
@@ -129,5 +145,4 @@ def render_markdown(report: Report) -> str:
 
 
 def write_markdown(report: Report, out: Path) -> Path:
-    out.write_text(render_markdown(report), encoding="utf-8")
-    return out
+    return write_text(out, render_markdown(report), encoding="utf-8")

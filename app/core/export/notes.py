@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from app.core.export.report import safe_url
+from app.core.claims.evidence import safe_url
+from app.core.export.encode import link_target
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,9 @@ def to_html(text: str) -> Markup:
                 inner = Markup("<strong>%s</strong>") % inner
             if run.italic:
                 inner = Markup("<em>%s</em>") % inner
-            if run.href:
-                inner = Markup('<a href="%s" rel="noopener noreferrer">%s</a>') % (run.href, inner)
+            target = link_target(run.href)
+            if target:
+                inner = Markup('<a href="%s" rel="noopener noreferrer">%s</a>') % (target, inner)
             parts.append(inner)
         html.append(Markup("<p>%s</p>") % Markup("").join(parts))
     return Markup("\n").join(html)

@@ -11,8 +11,10 @@ import os
 from pathlib import Path
 
 from app.core.errors import DoiChieuError
+from app.core.export.encode import visible_report
 from app.core.export.html import render_html
 from app.core.export.report import Report
+from app.core.safe_write import atomic_path
 
 # pymupdf-fonts: Noto Sans, and "Noto Sans Symbols2" for ✎ and ⚠ (the family name has no space)
 FONTS = ("notos", "notosbo", "notosit", "notosbi", "symbol2")
@@ -49,19 +51,56 @@ def _load_fonts() -> None:
             raise PdfExportError(f"could not load the font {name!r} for the PDF; reinstall DoiChieu")
 
 
+def _screen_dpi() -> float:
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen()
+    return float(screen.logicalDotsPerInchY()) if screen is not None else 96.0
+
+
 def write_pdf(report: Report, out: Path) -> Path:
-    from PySide6.QtCore import QMarginsF, QSizeF
-    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    """The report as a PDF at `out`, written through `safe_write` (no partial file on failure)."""
+    report = visible_report(report)
+    html = render_html(report, print_layout=True)
+    with atomic_path(out) as tmp:
+        _print(html, report.title, report.options.page_size, tmp)
+        _check_complete(tmp, out)
+    return out
+
+
+def _check_complete(path: Path, out: Path) -> None:
+    """Qt reports no write error (a full disk, a file size limit): a PDF must end with %%EOF."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - 64))
+        tail = fh.read()
+    if size == 0 or b"%%EOF" not in tail:
+        raise PdfExportError(f"could not write {out} completely; check the free space and that the folder is writable")
+
+
+def _print(html: str, title: str, page_size: str, path: Path) -> None:
+    """Lays `html` out once, at the writer's resolution, on pages with 2 cm margins and paints each
+    page with its number at the bottom right, as `QTextDocument.print_` does, without the copy of the
+    whole document `print_` makes and lays out a second time."""
+    from PySide6.QtCore import QMarginsF, QRectF, Qt
+    from PySide6.QtGui import (
+        QAbstractTextDocumentLayout,
+        QFont,
+        QPageLayout,
+        QPageSize,
+        QPainter,
+        QPalette,
+        QPdfWriter,
+        QTextDocument,
+    )
 
     _qt_app()
     _load_fonts()
-    size = QPageSize(QPageSize.PageSizeId.Letter if report.options.page_size == "letter" else QPageSize.PageSizeId.A4)
-    writer = QPdfWriter(str(out))
-    writer.setTitle(report.title)
+    size = QPageSize(QPageSize.PageSizeId.Letter if page_size == "letter" else QPageSize.PageSizeId.A4)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
     writer.setCreator("DoiChieu")
     writer.setResolution(300)
-    # No margins of the writer's own: QTextDocument.print_ keeps 2 cm around the text and prints
-    # the page number in the bottom one.
     writer.setPageLayout(
         QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     )
@@ -72,12 +111,47 @@ def write_pdf(report: Report, out: Path) -> Path:
     for tag in ("liga", "clig", "dlig"):
         font.setFeature(QFont.Tag(tag), 0)
     doc.setDefaultFont(font)
-    doc.setHtml(render_html(report, print_layout=True))
-    # Not paginated beforehand: QTextDocument.print_ then lays the text out on the writer's pages
-    # itself and prints each page's number at the bottom.
-    doc.setPageSize(QSizeF())
-    doc.print_(writer)
+    layout = doc.documentLayout()
+    layout.setPaintDevice(writer)
+    dpi = writer.logicalDpiY()
+    # 2 cm, as QTextDocument.print_: given in screen units, the layout scales them to the writer's
+    source_dpi = _screen_dpi()
+    doc_margin = int(2 / 2.54 * source_dpi)
+    margin = doc_margin * dpi / source_dpi
+    body = QRectF(0, 0, writer.width(), writer.height())
+    # Page size and margin before the text: each change after it lays the whole document out again.
+    doc.setPageSize(body.size())
+    doc.setDocumentMargin(doc_margin)
+    doc.setHtml(html)
+    pages = doc.pageCount()
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise PdfExportError(f"could not write {path.name}; check that the folder is writable")
+    try:
+        number_font = QFont(font)
+        painter.setFont(number_font)
+        metrics = painter.fontMetrics()
+        number_y = body.height() - margin + metrics.ascent() + 5 * dpi / 72.0
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, Qt.GlobalColor.black)
+        for index in range(pages):
+            if index:
+                writer.newPage()
+            view = QRectF(0, index * body.height(), body.width(), body.height())
+            painter.save()
+            painter.translate(0, -view.top())
+            painter.setClipRect(view)
+            context.clip = view
+            layout.draw(painter, context)
+            painter.setClipping(False)
+            painter.setFont(number_font)
+            label = str(index + 1)
+            painter.drawText(
+                round(body.width() - margin - painter.fontMetrics().horizontalAdvance(label)),
+                round(number_y + view.top()),
+                label,
+            )
+            painter.restore()
+    finally:
+        painter.end()
     del writer  # closes the file
-    if not out.exists() or out.stat().st_size == 0:
-        raise PdfExportError(f"could not write {out}; check that the folder is writable")
-    return out

@@ -1,5 +1,8 @@
 """Claims as a table: CSV (UTF-8 with a BOM, so Excel shows Vietnamese correctly) and JSON Lines.
-One row per claim, with the text itself (both languages, the whole sentences), not only ids."""
+One row per claim, with the text itself (both languages, the whole sentences), not only ids.
+
+CSV text cells go through `encode.csv_cell` (a leading = + - @ tab or CR gets an apostrophe, plain
+numbers excepted); both formats through `encode.visible` (no lone surrogate can stop the write)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from app.core.export.encode import csv_cell, visible_report
 from app.core.export.report import ClaimNote, Report
+from app.core.safe_write import atomic_open
 
 CSV_COLUMNS = (
     "claim_id", "document_id", "document", "sentences", "vi", "en", "en_status", "vi_sentences", "en_sentences",
@@ -37,11 +42,6 @@ def claim_record(c: ClaimNote) -> dict[str, Any]:
     }
 
 
-def _cell(value: str) -> str:
-    """Text that a spreadsheet would run as a formula (=, +, @, a tab) is kept as text with a quote."""
-    return "'" + value if value[:1] in {"=", "+", "@", "\t", "\r"} else value
-
-
 def _evidence_text(items: list[dict[str, str]]) -> str:
     lines = []
     for e in items:
@@ -53,19 +53,21 @@ def _evidence_text(items: list[dict[str, str]]) -> str:
 
 
 def write_csv(report: Report, out: Path) -> Path:
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+    report = visible_report(report)
+    with atomic_open(out, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
         for c in report.claims:
             rec = claim_record(c)
             rec["tags"] = ", ".join(rec["tags"])
             rec["evidence"] = _evidence_text(rec["evidence"])
-            writer.writerow([_cell(v) if isinstance(v, str) else v for v in (rec[k] for k in CSV_COLUMNS)])
+            writer.writerow([csv_cell(v) if isinstance(v, str) else v for v in (rec[k] for k in CSV_COLUMNS)])
     return out
 
 
 def write_jsonl(report: Report, out: Path) -> Path:
-    with out.open("w", encoding="utf-8", newline="\n") as fh:
+    report = visible_report(report)
+    with atomic_open(out, "w", encoding="utf-8", newline="\n") as fh:
         for c in report.claims:
             fh.write(json.dumps(claim_record(c), ensure_ascii=False) + "\n")
     return out

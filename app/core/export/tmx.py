@@ -2,22 +2,24 @@
 
 Human edits carry <prop type="x-doichieu-kind">human</prop> and changeid="doichieu-user"; machine
 output names its model. Sentences that were English in the source ("copy") are skipped: they are
-not translations. Characters XML 1.0 forbids (control codes from broken PDFs) are dropped."""
+not translations. Characters XML 1.0 forbids (control codes from broken PDFs, lone surrogates) are
+replaced by U+FFFD (`encode.visible`), so the file stays well-formed and the gap stays visible."""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from app.core.export.encode import visible
 from app.core.export.report import Report
+from app.core.safe_write import write_text
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_INVALID_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(text: str) -> str:
-    return _INVALID_XML.sub("", text)
+    """Text fit for XML 1.0: forbidden characters replaced visibly (ElementTree escapes & < > and quotes)."""
+    return visible(text)
 
 
 def build_tmx(report: Report, version: str = "0.1.0") -> ET.Element:
@@ -28,14 +30,14 @@ def build_tmx(report: Report, version: str = "0.1.0") -> ET.Element:
         creationtool="DoiChieu",
         creationtoolversion=version,
         segtype="sentence",
-        **{"o-tmf": "DoiChieu", "adminlang": "en", "srclang": "vi", "datatype": "plaintext"},
+        attrib={"o-tmf": "DoiChieu", "adminlang": "en", "srclang": "vi", "datatype": "plaintext"},
     )
     body = ET.SubElement(root, "body")
     for section in report.sections:
         for row in section.rows:
             if not row.en_text or row.kind == "copy":
                 continue
-            tu = ET.SubElement(body, "tu", tuid=f"{section.document_id}-{row.number}")
+            tu = ET.SubElement(body, "tu", tuid=xml_text(f"{section.document_id}-{row.number}"))
             if row.edited:
                 tu.set("changeid", "doichieu-user")
             props = [
@@ -65,7 +67,8 @@ def write_tmx(report: Report, out: Path) -> Path:
     root = build_tmx(report, tool_version)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
-    out.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + body + "\n", encoding="utf-8"
+    return write_text(
+        out,
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + body + "\n",
+        encoding="utf-8",
     )
-    return out
