@@ -253,3 +253,22 @@ def test_a_half_written_backup_left_by_a_killed_process_is_cleared(data_dir: Pat
     assert made is not None and made.is_file()
     assert not old.exists()
     assert recent.exists()  # it may be a copy another process is writing right now
+
+
+def test_every_statement_reports_sqlite_errors_typed_not_only_transactions(data_dir: Path, fixtures: Path) -> None:
+    """A statement run outside `Library.transaction()` (sqlite-utils, a PRAGMA, a read) reports an
+    error the user can act on as our typed error too, never a bare sqlite3 error."""
+    with open_session() as lib:
+        lib.db.execute("PRAGMA query_only = 1")  # SQLite itself now refuses every write: SQLITE_READONLY
+        with pytest.raises(LibraryError, match="read-only"):
+            lib.db.execute("INSERT INTO tags (name, created_at) VALUES ('mới', 'x')")
+        with pytest.raises(LibraryError, match="read-only"):
+            lib.db.conn.executemany("INSERT INTO tags (name, created_at) VALUES (?, 'x')", [("a",), ("b",)])
+        with pytest.raises(LibraryError, match="read-only"):
+            ClaimStore(lib).add_tag("mới")
+        lib.db.execute("PRAGMA query_only = 0")
+        ClaimStore(lib).add_tag("mới")
+        with pytest.raises(sqlite3.IntegrityError):  # a constraint is the caller's to handle: not hidden
+            lib.db.execute("INSERT INTO tags (name, created_at) VALUES ('mới', 'x')")
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):  # a bug stays a bug
+            lib.db.execute("SELECT * FROM no_such_table")

@@ -30,6 +30,7 @@ import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, NoReturn, Self
 
 import sqlite_utils
 
@@ -75,9 +76,22 @@ class _Registration:
 
 
 class TrackedConnection(sqlite3.Connection):
-    """A connection that counts itself in the registry while open."""
+    """A connection that counts itself in the registry while open. Once `open_database` has checked
+    the library it sets `library`: from then on every statement and fetch reports SQLite errors the
+    user can act on as our typed errors (`library_error`), reads included."""
 
     _registration: _Registration | None = None
+    library: Path | None = None
+
+    def cursor(self, factory: Any = None) -> Any:
+        return super().cursor(factory or _LibraryCursor)
+
+    # Connection.execute() and executemany() make their cursor in C, not through cursor().
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> Any:
+        return self.cursor().executemany(sql, seq_of_parameters)
 
     def track(self, path: Path | str) -> None:
         reg = _Registration(_key(path))
@@ -90,6 +104,54 @@ class TrackedConnection(sqlite3.Connection):
         finally:
             if self._registration is not None:
                 self._registration.release()
+
+
+def _raise_mapped(conn: sqlite3.Connection, err: sqlite3.Error) -> NoReturn:
+    library = getattr(conn, "library", None)
+    mapped = library_error(err, library) if library is not None else None
+    if mapped is None:
+        raise err
+    raise mapped from err
+
+
+class _LibraryCursor(sqlite3.Cursor):
+    """A cursor whose SQLite errors go through `library_error` (see TrackedConnection)."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Self:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as err:
+            _raise_mapped(self.connection, err)
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> Self:
+        try:
+            return super().executemany(sql, seq_of_parameters)
+        except sqlite3.Error as err:
+            _raise_mapped(self.connection, err)
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.Error as err:
+            _raise_mapped(self.connection, err)
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        try:
+            return super().fetchmany(self.arraysize if size is None else size)
+        except sqlite3.Error as err:
+            _raise_mapped(self.connection, err)
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.Error as err:
+            _raise_mapped(self.connection, err)
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.Error as err:
+            _raise_mapped(self.connection, err)
 
 
 def connections_open(path: Path | str) -> int:
@@ -377,6 +439,8 @@ def open_database(path: Path) -> sqlite_utils.Database:
     except BaseException:
         db.close()
         raise
+    if isinstance(db.conn, TrackedConnection):  # checked: from now on SQLite errors reach callers typed
+        db.conn.library = path
     return db
 
 
