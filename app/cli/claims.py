@@ -252,7 +252,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--tag", action="append", metavar="T", type=valid.text, help="the claim's tags (replaces them; repeat)"
     )
-    p.add_argument("--evidence", metavar="URL_OR_CITATION", type=valid.text)
+    p.add_argument(
+        "--evidence",
+        metavar="URL_OR_CITATION",
+        type=valid.text,
+        help="an http(s) link (www.… is taken as https) is kept as a link; anything else as citation text",
+    )
     p.add_argument("--quote", type=valid.text, help="the evidence's quoted passage")
     p.add_argument("--evidence-note", type=valid.text)
     p.add_argument("--delete", action="store_true")
