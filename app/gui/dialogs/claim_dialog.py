@@ -88,6 +88,7 @@ class ClaimDialog(QDialog):
         ev = QFormLayout(box)
         self.url = QLineEdit(form.evidence_url)
         self.url.setPlaceholderText("https://…")
+        self.url.setToolTip("An http(s) link; anything else typed here is kept as citation text, not as a link")
         self.citation = QLineEdit(form.evidence_citation)
         self.citation.setPlaceholderText("Author, title, date")
         self.quote = QLineEdit(form.evidence_quote)
