@@ -81,6 +81,25 @@ def test_restore_while_another_process_has_the_library_open_is_refused(tmp_path:
     assert _titles(library.parent) == ["forum_post_ai_race.vi"]
 
 
+def test_a_restore_can_be_undone_even_when_the_replaced_library_had_a_wal(tmp_path: Path, fixtures: Path) -> None:
+    """The library replaced had acknowledged writes in its -wal only (its last session was killed):
+    restoring the copy kept aside brings them back, not just its main file."""
+    library, backup = _library_with_a_backup(tmp_path, fixtures)
+    Holder("doichieu", library, fixtures / "pdf_copy_supercomputers.vi.txt").end("vanish")
+    assert Path(f"{library}-wal").stat().st_size > 0
+    res = run(library.parent, "restore", backup)
+    assert res.returncode == 0, res.stderr
+    (kept,) = [p for p in library.parent.glob("library.sqlite3.before-restore-*") if p.name[-1].isdigit()]
+    assert Path(f"{kept}-wal").exists()  # the WAL went aside with its file
+    assert _titles(library.parent) == ["forum_post_ai_race.vi"]
+    res = run(library.parent, "restore", kept)
+    assert res.returncode == 0, res.stderr
+    assert _titles(library.parent) == ["forum_post_ai_race.vi", "pdf_copy_supercomputers.vi"]
+    con = sqlite3.connect(library)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+
+
 def test_each_restore_keeps_what_it_replaced_under_its_own_name_and_the_copies_are_bounded(
     data_dir: Path, fixtures: Path, tmp_path: Path
 ) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -156,7 +155,7 @@ def restore(backup: Path, target: Path | None = None) -> Path | None:
         # it: a copy that fails (disk full) leaves the library as it was.
         tmp = keep.unique_path(target.parent, f".{target.name}.restoring-")
         try:
-            shutil.copyfile(backup, tmp)
+            _copy_through_sqlite(backup, tmp)
             _fsync(tmp)
             # No other process may have the library open while its files are swapped (their next
             # write would land in the file moved aside, or corrupt the new one); while we hold the
@@ -174,15 +173,30 @@ def restore(backup: Path, target: Path | None = None) -> Path | None:
                     _put_back(moved)
                     raise
             _fsync(target.parent)
-        except OSError as err:
-            raise LibraryError(
-                f"cannot restore {backup.name} ({err.strerror or err}); the library was left as it was"
-            ) from err
+        except (OSError, sqlite3.Error) as err:
+            why = err.strerror if isinstance(err, OSError) and err.strerror else err
+            raise LibraryError(f"cannot restore {backup.name} ({why}); the library was left as it was") from err
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
     keep.prune_library_copies(target, "before-restore")
     return moved[0][1] if moved else None
+
+
+def _copy_through_sqlite(backup: Path, dest: Path) -> None:
+    """A consistent copy of `backup` made by SQLite, read-only: a copy that has its own -wal beside
+    it (a library kept aside by an earlier restore, say) comes with what its WAL holds, which a
+    copy of the file alone would lose. The result is one self-contained file."""
+    source = _open_read_only(backup)
+    try:
+        target = sqlite3.connect(str(dest), isolation_level=None)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
 
 
 def _fsync(path: Path) -> None:
@@ -206,11 +220,6 @@ def _refuse_library_files(backup: Path, library: Path) -> None:
         if same:
             what = "the library itself" if not side else f"the library's {side} file"
             raise InputError(f"{backup} is {what}, not a backup; choose a backup from {library.parent / 'backups'}")
-    if Path(f"{backup}-wal").exists():
-        raise InputError(
-            f"{backup} has a write-ahead log beside it (a program has it open, or did not close it): close "
-            "that program first, or choose another backup"
-        )
 
 
 def _move_library_aside(library: Path) -> list[tuple[Path, Path]]:
