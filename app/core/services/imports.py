@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.errors import DoiChieuError, EncryptedPdfError
-from app.core.pipeline import ImportOutcome, import_file
 from app.core.progress import Cancel, Progress, null_progress
-from app.core.store import Library
+
+if TYPE_CHECKING:  # the window imports this module at start-up: the pipeline loads when a batch runs
+    from app.core.pipeline import ImportOutcome
+    from app.core.store import Library
 
 # What a folder gives: the kinds the importer reads (its file dialog shows these too).
 IMPORTABLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".pdf")
@@ -77,6 +80,8 @@ def import_batch(
     """Import files and folders (see `expand_paths`). `progress(done, total, message)` reports each
     file's stages, prefixed with its name and place in the batch; `on_item(path, outcome, why)` is
     called after each item (outcome None: refused or locked, for `why`)."""
+    from app.core.pipeline import import_file
+
     expanded = expand_paths(paths)
     result = BatchResult(refused=list(expanded.refused))
     for path, why in expanded.refused:
