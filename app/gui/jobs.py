@@ -75,6 +75,15 @@ def library_filter(text: str, tag: str | None, verdict: str | None) -> JobFn:
     return job
 
 
+def translations(doc_id: int) -> JobFn:
+    """The document's current translations (quick lane), for the English column while translating."""
+
+    def job(ctx: JobContext) -> tuple[int, dict[int, Any]]:
+        return doc_id, ctx.library().current_translations(doc_id)
+
+    return job
+
+
 def find(doc_id: int, query: str) -> JobFn:
     def job(ctx: JobContext) -> tuple[str, list[Any]]:
         return query, ctx.library().search(query, limit=1000, document_id=doc_id)

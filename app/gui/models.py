@@ -129,7 +129,12 @@ class SegmentTableModel(QAbstractTableModel):
     def reload_translations(self) -> None:
         """Translations come in one query per document: a few ms even for 5,000 sentences, and the
         English column must know which rows are untranslated without loading every sentence."""
-        self.translations = self.lib.current_translations(self.doc_id)
+        self.set_translations(self.lib.current_translations(self.doc_id))
+
+    def set_translations(self, translations: dict[int, StoredTranslation]) -> None:
+        """Translations read elsewhere: the window reads them on a quick thread while a long
+        translation runs (the query took up to 140 ms on the window's thread near its end)."""
+        self.translations = translations
         self._spans.clear()
         if self.segments:
             self.dataChanged.emit(self.index(0, 2), self.index(len(self.segments) - 1, 2))

@@ -77,8 +77,11 @@ class SerialJob:
 
 
 class Job(QRunnable):
-    def __init__(self, title: str, fn: Callable[[JobContext], Any], *, cancellable: bool = True) -> None:
+    def __init__(
+        self, title: str, fn: Callable[[JobContext], Any], *, cancellable: bool = True, shown: bool = True
+    ) -> None:
         super().__init__()
+        self.shown = shown  # False: a short read the status bar need not show
         self.setAutoDelete(False)  # the runner keeps it until `ended`, so its signals outlive run()
         self.title = title
         self.fn = fn
@@ -169,8 +172,9 @@ class JobRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
         cancellable: bool = True,
+        shown: bool = True,
     ) -> Job:
-        job = Job(title, fn, cancellable=cancellable)
+        job = Job(title, fn, cancellable=cancellable, shown=shown)
         self._relays[job] = _Relay(job, on_done, on_error, on_progress, self._ended)
         self.jobs.append(job)
         (self.serial if isinstance(fn, SerialJob) else self.pool).start(job)

@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
             raise err  # a bug: the global exception hook logs it and shows the log's path
 
     def _jobs_changed(self) -> None:
-        running = self.jobs.jobs
+        running = [job for job in self.jobs.jobs if job.shown]
         self.job_bar.setVisible(bool(running))
         self.cancel_button.setVisible(any(j.cancellable for j in running))
         self.job_label.setVisible(bool(running))

@@ -30,6 +30,7 @@ class TranslationController(Controller):
         self.reload_engine = False  # a model was installed or removed: the helper process reloads it
         self.model_manager: ModelManager | None = None
         self._last_refresh = 0.0
+        self._reading = False  # the English column's translations are being read on a quick thread
 
     # screens ------------------------------------------------------------------------------------------
 
@@ -65,12 +66,32 @@ class TranslationController(Controller):
         )
 
     def _progress(self, doc_id: int, *_progress: object) -> None:
-        """Show the English as it comes, without reloading it on every batch."""
+        """Show the English as it comes: at most every TRANSLATION_REFRESH_S, read on a quick thread."""
         now = time.monotonic()
-        view = self.w.view
-        if view.model is not None and view.doc_id() == doc_id and now - self._last_refresh > TRANSLATION_REFRESH_S:
-            self._last_refresh = now
-            view.model.reload_translations()
+        if self._reading or self.w.view.doc_id() != doc_id or now - self._last_refresh <= TRANSLATION_REFRESH_S:
+            return
+        self._last_refresh = now
+        self._reading = True
+        self.w.jobs.start(
+            "Reading the translation so far",
+            jobs.translations(doc_id),
+            on_done=self._translations_read,
+            on_error=self._translations_not_read,
+            cancellable=False,
+            shown=False,
+        )
+
+    def _translations_read(self, result: tuple[int, dict[int, Any]]) -> None:
+        self._reading = False
+        doc_id, translations = result
+        model = self.w.view.model
+        if model is not None and model.doc_id == doc_id and self.running:  # at the end: the final reload
+            model.set_translations(translations)
+
+    def _translations_not_read(self, err: BaseException) -> None:
+        self._reading = False  # the final reload shows them; a bug still reaches the crash dialog
+        if not isinstance(err, DoiChieuError):
+            raise err
 
     def _translated(self, doc_id: int, r: Any) -> None:
         self.running = False
