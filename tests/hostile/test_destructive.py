@@ -221,3 +221,11 @@ def test_deletions_in_the_same_second_each_keep_their_claims(data_dir: Path) -> 
     for path, note in kept:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         assert [r["note"] for r in rows] == [note]
+
+
+def test_export_over_the_library_from_the_command_line_is_refused(tmp_path: Path, fixtures: Path) -> None:
+    library, _backup = _library_with_a_backup(tmp_path, fixtures)
+    for target in (library, library.parent / "." / library.name):
+        err = _one_line_refusal(run(library.parent, "export", "1", "--format", "html", "-o", target))
+        assert "the library" in err
+    assert _titles(library.parent) == ["forum_post_ai_race.vi"]
