@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 class DoiChieuError(Exception):
@@ -98,7 +99,7 @@ class LibraryCorruptError(LibraryError):
         self.backups: list[Path] = list(backups)
         self.damaged_copy = damaged_copy
 
-    def __reduce__(self) -> tuple[type[LibraryCorruptError], tuple[str, Path | None, list[Path], Path | None]]:
+    def __reduce__(self) -> tuple[type[DoiChieuError], tuple[Any, ...]]:
         # Helper-process jobs pickle errors: keep the structured fields across the pipe.
         return (type(self), (str(self), self.path, self.backups, self.damaged_copy))
 
