@@ -9,7 +9,7 @@ substrings of the masked text; we locate them in order and slice the original by
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,7 +27,9 @@ _TLDS = (
 _URL = r"(?:https?://|ftp://|www\.)[^\s<>\"“”]+"
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _DOMAIN = rf"(?<![\w@.])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?![\w])(?:/[^\s<>\"“”]*)?"
-_DECIMAL = r"\d+(?:[.,]\d+)+"
+# Starts only where a digit run starts (exact: a decimal found mid-run would have been found at the
+# run's start; from every digit of a long run the scan was quadratic).
+_DECIMAL = r"(?<!\d)\d+(?:[.,]\d+)+"
 # Titles and abbreviations that end with a dot inside a sentence.
 _TITLES = (
     "TS|ThS|PGS|GS|BS|KS|CN|NCS|TTƯT|NSƯT|NSND|TP|Tp|tp|Q|P|TT|TX|Th|St|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|No|Vol|Fig|pp|tr|"
@@ -42,6 +44,12 @@ _ELLIPSIS_INNER = r"\.{3,}|…"
 _PROTECTED = re.compile("|".join(f"(?:{p})" for p in (_URL, _EMAIL, _DOMAIN, _DECIMAL, _TITLE, _LIST_MARKER)))
 _INITIALS = re.compile(_INITIALISM)
 _TRAILING_URL_PUNCT = ".,;:!?)]}'\"”’"
+# A run of non-space characters longer than this is not prose (a hash, base64, a pasted blob, a very
+# long URL): it is one protected unit, like a URL, and never reaches the regexes below or the splitter
+# as something to cut. It bounds every regex's rescan to LONG_TOKEN characters, so masking is linear.
+LONG_TOKEN = 200
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{LONG_TOKEN + 1},}}")
+_NEXT_NON_SPACE = re.compile(r"\s*")
 
 
 @dataclass(frozen=True)
@@ -50,30 +58,59 @@ class Span:
     end: int
 
 
-def _mask_span(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] in ".?!":
-            chars[i] = MASK
+def _mask_span(chars: list[str], start: int, end: int, text: str) -> None:
+    for m in _SENT_PUNCT.finditer(text, start, end):
+        chars[m.start()] = MASK
 
 
 def mask_protected(text: str) -> str:
     """Replace sentence punctuation inside protected spans; same length as `text`."""
     chars = list(text)
-    for m in _PROTECTED.finditer(text):
+    scan = _hide_long_runs(text, chars)
+    for m in _PROTECTED.finditer(scan):
         start, end = m.span()
         token = m.group(0)
-        if token[0] in "hwfHWF" or "@" in token or "/" in token or "." in token:
+        urlish = token[0] in "hwfHWF" or "@" in token or "/" in token or "." in token
+        if urlish and not _is_list_marker(m):
             # URLs and domains swallow trailing punctuation that belongs to the sentence.
-            while end > start and text[end - 1] in _TRAILING_URL_PUNCT and not _is_list_marker(m):
-                end -= 1
-        _mask_span(chars, start, end)
-    for m in _INITIALS.finditer(text):
+            end = _trim_trailing(scan, start, end)
+        _mask_span(chars, start, end, scan)
+    for m in _INITIALS.finditer(scan):
         start, end = m.span()
         # An initialism that ends the sentence ("... the U.S. The ...") keeps its last dot as a boundary.
-        rest = text[end:].lstrip()
-        last = end - 1 if text[end - 1] == "." and rest[:1].isupper() and _looks_sentence_final(text, start) else end
-        _mask_span(chars, start, last)
+        after = _skip_spaces(scan, end)
+        upper_next = after < len(text) and text[after].isupper()
+        last = end - 1 if text[end - 1] == "." and upper_next and _looks_sentence_final(text, start) else end
+        _mask_span(chars, start, last, scan)
     return "".join(chars)
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    m = _NEXT_NON_SPACE.match(text, pos)
+    return m.end() if m else pos
+
+
+def _trim_trailing(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _TRAILING_URL_PUNCT:
+        end -= 1
+    return end
+
+
+def _hide_long_runs(text: str, chars: list[str]) -> str:
+    """Mask each run longer than LONG_TOKEN as one unit (all but its trailing punctuation, which may end
+    the sentence) and return `text` with those runs blanked for the regexes: one non-space character
+    (so "TS. <run>" still sees a word after the title) and spaces, same length."""
+    runs = [m.span() for m in _LONG_RUN.finditer(text)]
+    if not runs:
+        return text
+    pieces: list[str] = []
+    prev = 0
+    for start, end in runs:
+        _mask_span(chars, start, _trim_trailing(text, start, end), text)
+        pieces += [text[prev:start], "\x00", " " * (end - start - 1)]
+        prev = end
+    pieces.append(text[prev:])
+    return "".join(pieces)
 
 
 def _is_list_marker(m: re.Match[str]) -> bool:
@@ -86,7 +123,7 @@ def _looks_sentence_final(text: str, start: int) -> bool:
 
 
 @cache
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _tokenizer() -> Callable[[str], list[str]]:
     from underthesea import sent_tokenize
 
     return sent_tokenize

@@ -7,6 +7,7 @@ Vietnamese and English patterns both run on every sentence: forum posts mix the 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 UP = "A-ZÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸĐ"
 CAP = rf"[{UP}][\w&-]*"
 
-_D = r"\d+(?:[.,]\d+)*"
+# At most eight groups ("1.000.000.000.000,5" has five): a number may start after any "." or ",", and an
+# unbounded chain was rescanned from each of them (20 KB of "1.2,1.2,…" took 30 s).
+_D = r"\d+(?:[.,]\d+){0,7}"
 # Not glued to a word ("Evo200", "GPT-3", "IP67") and not followed by a capital ("5G", "3D").
 _NUM = rf"(?<![\w])(?<!\w-){_D}(?:\s?[-–]\s?{_D})?(?!\d)(?![A-Z])"
 _SCALE = r"(?:\s+(?:chục|trăm|nghìn|ngàn|vạn|triệu|tỷ|tỉ|thousand|million|billion|trillion))"
@@ -177,7 +180,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "attribution",
         _p(
-            rf"\([A-Z]{{2,6}}\)\s*{_YEAR}\b|\b{CAP}(?:\s+{CAP})*\s+(?:Index|Report|Rankings?|Survey|Outlook)"
+            rf"\([A-Z]{{2,6}}\)\s*{_YEAR}\b|\b{CAP}(?:\s+{CAP}){{0,9}}\s+(?:Index|Report|Rankings?|Survey|Outlook)"
             rf"\s+{_YEAR}\b"
         ),
     ),
@@ -196,8 +199,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("organisation", _p(r"(?<![\w-])[A-Z][A-Z&]{2,4}(?![\w-])")),
 )
 
-_QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
-_LIST_MARKER = re.compile(r"^\s*[-•*]?\s*(?:\d{1,3}|[IVXivx]{1,4})[.)](?=\s)")
+_LIST_MARKER = re.compile(r"^\s*(?:[-•*]\s*)?(?:\d{1,3}|[IVXivx]{1,4})[.)](?=\s)")
 _WORD = re.compile(r"[^\W\d_]+")
 
 # Cue kinds whose numbers are already described by a longer cue ("xếp thứ 10" is not also "number: 10").
@@ -235,11 +237,36 @@ def _valid(kind: str, text: str, m: re.Match[str], shouting: list[tuple[int, int
 def _quotes(text: str) -> Iterator[Cue]:
     """Quoted words as weak attributions; a quote that is the whole sentence, or a one- or two-word scare
     quote ("song mã"), attributes nothing."""
-    for m in _QUOTE.finditer(text):
-        inner = m.group(1) or m.group(2) or ""
-        whole = not text[: m.start()].strip(" -–") and not text[m.end() :].strip(" .,;:!?")
+    # `whole`: only " -–" before the quote and only " .,;:!?" after it (found once, not per quote).
+    head = len(text) - len(text.lstrip(" -–"))
+    tail = len(text.rstrip(" .,;:!?"))
+    for start, end in _quote_spans(text):
+        inner = text[start + 1 : end - 1]
+        whole = start <= head and end >= tail
         if len(inner.split()) >= 3 and not whole:
-            yield Cue("attribution", m.start(), m.end(), m.group())
+            yield Cue("attribution", start, end, text[start:end])
+
+
+_CLOSING = {"“": "”", '"': '"'}
+_OPENING = re.compile('[“"]')
+
+
+def _quote_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The matches of `“([^”]+)”|"([^"]+)"`, found in linear time: the regex rescanned to the end of
+    the text from every opening mark that is never closed."""
+    unclosed: set[str] = set()  # closing marks that do not occur after the current position
+    pos = 0
+    while (m := _OPENING.search(text, pos)) is not None:
+        start = m.start()
+        close = _CLOSING[m.group()]
+        end = -1 if close in unclosed else text.find(close, start + 1)
+        if end < 0:
+            unclosed.add(close)
+        elif end > start + 1:  # at least one character inside
+            yield start, end + 1
+            pos = end + 1
+            continue
+        pos = start + 1
 
 
 def _raw(text: str) -> Iterator[Cue]:
@@ -262,13 +289,27 @@ def find_cues(text: str) -> list[Cue]:
     puts the longer first), and a number or year inside a percentage, date, ranking or comparison is left to
     that cue ("xếp thứ 10" is not also "number: 10")."""
     cues = sorted(set(_raw(text)), key=lambda c: (c.start, -(c.end - c.start), c.kind))
+    # Containment checks by running maxima instead of comparing every pair (thousands of numbers in one
+    # long "sentence" made that quadratic). All cues sorted by start: a cue is inside an earlier-starting
+    # one iff the furthest end among those reaches its end.
+    starts = [c.start for c in cues]
+    swallow_end: dict[str, list[int]] = {kind: [] for kind in _NUMERIC}  # prefix max end of swallowing cues
+    best = {kind: -1 for kind in _NUMERIC}
+    for c in cues:
+        for kind in _NUMERIC:
+            if c.kind in _SWALLOWS and c.kind != kind:
+                best[kind] = max(best[kind], c.end)
+            swallow_end[kind].append(best[kind])
     kept: list[Cue] = []
+    kept_end: dict[str, int] = {}  # furthest end of a kept cue of each kind (all start at or before)
     for cue in cues:
-        if any(k.kind == cue.kind and k.start <= cue.start and cue.end <= k.end for k in kept):
+        if kept_end.get(cue.kind, -1) >= cue.end:
             continue
-        if cue.kind in _NUMERIC and any(
-            k.kind in _SWALLOWS and k.kind != cue.kind and k.start <= cue.start and cue.end <= k.end for k in cues
-        ):
-            continue
+        if cue.kind in _NUMERIC:
+            # every cue starting at or before this one, ties included
+            upto = bisect.bisect_right(starts, cue.start)
+            if swallow_end[cue.kind][upto - 1] >= cue.end:
+                continue
         kept.append(cue)
+        kept_end[cue.kind] = max(kept_end.get(cue.kind, -1), cue.end)
     return kept

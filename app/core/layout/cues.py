@@ -164,7 +164,6 @@ def _vi_letters() -> str:
 
 
 VI_LETTERS = _vi_letters()
-_VI_WORD_RE = re.compile(rf"[^\W\d_]*[{VI_LETTERS}][^\W\d_]*")
 _VI_LETTER_RE = re.compile(f"[{VI_LETTERS}]")
 
 
@@ -183,7 +182,9 @@ def detect_lang(text: str) -> str:
     words = _WORD_RE.findall(text)
     if not words:
         return "vi"
-    vi = len(_VI_WORD_RE.findall(text))
+    # Words holding a Vietnamese-only letter. (A regex "letters* vi-letter letters*" retried from every
+    # position of a long word without one: quadratic; 20 KB of "a" took seconds.)
+    vi = sum(1 for w in words if _VI_LETTER_RE.search(w))
     if vi / len(words) >= 0.12:
         return "vi"
     lower = [w.lower() for w in words]
@@ -207,7 +208,7 @@ def is_page_number(line: str, *, roman: bool = False) -> bool:
     """A page number as printed in a header or footer: "12", "- 12 -", "Trang 3", "3 / 10" (and,
     with `roman`, "iv"). Plain text keeps roman numerals: there "vi" or "I" at a page edge is a word."""
     m = _PAGE_NUMBER_RE.match(line)
-    return bool(m) and (roman or m.group("roman") is None)
+    return m is not None and (roman or m.group("roman") is None)
 
 
 def edge_key(line: str) -> str:
@@ -220,15 +221,34 @@ def collapse_spaces(text: str) -> str:
 
 
 def collapse_spaces_keeping(text: str, positions: list[int]) -> tuple[str, list[int]]:
-    """`collapse_spaces(text)` and where each of `positions` (offsets in `text`) lands in it."""
+    """`collapse_spaces(text)` and where each of `positions` (offsets in `text`) lands in it.
+
+    One pass over the words, whatever the number of positions: a paragraph joined from thousands of
+    lines has thousands of positions, and collapsing the prefix for each one was quadratic."""
     out = collapse_spaces(text)
     lead = len(text) - len(text.lstrip())
-    moved: list[int] = []
-    for pos in positions:
-        # the collapsed prefix up to pos, minus a trailing space that is not followed by text yet
-        before = collapse_spaces(text[lead:pos] + "x")[:-1]
-        moved.append(min(len(before), len(out)))
+    words = [m.span() for m in _NON_SPACE.finditer(text)]
+    moved = [0] * len(positions)
+    w = 0  # words[:w] end at or before pos
+    done = 0  # non-space characters in words[:w]
+    for k in sorted(range(len(positions)), key=positions.__getitem__):
+        pos = min(positions[k], len(text))
+        if pos <= lead:
+            continue  # an empty prefix collapses to ""
+        while w < len(words) and words[w][1] <= pos:
+            done += words[w][1] - words[w][0]
+            w += 1
+        chars, count = done, w
+        if w < len(words) and words[w][0] < pos:  # pos cuts a word
+            chars += pos - words[w][0]
+            count += 1
+        # the collapsed prefix keeps one space before pos when the prefix ends in whitespace
+        size = chars + max(count - 1, 0) + (1 if text[pos - 1].isspace() else 0)
+        moved[k] = min(size, len(out))
     return out, moved
+
+
+_NON_SPACE = re.compile(r"\S+")
 
 
 def known_words(lines: Iterable[str]) -> set[str]:
@@ -239,6 +259,9 @@ def known_words(lines: Iterable[str]) -> set[str]:
     return words
 
 
+JOIN_CONTEXT = 80  # characters at the end of line a that decide how line b joins it
+
+
 def join_hyphenated(a: str, b: str, known: set[str]) -> tuple[str, str] | None:
     """Join line a, which ends in a hyphen, with line b, without a space.
 
@@ -246,22 +269,44 @@ def join_hyphenated(a: str, b: str, known: set[str]) -> tuple[str, str] | None:
     The hyphen goes only when the line break inserted it: a soft hyphen, or a word seen whole
     elsewhere in the document, or an English-looking word never seen hyphenated ("algo-rithm").
     It stays for real compounds ("real-time", "Xô-viết") seen with their hyphen."""
+    how = _hyphen_join(a[-JOIN_CONTEXT:], b, known)
+    if how is None:
+        return None
+    drop, removed = how
+    return a[: len(a) - drop] + b, removed
+
+
+def _hyphen_join(a: str, b: str, known: set[str]) -> tuple[int, str] | None:
+    """(characters dropped from the end of a, removed text) for `join_hyphenated`; reads a[-80:] only."""
     if a.endswith("\u00ad"):
-        return a[:-1] + b, "\u00ad"
+        return 1, "\u00ad"
     if not a.endswith("-"):
         return None
-    m = re.search(r"([^\W\d_]+)-$", a[-80:])
+    m = re.search(r"([^\W\d_]+)-$", a[-JOIN_CONTEXT:])
     n = re.match(r"([^\W\d_]+)", b)
     if not m or not n:
         return None
     left, right = m.group(1), n.group(1)
     if not b[0].islower():
-        return a + b, ""  # "Squeeze-and-" + "Excitation": a compound, never a break hyphen
+        return 0, ""  # "Squeeze-and-" + "Excitation": a compound, never a break hyphen
     if f"{left}-{right}".lower() in known:
-        return a + b, ""
+        return 0, ""
     if (left + right).lower() in known or (left.isascii() and right.isascii()):
-        return a[:-1] + b, "-"
-    return a + b, ""
+        return 1, "-"
+    return 0, ""
+
+
+def join_parts(a_tail: str, b: str, known: set[str]) -> tuple[int, str, str]:
+    """How line b joins a paragraph whose text ends with `a_tail` (its last JOIN_CONTEXT characters
+    suffice): (characters dropped from the paragraph's end, separator, removed characters). The joined
+    text is `a[: len(a) - dropped] + separator + b`; callers that build a long paragraph line by line
+    keep a list of pieces and never copy the whole paragraph per line."""
+    hyphen = _hyphen_join(a_tail[-JOIN_CONTEXT:], b, known)
+    if hyphen is not None:
+        return hyphen[0], "", hyphen[1]
+    if len(a_tail) >= 2 and a_tail[-1] == "/" and not a_tail[-2].isspace():
+        return 0, "", ""
+    return 0, " ", ""
 
 
 def join_lines(a: str, b: str, known: set[str]) -> tuple[str, str]:
@@ -269,9 +314,27 @@ def join_lines(a: str, b: str, known: set[str]) -> tuple[str, str]:
 
     A space goes between them, except after a word-hyphen (see `join_hyphenated`) or a slash that
     ends a word ("chất lượng/" + "citation": the line broke after the slash, not at a space)."""
-    hyphen = join_hyphenated(a, b, known)
-    if hyphen is not None:
-        return hyphen
-    if len(a) >= 2 and a[-1] == "/" and not a[-2].isspace():
-        return a + b, ""
-    return a + " " + b, ""
+    drop, sep, removed = join_parts(a[-JOIN_CONTEXT:], b, known)
+    return a[: len(a) - drop] + sep + b, removed
+
+
+class ParagraphBuilder:
+    """A paragraph's text built line by line in linear time (pieces joined once at the end)."""
+
+    def __init__(self, first: str) -> None:
+        self._pieces = [first]
+        self._tail = first[-JOIN_CONTEXT:]
+        self.length = len(first)
+
+    def join(self, line: str, known: set[str]) -> str:
+        """Append `line` as `join_lines` would; returns the removed characters."""
+        drop, sep, removed = join_parts(self._tail, line, known)
+        if drop:
+            self._pieces[-1] = self._pieces[-1][: len(self._pieces[-1]) - drop]
+        self._pieces.append(sep + line)
+        self.length += len(sep) + len(line) - drop
+        self._tail = (self._tail[: len(self._tail) - drop] + sep + line)[-JOIN_CONTEXT:]
+        return removed
+
+    def text(self) -> str:
+        return "".join(self._pieces)

@@ -295,7 +295,7 @@ def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
     m = _metrics(vlines)
     known = cues.known_words(v.text for v in vlines)
     firsts: list[_VLine] = []  # the first line of each paragraph: its font and page describe it
-    texts: list[str] = []
+    texts: list[cues.ParagraphBuilder] = []
     in_item = False
     joins: list[tuple[int, Repair]] = []  # `at` is an offset in texts[paragraph] until collapsed below
     for i, v in enumerate(vlines):
@@ -303,11 +303,11 @@ def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
         nxt = vlines[i + 1] if i + 1 < len(vlines) else None
         if not firsts or _breaks(a, v, nxt, m, in_item):
             firsts.append(v)
-            texts.append(v.text)
+            texts.append(cues.ParagraphBuilder(v.text))
             in_item = cues.is_list_start(v.text)
             continue
-        texts[-1], removed = cues.join_lines(texts[-1], v.text, known)
-        at = len(texts[-1]) - len(v.text)  # the joined line is appended verbatim
+        removed = texts[-1].join(v.text, known)
+        at = texts[-1].length - len(v.text)  # the joined line is appended verbatim
         n = len(texts) - 1
         if removed:
             joins.append((at, Repair("dehyphenate", n, f"page {v.page}", removed=removed, page=v.page)))
@@ -320,8 +320,8 @@ def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
         wanted.setdefault(r.paragraph, []).append(at)
     paragraphs = []
     by_paragraph: dict[int, list[int]] = {}
-    for n, (first, text) in enumerate(zip(firsts, texts, strict=True)):
-        text, by_paragraph[n] = cues.collapse_spaces_keeping(text, wanted.get(n, []))
+    for n, (first, built) in enumerate(zip(firsts, texts, strict=True)):
+        text, by_paragraph[n] = cues.collapse_spaces_keeping(built.text(), wanted.get(n, []))
         paragraphs.append(Paragraph(text, _kind(text, first, m), cues.detect_lang(text), first.page))
     seen: dict[int, int] = {}
     for _at, r in joins:

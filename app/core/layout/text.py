@@ -186,7 +186,7 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
     conv = _read_conventions(content)
     known = cues.known_words(x.text for x in content)
 
-    texts: list[str] = []
+    texts: list[cues.ParagraphBuilder] = []
     in_item = False  # the paragraph being built opened with a bullet or number
     pending_marker: str | None = None
     prev: _Line | None = None
@@ -196,8 +196,8 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
         if pending_marker is not None:
             repair = Repair("attach_bullet", len(texts), f"'{pending_marker}' + line {line.src + 1}")
             joins.append((len(pending_marker) + 1, repair))
-            texts.append(f"{pending_marker} {line.text}")
-            in_item = cues.is_list_start(texts[-1])
+            texts.append(cues.ParagraphBuilder(f"{pending_marker} {line.text}"))
+            in_item = cues.is_list_start(texts[-1].text())
             pending_marker, prev = None, line
             home[line.src] = len(texts) - 1
             continue
@@ -206,11 +206,11 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
             home[line.src] = len(texts)
             continue
         if prev is None or _breaks(prev, line, conv, in_item):
-            texts.append(line.text)
+            texts.append(cues.ParagraphBuilder(line.text))
             in_item = cues.is_list_start(line.text)
         else:
-            texts[-1], removed = cues.join_lines(texts[-1], line.text, known)
-            at = len(texts[-1]) - len(line.text)  # the joined line is appended verbatim
+            removed = texts[-1].join(line.text, known)
+            at = texts[-1].length - len(line.text)  # the joined line is appended verbatim
             if removed:
                 joins.append((at, Repair("dehyphenate", len(texts) - 1, f"line {line.src + 1}", removed=removed)))
             kind = "join_page_break" if line.page_break_before or line.blanks_before > 1 else "join_lines"
@@ -218,15 +218,15 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
         home[line.src] = len(texts) - 1
         prev = line
     if pending_marker is not None:
-        texts.append(pending_marker)
+        texts.append(cues.ParagraphBuilder(pending_marker))
 
     wanted: dict[int, list[int]] = {}
     for at, r in joins:
         wanted.setdefault(r.paragraph, []).append(at)
     paragraphs: list[Paragraph] = []
     where: dict[int, list[int]] = {}
-    for i, t in enumerate(texts):
-        collapsed, where[i] = cues.collapse_spaces_keeping(t, wanted.get(i, []))
+    for i, built in enumerate(texts):
+        collapsed, where[i] = cues.collapse_spaces_keeping(built.text(), wanted.get(i, []))
         paragraphs.append(_make_paragraph(collapsed, conv))
     seen: dict[int, int] = {}
     for _at, r in joins:
