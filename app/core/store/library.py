@@ -425,14 +425,15 @@ class Library:
         sentence now reads differently shows the flag `source-changed`. Returns old segment id ->
         new segment id.
         Runs inside the caller's transaction if there is one."""
-        old_segments = self.segments(doc_id)
-        history = self.db.execute(
-            "SELECT t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at, coalesce(t.source, s.text)"
-            " FROM translations t "
-            "JOIN segments s ON s.id = t.segment_id WHERE s.document_id = ? ORDER BY t.id",
-            [doc_id],
-        ).fetchall()
         with self.transaction():
+            # Read under the write lock: a translation another process adds meanwhile moves too.
+            old_segments = self.segments(doc_id)
+            history = self.db.execute(
+                "SELECT t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at, coalesce(t.source, s.text)"
+                " FROM translations t "
+                "JOIN segments s ON s.id = t.segment_id WHERE s.document_id = ? ORDER BY t.id",
+                [doc_id],
+            ).fetchall()
             self.db.conn.execute("DELETE FROM paragraphs WHERE document_id = ?", (doc_id,))  # cascades to segments
             self.db.conn.execute("DELETE FROM repairs WHERE document_id = ?", (doc_id,))
             self.db.conn.execute(
