@@ -272,3 +272,14 @@ def test_every_statement_reports_sqlite_errors_typed_not_only_transactions(data_
             lib.db.execute("INSERT INTO tags (name, created_at) VALUES ('mới', 'x')")
         with pytest.raises(sqlite3.OperationalError, match="no such table"):  # a bug stays a bug
             lib.db.execute("SELECT * FROM no_such_table")
+
+
+def test_a_data_folder_that_cannot_be_made_is_said_without_cli_words_for_the_window(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    with pytest.raises(LibraryError) as caught:
+        open_session(blocker / "library.sqlite3")
+    err = caught.value
+    assert "DOICHIEU_DATA_DIR" in str(err)  # the command line's words
+    assert err.neutral is not None and "cannot create the data folder" in err.neutral
+    assert "DOICHIEU_DATA_DIR" not in err.neutral and "main.py" not in err.neutral

@@ -418,7 +418,8 @@ def open_database(path: Path) -> sqlite_utils.Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise LibraryError(
-            f"cannot create the data folder {path.parent} ({err.strerror}); set DOICHIEU_DATA_DIR to a writable folder"
+            f"cannot create the data folder {path.parent} ({err.strerror}); set DOICHIEU_DATA_DIR to a writable folder",
+            neutral=f"cannot create the data folder {path.parent} ({err.strerror})",
         ) from err
     _check_writable(path)
     from app.core.store import wal_guard  # here: wal_guard uses this module
@@ -451,7 +452,8 @@ def _check_writable(path: Path) -> None:
     if not os.access(where, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
         raise LibraryError(
             f"the library {path} is read-only here (no permission to write to {where}); give yourself write "
-            "access to that folder, or set DOICHIEU_DATA_DIR to a writable folder"
+            "access to that folder, or set DOICHIEU_DATA_DIR to a writable folder",
+            neutral=f"the library {path} is read-only here (no permission to write to {where})",
         )
 
 
