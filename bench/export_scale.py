@@ -58,7 +58,9 @@ def build(root: Path, sentences: int, claims: int) -> tuple[Library, int]:
         b = min(seg.end_char, a + rng.randint(3, max(4, length // 2)))
         if i % 50 == 0 and seg is not segs[-1]:
             b = segs[i % len(segs) + 1].start_char + 5
-        cid = create_claim(lib, doc, a, b, tags=[tags[i % 4]], note=f"**Note {i}**: see [source](https://example.org/{i}).")
+        cid = create_claim(
+            lib, doc, a, b, tags=[tags[i % 4]], note=f"**Note {i}**: see [source](https://example.org/{i})."
+        )
         store.add_evidence(cid, url=f"https://en.wikipedia.org/wiki/Page_({i})", quote="q", note="n")
     return lib, doc
 

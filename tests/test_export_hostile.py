@@ -127,7 +127,12 @@ def test_pdf_links_are_http_uri_actions_and_mupdf_reads_it(hostile: Hostile, nam
         kinds = {pdf.xref_get_key(x, "S") for x in range(1, pdf.xref_length())}
         javascript = [pdf.xref_get_key(x, k) for x in range(1, pdf.xref_length()) for k in ("JS", "OpenAction", "AA")]
         catalog_names = pdf.xref_get_key(pdf.pdf_catalog(), "Names/JavaScript")
-    assert pymupdf.TOOLS.mupdf_warnings() == ""  # MuPDF read the whole file without a complaint
+    warnings = [
+        w
+        for w in pymupdf.TOOLS.mupdf_warnings().splitlines()
+        if not re.fullmatch(r"\.\.\. repeated \d+ times\.\.\.", w)
+    ]
+    assert warnings == []  # MuPDF read the whole file without a complaint (a count of earlier tests' aside)
     assert "GDP của Việt Nam tăng 7,09%" in text and "Xuất khẩu" in text  # text extractable
     assert links, "the evidence links are links"
     for link in links:

@@ -15,6 +15,11 @@ from app.core.safe_write import write_text
 from app.resources import resource_path
 
 TEMPLATE = "report.html.j2"
+# In print layout, every CHUNK table rows or notes the template leaves `<!--page-chunk-->` (closing
+# and reopening a table): Qt lays a rich-text document out in worse than linear time, so the PDF
+# writer lays out and paints each part on its own (see pdf.py).
+CHUNK = 200
+PAGE_CHUNK = "<!--page-chunk-->"
 
 
 @cache
@@ -32,7 +37,7 @@ def _environment() -> jinja2.Environment:
 
 def render_html(report: Report, *, print_layout: bool = False) -> str:
     """The report as an HTML document. `print_layout` tunes sizes for paper (the PDF export)."""
-    return _environment().get_template(TEMPLATE).render(report=visible_report(report), print=print_layout)
+    return _environment().get_template(TEMPLATE).render(report=visible_report(report), print=print_layout, chunk=CHUNK)
 
 
 def write_html(report: Report, out: Path) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.core.errors import DoiChieuError
 from app.core.export.encode import visible_report
-from app.core.export.html import render_html
+from app.core.export.html import PAGE_CHUNK, render_html
 from app.core.export.report import Report
 from app.core.safe_write import atomic_path
 
@@ -78,10 +78,22 @@ def _check_complete(path: Path, out: Path) -> None:
         raise PdfExportError(f"could not write {out} completely; check the free space and that the folder is writable")
 
 
+def chunks(html: str) -> list[str]:
+    """The print HTML cut at its `<!--page-chunk-->` marks into standalone documents (each part gets
+    the report's <head>, so the same styles apply)."""
+    parts = html.split(PAGE_CHUNK)
+    if len(parts) == 1:
+        return parts
+    head = html[: html.index("<body>") + len("<body>")]
+    return [parts[0] + "</body></html>", *(head + p + "</body></html>" for p in parts[1:-1]), head + parts[-1]]
+
+
 def _print(html: str, title: str, page_size: str, path: Path) -> None:
-    """Lays `html` out once, at the writer's resolution, on pages with 2 cm margins and paints each
-    page with its number at the bottom right, as `QTextDocument.print_` does, without the copy of the
-    whole document `print_` makes and lays out a second time."""
+    """Lays the report out at the writer's resolution, on pages with 2 cm margins, and paints each
+    page with its number at the bottom right, as `QTextDocument.print_` does, but part by part
+    (`chunks`: each part starts on a new page) and without the copy of the whole document `print_`
+    makes and lays out a second time: Qt's layout and painting of one big document grow worse than
+    linearly (10,000 claims did not finish in minutes)."""
     from PySide6.QtCore import QMarginsF, QRectF, Qt
     from PySide6.QtGui import (
         QAbstractTextDocumentLayout,
@@ -104,54 +116,55 @@ def _print(html: str, title: str, page_size: str, path: Path) -> None:
     writer.setPageLayout(
         QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     )
-    doc = QTextDocument()
     font = QFont("Noto Sans")
     font.setPointSizeF(9)
     # No "ﬁ"/"ﬂ" ligatures: text copied or searched in the PDF must read "five", not "ﬁve".
     for tag in ("liga", "clig", "dlig"):
         font.setFeature(QFont.Tag(tag), 0)
-    doc.setDefaultFont(font)
-    layout = doc.documentLayout()
-    layout.setPaintDevice(writer)
     dpi = writer.logicalDpiY()
     # 2 cm, as QTextDocument.print_: given in screen units, the layout scales them to the writer's
     source_dpi = _screen_dpi()
     doc_margin = int(2 / 2.54 * source_dpi)
     margin = doc_margin * dpi / source_dpi
     body = QRectF(0, 0, writer.width(), writer.height())
-    # Page size and margin before the text: each change after it lays the whole document out again.
-    doc.setPageSize(body.size())
-    doc.setDocumentMargin(doc_margin)
-    doc.setHtml(html)
-    pages = doc.pageCount()
     painter = QPainter()
     if not painter.begin(writer):
         raise PdfExportError(f"could not write {path.name}; check that the folder is writable")
     try:
-        number_font = QFont(font)
-        painter.setFont(number_font)
-        metrics = painter.fontMetrics()
-        number_y = body.height() - margin + metrics.ascent() + 5 * dpi / 72.0
+        painter.setFont(font)
+        number_y = body.height() - margin + painter.fontMetrics().ascent() + 5 * dpi / 72.0
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, Qt.GlobalColor.black)
-        for index in range(pages):
-            if index:
-                writer.newPage()
-            view = QRectF(0, index * body.height(), body.width(), body.height())
-            painter.save()
-            painter.translate(0, -view.top())
-            painter.setClipRect(view)
-            context.clip = view
-            layout.draw(painter, context)
-            painter.setClipping(False)
-            painter.setFont(number_font)
-            label = str(index + 1)
-            painter.drawText(
-                round(body.width() - margin - painter.fontMetrics().horizontalAdvance(label)),
-                round(number_y + view.top()),
-                label,
-            )
-            painter.restore()
+        page = 0
+        for part in chunks(html):
+            doc = QTextDocument()
+            doc.setDefaultFont(font)
+            layout = doc.documentLayout()
+            layout.setPaintDevice(writer)
+            # Page size and margin before the text: each change after it lays the whole part out again.
+            doc.setPageSize(body.size())
+            doc.setDocumentMargin(doc_margin)
+            doc.setHtml(part)
+            for index in range(doc.pageCount()):
+                if page:
+                    writer.newPage()
+                page += 1
+                view = QRectF(0, index * body.height(), body.width(), body.height())
+                painter.save()
+                painter.translate(0, -view.top())
+                painter.setClipRect(view)
+                context.clip = view
+                layout.draw(painter, context)
+                painter.setClipping(False)
+                painter.setFont(font)
+                label = str(page)
+                painter.drawText(
+                    round(body.width() - margin - painter.fontMetrics().horizontalAdvance(label)),
+                    round(number_y + view.top()),
+                    label,
+                )
+                painter.restore()
+            del doc
     finally:
         painter.end()
     del writer  # closes the file
