@@ -235,6 +235,41 @@ ALTER TABLE repairs ADD COLUMN at INTEGER;
 ALTER TABLE documents ADD COLUMN repaired_json TEXT;
 """
 
+# Glossary and do-not-translate list (issue 19), per library or per document (`key` is the Vietnamese
+# normalised by app.core.translate.glossary.match_key); how each machine translation was made: the
+# model with its file hash and the decoding settings (`translation_runs`), and its score, confidence and
+# the engine's other hypotheses (`translation_details`, one row per machine translation).
+_V6_GLOSSARY = """
+CREATE TABLE glossary (
+    id INTEGER PRIMARY KEY,
+    vi TEXT NOT NULL,
+    en TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    keep INTEGER NOT NULL DEFAULT 0,    -- 1: do not translate (the Vietnamese stays as is)
+    document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX glossary_key ON glossary(key, ifnull(document_id, 0));
+CREATE TABLE translation_runs (
+    id INTEGER PRIMARY KEY,
+    model TEXT NOT NULL,
+    model_name TEXT NOT NULL DEFAULT '',
+    model_version TEXT NOT NULL DEFAULT '',
+    model_sha256 TEXT NOT NULL DEFAULT '',
+    settings TEXT NOT NULL DEFAULT '{}',  -- JSON: beam_size, num_hypotheses, length_penalty, ...
+    created_at TEXT NOT NULL
+);
+CREATE TABLE translation_details (
+    translation_id INTEGER PRIMARY KEY REFERENCES translations(id) ON DELETE CASCADE,
+    run_id INTEGER REFERENCES translation_runs(id) ON DELETE SET NULL,
+    score REAL,                          -- the hypothesis's length-normalised log-probability
+    confidence REAL,                     -- 0..1, from the mean token log-probability
+    alternatives TEXT NOT NULL DEFAULT '[]'  -- JSON list of the other hypotheses [{"text", "score"}]
+);
+CREATE INDEX translation_details_run ON translation_details(run_id);
+"""
+
 INDEX_DOCUMENT_SEGMENTS = (
     f"INSERT INTO segments_fts(rowid, text) SELECT id, {FOLD_SQL.format(col='text')} FROM segments"
     " WHERE document_id = ?"
@@ -246,6 +281,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V3_MEMORY,  # 3: translation memory lookups by sentence text
     _V4_CLAIMS,  # 4: claims' English anchors, edit history, dismissed suggestions
     _V5_LAYOUT_REVIEW,  # 5: undoable repairs
+    _V6_GLOSSARY,  # 6: glossary, translation runs (model hash, decoding settings), scores and alternatives
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
