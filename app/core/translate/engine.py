@@ -9,9 +9,11 @@ incremental results between batches.
 
 from __future__ import annotations
 
+import math
 import os
 from collections import deque
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,6 +24,23 @@ from app.core.translate.packages import PackageInfo, find_package, validate_pack
 MAX_BATCH_TOKENS = 2048  # padded source tokens per batch: ~1-2 s per batch on 2 cores at beam 1
 MAX_BATCH_SENTENCES = 128
 MAX_DECODING_CAP = 256
+LENGTH_PENALTY = 0.2  # Argos's value for its packages
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One of the engine's n-best translations of a sentence, best first."""
+
+    text: str
+    score: float  # CTranslate2's score: the log-probability divided by length ** LENGTH_PENALTY
+    confidence: float  # 0..1: exp(mean log-probability per token, end of sentence included)
+
+
+def confidence_of(score: float, tokens: int) -> float:
+    """Undo the length normalisation to get the mean token log-probability, then exp() it."""
+    length = max(1, tokens + 1)  # + the end-of-sentence token the model also scored
+    mean = score * length**LENGTH_PENALTY / length
+    return max(0.0, min(1.0, math.exp(mean)))
 
 
 def decoding_budget(source_tokens: int) -> int:
@@ -113,8 +132,12 @@ class Engine:
                 inter_threads=self._workers,
                 intra_threads=intra,
             )
-            if package.tokenizer == "sentencepiece.model":
-                self._tokenizer: _Tokenizer = _SentencePiece(folder / "sentencepiece.model")
+            if package.kind != "argos":  # OPUS-MT / NLLB models: their own tokenizing (model_kinds.py)
+                from app.core.translate.model_kinds import tokenizer_for
+
+                self._tokenizer: _Tokenizer = tokenizer_for(package)
+            elif package.tokenizer == "sentencepiece.model":
+                self._tokenizer = _SentencePiece(folder / "sentencepiece.model")
             else:
                 self._tokenizer = _Bpe(folder / "bpe.model", package.from_code, package.to_code)
         except (RuntimeError, ValueError, OSError) as err:
@@ -146,11 +169,46 @@ class Engine:
         """Yield `(index, translation)` batch by batch (shortest sentences first), so a caller can
         store each batch as it comes and keep it if the user cancels. `cancel` is checked before
         every batch; when it returns True, CancelledError is raised after the last yielded batch."""
+        for index, hyps in self.translate_nbest_iter(
+            texts, beam_size=beam_size, num_hypotheses=1, progress=progress, cancel=cancel
+        ):
+            yield index, hyps[0].text if hyps else ""
+
+    def decoding_settings(self, beam_size: int = 1, num_hypotheses: int | None = None) -> dict[str, object]:
+        """What decides the output besides the model (recorded with every translation)."""
+        return {
+            "beam_size": beam_size,
+            "num_hypotheses": self.hypotheses_for(beam_size, num_hypotheses),
+            "length_penalty": LENGTH_PENALTY,
+            "replace_unknowns": True,
+            "max_decoding_length": f"min({MAX_DECODING_CAP}, 1.5 x source tokens + 10)",
+            "device": self.device,
+            "compute_type": self.compute_type,
+        }
+
+    @staticmethod
+    def hypotheses_for(beam_size: int, num_hypotheses: int | None) -> int:
+        """Beam search can return at most `beam_size` hypotheses; greedy search (beam 1) one."""
+        wanted = beam_size if num_hypotheses is None else num_hypotheses
+        return max(1, min(wanted, max(1, beam_size)))
+
+    def translate_nbest_iter(
+        self,
+        texts: Sequence[str],
+        *,
+        beam_size: int = 1,
+        num_hypotheses: int | None = None,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> Iterator[tuple[int, list[Hypothesis]]]:
+        """Like `translate_iter`, with each sentence's n-best hypotheses (best score first) and their
+        scores; `num_hypotheses` defaults to `beam_size`. An empty input gives an empty list."""
+        n_best = self.hypotheses_for(beam_size, num_hypotheses)
         total = len(texts)
         todo = [i for i, t in enumerate(texts) if t.strip()]
         for i, t in enumerate(texts):
             if not t.strip():
-                yield i, ""
+                yield i, []
         done = total - len(todo)
         tokens = self._tokenizer.encode([texts[i].strip() for i in todo]) if todo else []
         by_length = sorted(range(len(todo)), key=lambda k: len(tokens[k]))
@@ -165,12 +223,12 @@ class Engine:
                     # Batches already running finish, but their results are dropped with the rest.
                     raise CancelledError(f"translation cancelled after {done} of {total} sentences")
                 keys = [by_length[j] for j in batch]
-                pending.append((keys, self._submit([tokens[k] for k in keys], beam_size)))
+                pending.append((keys, self._submit([tokens[k] for k in keys], beam_size, n_best)))
             if not pending:
                 break
             keys, futures = pending.popleft()
-            for k, text in zip(keys, self._collect(futures), strict=True):
-                yield todo[k], text
+            for k, hyps in zip(keys, self._collect(futures), strict=True):
+                yield todo[k], hyps
             done += len(keys)
             if progress is not None:
                 progress(done, total, "translating")
@@ -196,7 +254,7 @@ class Engine:
             yield list(range(start, end))
             start = end
 
-    def _submit(self, batch: list[list[str]], beam_size: int) -> list[Any]:
+    def _submit(self, batch: list[list[str]], beam_size: int, num_hypotheses: int = 1) -> list[Any]:
         prefix = self.package.target_prefix
         longest = max(len(t) for t in batch)
         try:
@@ -204,8 +262,9 @@ class Engine:
                 batch,
                 target_prefix=[[prefix]] * len(batch) if prefix else None,
                 beam_size=beam_size,
-                num_hypotheses=1,
-                length_penalty=0.2,  # Argos's value for its packages
+                num_hypotheses=num_hypotheses,
+                return_scores=True,
+                length_penalty=LENGTH_PENALTY,
                 max_decoding_length=decoding_budget(longest) + (1 if prefix else 0),
                 replace_unknowns=True,  # copy the source token for <unk> (rare names, symbols)
                 max_batch_size=0,  # batched here already
@@ -214,17 +273,26 @@ class Engine:
         except (RuntimeError, ValueError) as err:
             raise ModelError(f"translation failed in model {self.model_id}: {err}") from err
 
-    def _collect(self, futures: list[Any]) -> list[str]:
+    def _collect(self, futures: list[Any]) -> list[list[Hypothesis]]:
         prefix = self.package.target_prefix
-        out = []
+        out: list[list[Hypothesis]] = []
         for future in futures:
             try:
-                hyp = future.result().hypotheses[0]
+                result = future.result()
             except (RuntimeError, ValueError) as err:
                 raise ModelError(f"translation failed in model {self.model_id}: {err}") from err
-            if prefix and hyp[:1] == [prefix]:
-                hyp = hyp[1:]
-            out.append(self._tokenizer.decode(hyp).strip())
+            scores = list(result.scores) or [0.0] * len(result.hypotheses)
+            hyps: list[Hypothesis] = []
+            seen: set[str] = set()
+            for tokens, score in zip(result.hypotheses, scores, strict=False):
+                if prefix and tokens[:1] == [prefix]:
+                    tokens = tokens[1:]
+                text = self._tokenizer.decode(tokens).strip()
+                if text in seen:
+                    continue  # two token sequences can detokenize to the same words
+                seen.add(text)
+                hyps.append(Hypothesis(text, float(score), confidence_of(float(score), len(tokens))))
+            out.append(hyps)
         return out
 
 
