@@ -8,7 +8,9 @@ substrings of the masked text; we locate them in order and slice the original by
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -66,22 +68,22 @@ def _mask_span(chars: list[str], start: int, end: int, text: str) -> None:
 def mask_protected(text: str) -> str:
     """Replace sentence punctuation inside protected spans; same length as `text`."""
     chars = list(text)
-    scan = _hide_long_runs(text, chars)
-    for m in _PROTECTED.finditer(scan):
-        start, end = m.span()
-        token = m.group(0)
-        urlish = token[0] in "hwfHWF" or "@" in token or "/" in token or "." in token
-        if urlish and not _is_list_marker(m):
-            # URLs and domains swallow trailing punctuation that belongs to the sentence.
-            end = _trim_trailing(scan, start, end)
-        _mask_span(chars, start, end, scan)
-    for m in _INITIALS.finditer(scan):
-        start, end = m.span()
-        # An initialism that ends the sentence ("... the U.S. The ...") keeps its last dot as a boundary.
-        after = _skip_spaces(scan, end)
-        upper_next = after < len(text) and text[after].isupper()
-        last = end - 1 if text[end - 1] == "." and upper_next and _looks_sentence_final(text, start) else end
-        _mask_span(chars, start, last, scan)
+    for pos, endpos in _short_regions(text, chars):
+        for m in _PROTECTED.finditer(text, pos, endpos):
+            start, end = m.span()
+            token = m.group(0)
+            urlish = token[0] in "hwfHWF" or "@" in token or "/" in token or "." in token
+            if urlish and not _is_list_marker(m):
+                # URLs and domains swallow trailing punctuation that belongs to the sentence.
+                end = _trim_trailing(text, start, end)
+            _mask_span(chars, start, end, text)
+        for m in _INITIALS.finditer(text, pos, endpos):
+            start, end = m.span()
+            # An initialism that ends the sentence ("... the U.S. The ...") keeps its last dot as a boundary.
+            after = _skip_spaces(text, end)
+            upper_next = after < len(text) and text[after].isupper()
+            last = end - 1 if text[end - 1] == "." and upper_next and _looks_sentence_final(text, start) else end
+            _mask_span(chars, start, last, text)
     return "".join(chars)
 
 
@@ -96,21 +98,23 @@ def _trim_trailing(text: str, start: int, end: int) -> int:
     return end
 
 
-def _hide_long_runs(text: str, chars: list[str]) -> str:
+def _long_runs(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _LONG_RUN.finditer(text)]
+
+
+def _short_regions(text: str, chars: list[str]) -> list[tuple[int, int]]:
     """Mask each run longer than LONG_TOKEN as one unit (all but its trailing punctuation, which may end
-    the sentence) and return `text` with those runs blanked for the regexes: one non-space character
-    (so "TS. <run>" still sees a word after the title) and spaces, same length."""
-    runs = [m.span() for m in _LONG_RUN.finditer(text)]
-    if not runs:
-        return text
-    pieces: list[str] = []
+    the sentence) and return the (pos, endpos) regions between those runs, for the regexes. A region
+    ends one character into the next run: no pattern can match that lone character, and "TS. <run>"
+    still sees a word after the title."""
+    regions: list[tuple[int, int]] = []
     prev = 0
-    for start, end in runs:
+    for start, end in _long_runs(text):
         _mask_span(chars, start, _trim_trailing(text, start, end), text)
-        pieces += [text[prev:start], "\x00", " " * (end - start - 1)]
+        regions.append((prev, start + 1))
         prev = end
-    pieces.append(text[prev:])
-    return "".join(pieces)
+    regions.append((prev, len(text)))
+    return regions
 
 
 def _is_list_marker(m: re.Match[str]) -> bool:
@@ -169,8 +173,44 @@ def split_sentences(text: str) -> list[Span]:
     if not text.strip():
         return []
     masked = mask_protected(text)
-    spans = _locate(masked, _tokenizer()(masked))
+    short, cuts = _shorten_long_runs(masked)
+    spans = _locate(short, _tokenizer()(short))
+    if cuts:
+        spans = [Span(_unshorten(cuts, s.start), _unshorten(cuts, s.end)) for s in spans]
     return _cover_gaps(text, spans)
+
+
+_KEEP = LONG_TOKEN // 2
+
+
+def _shorten_long_runs(masked: str) -> tuple[str, list[tuple[int, int]]]:
+    """`masked` without the middle of each long run, for the splitter (a Python loop per character):
+    the middle is masked, so holds no sentence end, and what is kept on each side (_KEEP characters) is
+    more than the splitter ever looks at. Returns the text and the cuts: (position in the shortened
+    text, characters removed there)."""
+    pieces: list[str] = []
+    cuts: list[tuple[int, int]] = []
+    prev = removed = 0
+    for start, end in _long_runs(masked):
+        stop = _trim_trailing(masked, start, end) - _KEEP  # the masked part ends at the trailing punctuation
+        if stop - (start + _KEEP) <= _KEEP:  # not worth a cut
+            continue
+        keep_end = start + _KEEP
+        pieces.append(masked[prev:keep_end])
+        cut_at = keep_end - removed  # in the shortened text
+        removed += stop - keep_end
+        cuts.append((cut_at, removed))
+        prev = stop
+    if not cuts:
+        return masked, []
+    pieces.append(masked[prev:])
+    return "".join(pieces), cuts
+
+
+def _unshorten(cuts: list[tuple[int, int]], pos: int) -> int:
+    """A position in the shortened text -> the same position in the full text."""
+    k = bisect.bisect_right(cuts, (pos, sys.maxsize)) - 1  # the last cut at or before pos
+    return pos if k < 0 else pos + cuts[k][1]
 
 
 def _cover_gaps(text: str, spans: list[Span]) -> list[Span]:

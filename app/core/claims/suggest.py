@@ -21,6 +21,11 @@ __all__ = ["DEFAULT_THRESHOLD", "Cue", "Suggestion", "find_cues", "score_sentenc
 # Tuned on the two user samples and two bench texts (bench/claims_quality.py); see bench/README.md.
 DEFAULT_THRESHOLD = 0.38
 _REPEAT = 0.3  # weight factor for a second, third ... cue of the same kind
+# A "sentence" longer than this is not one a reader checks as a claim: a pasted blob, a table flattened
+# into one line, text without punctuation. It is not suggested (it can still be claimed by hand), and
+# scoring it (cues over megabytes) would dominate an import. Real sentences in the samples and the
+# bench texts stay under 500 characters.
+MAX_SENTENCE_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -169,9 +174,12 @@ def score_sentence(text: str, cues: Sequence[Cue]) -> float:
 def suggest(
     segments: Sequence[Segment], *, threshold: float = DEFAULT_THRESHOLD, limit: int | None = None
 ) -> list[Suggestion]:
-    """Segments scoring at least `threshold`, best first (ties in document order), at most `limit`."""
+    """Segments scoring at least `threshold`, best first (ties in document order), at most `limit`.
+    Segments over MAX_SENTENCE_CHARS characters are left out."""
     found: list[Suggestion] = []
     for seg in segments:
+        if len(seg.text) > MAX_SENTENCE_CHARS:
+            continue
         cues = find_cues(seg.text)
         score = score_sentence(seg.text, cues)
         if cues and score >= threshold:
