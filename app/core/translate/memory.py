@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from app.core.errors import CancelledError
 from app.core.progress import Cancel, Progress, null_progress
 from app.core.store import Library, NewTranslation, StoredSegment
+from app.core.translate import glossary, provenance
+from app.core.translate.provenance import Detail
 from app.core.translate.quality import quality_flags
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ def translate_document(
     retranslate: bool = False,
     progress: Progress = null_progress,
     cancel: Cancel | None = None,
+    num_hypotheses: int | None = None,
 ) -> TranslateReport:
     """Give every segment of the document a current English translation.
 
@@ -83,12 +86,14 @@ def translate_document(
 
     keys = list(groups)
     total = len(keys)
-    pending: list[NewTranslation] = []
+    pending: list[tuple[NewTranslation, Detail]] = []
     flagged = 0
+    terms = glossary.load(library, doc_id)  # the engine prefers the hypothesis using the agreed terms
+    run_id = provenance.record_run(library, engine, beam_size, num_hypotheses) if keys else None
 
     def flush() -> None:
         if pending:
-            library.add_translations(pending)
+            provenance.add_machine_translations(library, pending)
             pending.clear()
 
     def on_batch(done: int, _total: int, _message: str) -> None:
@@ -97,11 +102,18 @@ def translate_document(
 
     progress(0, total, "translating")
     try:
-        for index, english in engine.translate_iter(keys, beam_size=beam_size, progress=on_batch, cancel=cancel):
+        for index, hyps in engine.translate_nbest_iter(
+            keys, beam_size=beam_size, num_hypotheses=num_hypotheses, progress=on_batch, cancel=cancel
+        ):
+            best = terms.prefer(keys[index], [h.text for h in hyps]) if hyps else 0
+            chosen = hyps[best] if hyps else None
+            english = chosen.text if chosen else ""
+            others = tuple((h.text, h.score) for i, h in enumerate(hyps) if i != best)
+            detail = Detail(chosen.score, chosen.confidence, others, run_id) if chosen else Detail(run_id=run_id)
             for seg in groups[keys[index]]:
                 flags = quality_flags(seg.text, english)
                 flagged += bool(flags)
-                pending.append(NewTranslation(seg.id, english, "machine", engine.model_id, flags))
+                pending.append((NewTranslation(seg.id, english, "machine", engine.model_id, flags), detail))
     except CancelledError:
         flush()
         raise
