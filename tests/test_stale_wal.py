@@ -4,6 +4,7 @@ second process holding the library open."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -162,3 +163,37 @@ def test_the_wal_of_a_session_that_ended_without_closing_is_replayed(tmp_path: P
     assert _titles(library.parent) == ["forum_post_ai_race.vi", "pdf_copy_supercomputers.vi"]
     assert not list(library.parent.glob("*set-aside*"))
     assert _integrity(library) == "ok"
+
+
+@pytest.mark.parametrize("side,kind", [("-wal", "folder"), ("-wal", "link to /dev/null"), ("-shm", "folder")])
+def test_a_side_file_that_is_not_a_regular_file_is_set_aside(
+    tmp_path: Path, fixtures: Path, side: str, kind: str
+) -> None:
+    """A -wal linked to /dev/null swallowed every write (and the library was then refused as
+    damaged); a folder in its place made every command fail. Neither is ever SQLite's own."""
+    library = _our_library(tmp_path, fixtures)
+    odd = Path(f"{library}{side}")
+    if kind == "folder":
+        odd.mkdir()
+    else:
+        odd.symlink_to("/dev/null")
+    res = run(library.parent, "import", fixtures / FOREIGN)
+    assert res.returncode == 0, res.stderr
+    assert "set aside" in res.stderr and "not a regular file" in res.stderr
+    assert len(list(library.parent.glob(f"library.sqlite3{side}.set-aside-*"))) == 1
+    assert _titles(library.parent) == ["forum_post_ai_race.vi", "pdf_copy_supercomputers.vi"]
+    assert _integrity(library) == "ok"
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_library_that_is_not_a_file_is_refused_in_one_line(tmp_path: Path, kind: str) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    library = data / "library.sqlite3"
+    if kind == "folder":
+        library.mkdir()
+    else:
+        os.mkfifo(library)
+    res = run(data, "list")
+    assert res.returncode != 0 and f"is a {kind}, not a library file" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1

@@ -28,6 +28,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,10 +84,18 @@ def move_aside(path: Path, prefix: str, suffix: str = "") -> Path:
     """Rename `path` to a new unique name beside it (`<prefix><stamp>[-N]<suffix>`); returns the new name."""
     kept = unique_path(path.parent, prefix, suffix)
     try:
-        os.replace(path, kept)
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            # A folder, pipe or link cannot replace the placeholder file: free the name, then rename
+            # (os.rename refuses to replace a folder, and another keep would have to guess this
+            # microsecond's name in between).
+            kept.unlink()
+            os.rename(path, kept)
+        else:
+            os.replace(path, kept)
     except BaseException:
         with contextlib.suppress(OSError):
-            kept.unlink()
+            if kept.is_file() and not kept.stat().st_size:
+                kept.unlink()
         raise
     return kept
 
@@ -161,12 +170,21 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _regular(path: Path) -> bool:
+    """A regular file, not a link, pipe or device (`lstat`): only those are read or copied here
+    (a -wal linked to /dev/zero would be copied without end)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _same_content(a: Path, b: Path) -> bool:
-    for side in ("", *SIDE_FILES):
+    for side in ("", "-wal"):
         pa, pb = Path(f"{a}{side}"), Path(f"{b}{side}")
-        if pa.exists() != pb.exists():
+        if _regular(pa) != _regular(pb):
             return False
-        if not pa.exists():
+        if not _regular(pa):
             continue
         if pa.stat().st_size != pb.stat().st_size or _digest(pa) != _digest(pb):
             return False
@@ -179,16 +197,19 @@ def keep_damaged_copy(library: Path) -> Path | None:
     is copied. None when the copy failed. Plain file I/O: the caller must hold no connection to
     `library` in this process (THE RULE in `store/db.py`)."""
     prefix = f"{library.name}.damaged-"
+    source = Path(os.path.realpath(library))  # SQLite's file (links resolved); its -wal is beside it
+    if not _regular(source):
+        return None
     try:
-        size = library.stat().st_size
+        size = source.stat().st_size
         for old in reversed(kept_copies(library.parent, prefix)):
-            if old.stat().st_size == size and _same_content(library, old):
+            if old.stat().st_size == size and _same_content(source, old):
                 return old
         copy = unique_path(library.parent, prefix)
         try:
-            shutil.copyfile(library, copy)
-            wal = Path(f"{library}-wal")
-            if wal.exists():
+            shutil.copyfile(source, copy)
+            wal = Path(f"{source}-wal")
+            if _regular(wal):
                 shutil.copyfile(wal, Path(f"{copy}-wal"))
         except BaseException:
             for p in (copy, Path(f"{copy}-wal")):

@@ -50,6 +50,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import sys
 import threading
 from collections.abc import Iterator
@@ -117,7 +118,12 @@ def _write_state(library: Path, state: str) -> None:
 
 
 def _key(library: Path) -> str:
-    return os.path.normcase(os.path.abspath(library))
+    return os.path.normcase(os.path.realpath(library))
+
+
+def _real(library: Path) -> Path:
+    """The file SQLite opens: it resolves symbolic links, and its -wal/-shm lie beside the target."""
+    return Path(os.path.realpath(library))
 
 
 def _notify(library: Path, message: str) -> None:
@@ -180,40 +186,83 @@ def _has_earlier_use(library: Path) -> bool:
     return read_state(library) == CLEAN
 
 
-def _set_aside(library: Path, why: str) -> None:
-    wal = wal_path(library)
+def _is_regular(path: Path) -> bool | None:
+    """True for a regular file, False for anything else (folder, pipe, device, symbolic link),
+    None when there is nothing there. `lstat`: opens nothing."""
     try:
-        kept = keep.move_aside(wal, f"{wal.name}.set-aside-")
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return None
+
+
+def _set_aside(library: Path, side: str, why: str) -> None:
+    """Rename the library's `side` file ("-wal" or "-shm") to `<name>.set-aside-<stamp>` (kept,
+    bounded) and say so. Setting the WAL aside removes its index, the -shm, too."""
+    path = Path(f"{library}{side}")
+    try:
+        kept = keep.move_aside(path, f"{path.name}.set-aside-")
     except FileNotFoundError:
         return
-    with contextlib.suppress(FileNotFoundError):
-        Path(f"{library}-shm").unlink()  # an index of the WAL just moved; nobody has it open
+    if side == "-wal":
+        shm = Path(f"{library}-shm")
+        if _is_regular(shm):
+            with contextlib.suppress(FileNotFoundError):
+                shm.unlink()  # an index of the WAL just moved; nobody has it open
+        elif _is_regular(shm) is False:
+            _set_aside(library, "-shm", "it is not a regular file")
     keep.prune(
-        keep.kept_copies(library.parent, f"{wal.name}.set-aside-"),
+        keep.kept_copies(library.parent, f"{path.name}.set-aside-"),
         keep=keep.LIBRARY_COPIES_KEEP,
         max_bytes=keep.LIBRARY_COPIES_MAX_BYTES,
     )
+    what = "a write-ahead log" if side == "-wal" else "a shared-memory file"
     _notify(
         library,
-        f"a write-ahead log that does not belong to this library ({why}) was set aside as {kept.name} "
-        "and not applied; the library is as it was when it was last closed",
+        f"{what} that does not belong to this library ({why}) was set aside as {kept.name} and not "
+        "used; the library is as it was when it was last closed",
     )
 
 
-def _check_before_first_connection(library: Path) -> None:
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _check_before_first_connection(given: Path) -> None:
+    library = _real(given)
     wal = wal_path(library)
     try:
-        size = os.stat(library).st_size
+        st = os.stat(library)
     except FileNotFoundError:
-        if os.path.exists(wal):  # a WAL alone would be replayed into a new, empty library
-            _set_aside(library, "it lay beside a missing library file")
+        for side in ("-wal", "-shm"):  # a WAL alone would be replayed into a new, empty library
+            if _is_regular(Path(f"{library}{side}")) is not None:
+                _set_aside(library, side, "it lay beside a missing library file")
         return
     except OSError:
         return  # SQLite will say what is wrong
-    if size == 0 and _has_earlier_use(library):
+    if not stat.S_ISREG(st.st_mode):
+        from app.core.errors import LibraryError
+
+        raise LibraryError(
+            f"{given} is {_kind(st.st_mode)}, not a library file; move it away, or set DOICHIEU_DATA_DIR "
+            "to another folder"
+        )
+    if st.st_size == 0 and _has_earlier_use(library):
         from app.core.store import db as dbmod
 
         raise dbmod.corrupt_error(library, "the file is empty (0 bytes)", keep_copy=False)
+    # A -wal or -shm that is a folder, a pipe, a device or a link (to /dev/zero, say: every write
+    # acknowledged and lost) is never SQLite's own: set aside whatever the state says.
+    odd = [side for side in ("-wal", "-shm") if _is_regular(Path(f"{library}{side}")) is False]
+    if odd:
+        with _nobody_has_it_open(library) as alone:
+            for side in odd if alone else ():
+                _set_aside(library, side, "it is not a regular file")
     try:
         wal_size = os.stat(wal).st_size
     except OSError:
@@ -223,7 +272,7 @@ def _check_before_first_connection(library: Path) -> None:
     with _nobody_has_it_open(library) as alone:
         # Decided again under the lock: the state and the WAL may have changed since.
         if alone and read_state(library) == CLEAN and os.path.exists(wal):
-            _set_aside(library, "the library's last session had closed cleanly")
+            _set_aside(library, "-wal", "the library's last session had closed cleanly")
 
 
 @contextlib.contextmanager
@@ -247,6 +296,7 @@ def exclusive_use(library: Path) -> Iterator[bool]:
     False when another process has it open. A missing library is free. On Windows True without a
     lock: there, renaming a file that another process has open fails by itself. The caller holds
     no connection to it (THE RULE)."""
+    library = _real(library)
     with _guard:
         if sys.platform == "win32" or not os.path.exists(library):
             yield True
@@ -259,6 +309,7 @@ def mark_in_use(library: Path, conn: sqlite3.Connection) -> None:
     """Once the library is in WAL mode, before this connection's first write. The read first makes
     SQLite take (and, in WAL mode, keep) its SHARED lock, which orders this write after any
     `closed-cleanly` (see the module's docstring)."""
+    library = _real(library)
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     if read_state(library) != IN_USE:
         _write_state(library, IN_USE)
@@ -269,6 +320,7 @@ def mark_closed(library: Path) -> None:
     SQLite deleted the WAL, record that the library closed cleanly."""
     from app.core.store import db as dbmod
 
+    library = _real(library)
     with _guard:
         if dbmod.connections_open(library) or os.path.exists(wal_path(library)):
             return
