@@ -73,13 +73,15 @@ def train_sentencepiece(texts: Sequence[str], vocab_size: int, *, threads: int =
     return writer.getvalue()
 
 
-def _shape(name: str, d: int, ffn: int, vocab: int) -> tuple[int, ...]:
+def _shape(name: str, d: int, ffn: int, vocab: int, target_vocab: int | None = None) -> tuple[int, ...]:
     """Shape of a required weight, from its scope name (as OpenNMT-py's converter fills them)."""
     parts = name.split("/")
     leaf, owner = parts[-1], parts[-2]
     if leaf in {"gamma", "beta"}:
         return (d,)
     if owner.startswith("embeddings") or owner == "projection":
+        if target_vocab is not None and parts[0] == "decoder":
+            return (target_vocab, d)
         return (vocab, d)
     if parts[-3] == "ffn":
         return (ffn, d) if owner == "linear_0" else (d, ffn)
@@ -91,7 +93,14 @@ def _shape(name: str, d: int, ffn: int, vocab: int) -> tuple[int, ...]:
 
 
 def build_spec(
-    vocab: list[str], *, num_layers: int | tuple[int, int], d_model: int, num_heads: int, ffn: int, seed: int
+    vocab: list[str],
+    *,
+    num_layers: int | tuple[int, int],
+    d_model: int,
+    num_heads: int,
+    ffn: int,
+    seed: int,
+    target_vocab: list[str] | None = None,
 ) -> object:
     from ctranslate2.specs import model_spec, transformer_spec
 
@@ -105,7 +114,7 @@ def build_spec(
     model_spec.visit_spec(spec, collect)
     rng = np.random.default_rng(seed)
     for layer, name, attr in todo:
-        shape = _shape(name, d_model, ffn, len(vocab))
+        shape = _shape(name, d_model, ffn, len(vocab), None if target_vocab is None else len(target_vocab))
         if attr == "gamma":
             value = np.ones(shape, dtype=np.float32)
         elif attr == "beta":
@@ -117,7 +126,7 @@ def build_spec(
         if attr == "weight" and hasattr(layer, "bias") and not name.split("/")[-2].startswith("embeddings"):
             layer.bias = (0.01 * rng.standard_normal(shape[0], dtype=np.float32)).astype(np.float32)  # type: ignore[attr-defined]
     spec.register_source_vocabulary(vocab)
-    spec.register_target_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab if target_vocab is None else target_vocab)
     spec.validate()
     return spec
 
@@ -183,6 +192,73 @@ def build_model(
     return out
 
 
+NLLB_LANGUAGES = ("eng_Latn", "fra_Latn", "vie_Latn", "zho_Hans")
+
+
+def _english_texts() -> list[str]:
+    return [ENGLISH, ENGLISH.lower(), ENGLISH.upper()]
+
+
+def build_ct2_model(
+    out_dir: str | os.PathLike[str],
+    kind: str,
+    *,
+    num_layers: int = 1,
+    d_model: int = 32,
+    num_heads: int = 2,
+    ffn: int = 64,
+    vocab_size: int = 200,
+    seed: int = 0,
+    zip_it: bool = False,
+) -> Path:
+    """A plain CTranslate2 model folder as a user's own conversion leaves it, with random weights:
+    `kind="marian"` (OPUS-MT style: source.spm trained on Vietnamese, target.spm on English, separate
+    source/target vocabularies) or `kind="nllb"` (one shared `sentencepiece.bpe.model`, a shared
+    vocabulary with NLLB language tokens such as `vie_Latn`/`eng_Latn` appended). Returns the folder,
+    or, with `zip_it`, a `.zip` of it beside the folder."""
+    import sentencepiece as spm
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    vi_texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.vi.txt"))]
+    files: dict[str, bytes] = {}
+    if kind == "marian":
+        src_bytes = train_sentencepiece(vi_texts, vocab_size)
+        tgt_bytes = train_sentencepiece(_english_texts(), vocab_size // 2)
+        src_sp = spm.SentencePieceProcessor(model_proto=src_bytes)
+        tgt_sp = spm.SentencePieceProcessor(model_proto=tgt_bytes)
+        source = [src_sp.id_to_piece(i) for i in range(src_sp.get_piece_size())]
+        target = [tgt_sp.id_to_piece(i) for i in range(tgt_sp.get_piece_size())]
+        spec = build_spec(
+            source, num_layers=num_layers, d_model=d_model, num_heads=num_heads, ffn=ffn, seed=seed, target_vocab=target
+        )
+        files["source.spm"], files["target.spm"] = src_bytes, tgt_bytes
+    elif kind == "nllb":
+        sp_bytes = train_sentencepiece([*vi_texts, ENGLISH], vocab_size)
+        sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
+        vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())] + list(NLLB_LANGUAGES)
+        spec = build_spec(vocab, num_layers=num_layers, d_model=d_model, num_heads=num_heads, ffn=ffn, seed=seed)
+        files["sentencepiece.bpe.model"] = sp_bytes
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    with tempfile.TemporaryDirectory() as tmp:
+        spec.save(tmp)  # type: ignore[attr-defined]
+        for p in sorted(Path(tmp).iterdir()):
+            files[p.name] = p.read_bytes()
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    if not zip_it:
+        return out
+    archive = out.with_name(out.name + ".zip")
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(f"{out.name}/", ZIP_DATE), b"")
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{out.name}/{name}", ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, files[name], compresslevel=1)
+    return archive
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="where to write the .argosmodel")
@@ -195,7 +271,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-code", default="vi")
     parser.add_argument("--to-code", default="en")
     parser.add_argument("--quantization", default=None, help="e.g. int8, as real packages are stored")
+    parser.add_argument(
+        "--kind", choices=("argos", "marian", "nllb"), default="argos", help="marian/nllb: a plain CTranslate2 folder"
+    )
     args = parser.parse_args(argv)
+    if args.kind != "argos":
+        folder = build_ct2_model(args.out, args.kind, seed=args.seed)
+        print(f"wrote {folder}")
+        return 0
     path = build_model(
         args.out,
         num_layers=args.layers,

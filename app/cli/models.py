@@ -1,10 +1,19 @@
-"""`main.py models ...`: install, list, remove and download translation packages."""
+"""`main.py models ...`: install, list, remove and download translation models.
+
+Besides Argos packages (`.argosmodel`), `install` takes a plain CTranslate2 model folder (or a zip of
+one) that users convert themselves: OPUS-MT (Marian, `source.spm` + `target.spm`) or NLLB-200 /
+M2M-100 (a shared SentencePiece model and language tokens). NLLB weights are CC-BY-NC-4.0: their
+installation is refused with the licence in one line unless `--accept-licence` is given (the
+acceptance is remembered in the data folder). `list` shows each model's kind and licence.
+`download vi en` fetches the pinned vi→en 1.9 package (resumable, checksum verified first) with a
+progress bar on stderr."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import sys
 
 from app.cli import args as valid
 from app.cli.common import write_line as _write
@@ -18,14 +27,21 @@ def _describe(info: object) -> str:
     from app.core.translate.packages import PackageInfo
 
     assert isinstance(info, PackageInfo)
-    return f"{info.from_code}→{info.to_code} {info.version} ({info.name}, {_mb(info.size)})"
+    from app.core.translate.model_kinds import KIND_NAMES
+
+    kind = KIND_NAMES.get(info.kind, info.kind)
+    size = _mb(info.size)
+    return f"{info.from_code}→{info.to_code} {info.version} ({info.name}, {kind}, {size}, licence {info.licence})"
 
 
 def cmd_install(args: argparse.Namespace) -> int:
+    from app.core.translate.model_kinds import NON_COMMERCIAL, licence_warning
     from app.core.translate.packages import install_package
 
     expect = None if args.any_pair else ("vi", "en")
-    info = install_package(args.file, expect=expect)
+    info = install_package(args.file, expect=expect, accept_licence=args.accept_licence)
+    if info.kind in NON_COMMERCIAL:
+        print(f"warning: {licence_warning(info.kind)}", file=sys.stderr)
     _write(f"installed {_describe(info)} in {info.path}")
     return 0
 
@@ -41,7 +57,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         _write("no translation packages installed; install one with `main.py models install FILE.argosmodel`")
     else:
         for p in packages:
-            _write(f"{p.from_code}→{p.to_code}\t{p.version}\t{_mb(p.size)}\t{p.name}\t{p.path}")
+            _write(f"{p.from_code}→{p.to_code}\t{p.version}\t{_mb(p.size)}\t{p.name}\t{p.kind}\t{p.licence}\t{p.path}")
     return 0
 
 
@@ -53,10 +69,34 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ByteBar:
+    """Download progress on stderr: redrawn in place on a terminal, one line per tenth otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.tty = sys.stderr.isatty()
+        self.last_tenth = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        width = 30
+        filled = width * min(done, total) // total
+        line = f"{self.label} [{'#' * filled}{'.' * (width - filled)}] {done / 1e6:.1f}/{total / 1e6:.1f} MB"
+        if self.tty:
+            sys.stderr.write("\r" + line + ("\n" if done >= total else ""))
+        elif (tenth := 10 * done // total) != self.last_tenth:
+            self.last_tenth = tenth
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
 def cmd_download(args: argparse.Namespace) -> int:
     from app.core.translate.packages import download_package
 
-    info = download_package(args.from_code, args.to_code, timeout=args.timeout)
+    info = download_package(
+        args.from_code, args.to_code, timeout=args.timeout, progress=_ByteBar(f"{args.from_code}→{args.to_code}")
+    )
     _write(f"installed {_describe(info)} in {info.path}")
     return 0
 
@@ -65,12 +105,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     models = sub.add_parser("models", help="install, list or remove offline translation models (Argos packages)")
     msub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
 
-    install = msub.add_parser("install", help="install a .argosmodel file, e.g. translate-vi_en-1_9.argosmodel")
-    install.add_argument("file", help="the .argosmodel file")
+    install = msub.add_parser(
+        "install",
+        help="install a .argosmodel file (e.g. translate-vi_en-1_9.argosmodel) or a CTranslate2 model folder/zip "
+        "(OPUS-MT or NLLB)",
+    )
+    install.add_argument("file", help="the .argosmodel file, or a CTranslate2 model folder or .zip")
     install.add_argument("--any-pair", action="store_true", help="accept a package for another language pair")
+    install.add_argument(
+        "--accept-licence",
+        "--accept-license",
+        dest="accept_licence",
+        action="store_true",
+        help="accept a non-commercial licence (NLLB weights are CC-BY-NC-4.0); refused without it",
+    )
     install.set_defaults(func=cmd_install)
 
-    listing = msub.add_parser("list", help="list installed packages")
+    listing = msub.add_parser("list", help="list installed models with their kind and licence")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(func=cmd_list)
 
@@ -78,7 +129,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     remove.add_argument("name", type=valid.text)
     remove.set_defaults(func=cmd_remove)
 
-    download = msub.add_parser("download", help="download a package from Argos's index (needs internet)")
+    download = msub.add_parser(
+        "download",
+        help="download vi→en (pinned file, resumable, verified) or a package from Argos's index (needs internet)",
+    )
     download.add_argument("from_code", metavar="FROM", type=valid.text)
     download.add_argument("to_code", metavar="TO", type=valid.text)
     download.add_argument(

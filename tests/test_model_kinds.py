@@ -1,0 +1,150 @@
+"""Each model kind with a tiny random-weight model: an Argos package, an OPUS-MT-style Marian model
+(source.spm + target.spm) and an NLLB-style model (shared SentencePiece + language tokens) install
+(from a folder or a zip), translate through the engine, list with kind and licence, and remove."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import BadPackageError, NotFoundError
+from app.core.translate import model_kinds, packages
+from app.core.translate.engine import Engine
+from tests.make_tiny_model import build_ct2_model
+
+ROOT = Path(__file__).resolve().parent.parent
+SENTENCES = ["Xin chào thế giới.", "Hôm nay trời đẹp và các nhà khoa học công bố báo cáo."]
+
+
+@pytest.fixture(scope="session")
+def ct2_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny Marian and NLLB-style model folders and zips, built once per session (~1 s each)."""
+    root = tmp_path_factory.mktemp("ct2")
+    return {
+        "marian": build_ct2_model(root / "opus-mt-vi-en", "marian"),
+        "marian_zip": build_ct2_model(root / "zipped" / "opus-mt-vi-en", "marian", zip_it=True),
+        "nllb": build_ct2_model(root / "nllb-200-tiny", "nllb"),
+        "nllb_zip": build_ct2_model(root / "zipped" / "nllb-200-tiny", "nllb", zip_it=True),
+    }
+
+
+def run_cli(*args: str | Path, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DOICHIEU_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("source", ["marian", "marian_zip"])
+def test_marian_installs_translates_with_target_spm_and_removes(
+    ct2_models: dict[str, Path], data_dir: Path, source: str
+) -> None:
+    info = packages.install_package(ct2_models[source])
+    assert (info.kind, info.name, info.from_code, info.to_code) == ("marian", "opus-mt-vi-en", "vi", "en")
+    assert info.licence.startswith("CC-BY-4.0")
+    assert (info.path / "source.spm").is_file() and (info.path / "target.spm").is_file()
+    assert (info.path / "model" / "model.bin").is_file()
+    assert [p.name for p in packages.list_packages()] == ["opus-mt-vi-en"]
+    engine = Engine(info)
+    assert engine.model_id == "marian:vi_en:opus-mt-vi-en"
+    tokens = engine._tokenizer.encode(SENTENCES[:1])[0]
+    assert tokens[-1] == "</s>" and "▁ch" in tokens  # Vietnamese pieces of source.spm
+    out = engine.translate(SENTENCES)
+    assert all(out)
+    # target.spm was trained on English only: every decoded letter comes from it, never a Vietnamese one
+    assert all(ch.isascii() for text in out for ch in text), out
+    packages.remove_package("opus-mt-vi-en")
+    assert packages.list_packages() == []
+
+
+@pytest.mark.parametrize("source", ["nllb", "nllb_zip"])
+def test_nllb_needs_licence_then_translates_with_language_tokens(
+    ct2_models: dict[str, Path], data_dir: Path, source: str
+) -> None:
+    with pytest.raises(model_kinds.LicenceNotAcceptedError, match=r"CC-BY-NC-4\.0"):
+        packages.install_package(ct2_models[source])
+    assert packages.list_packages() == []  # refused: nothing installed
+    info = packages.install_package(ct2_models[source], accept_licence=True)
+    assert (info.kind, info.source_token, info.target_prefix) == ("nllb", "vie_Latn", "eng_Latn")
+    assert "NC" in info.licence
+    engine = Engine(info)
+    tokens = engine._tokenizer.encode(SENTENCES[:1])[0]
+    assert tokens[0] == "vie_Latn" and tokens[-1] == "</s>"
+    out = engine.translate(SENTENCES)
+    assert all(out)
+    assert not any(tok in text for text in out for tok in ("eng_Latn", "vie_Latn", "</s>"))
+    # Accepted once, remembered: a second install needs no flag.
+    packages.remove_package(info.name)
+    again = packages.install_package(ct2_models[source])
+    assert again.kind == "nllb"
+
+
+def test_argos_and_other_kinds_live_side_by_side(
+    tiny_model_path: Path, ct2_models: dict[str, Path], data_dir: Path
+) -> None:
+    argos = packages.install_package(tiny_model_path)
+    marian = packages.install_package(ct2_models["marian"])
+    nllb = packages.install_package(ct2_models["nllb"], accept_licence=True)
+    kinds = {p.name: p.kind for p in packages.list_packages()}
+    assert kinds == {argos.name: "argos", marian.name: "marian", nllb.name: "nllb"}
+    assert argos.licence == "CC-BY-4.0"
+    assert packages.find_package("vi", "en").name == argos.name  # the default stays the Argos package
+    assert packages.find_model("opus-mt-vi-en").kind == "marian"
+    assert packages.find_model(nllb.model_id).name == nllb.name
+    assert Engine(argos).translate(SENTENCES[:1])[0]
+    packages.remove_package(marian.name)  # by name: the others stay
+    assert sorted(p.kind for p in packages.list_packages()) == ["argos", "nllb"]
+    with pytest.raises(NotFoundError):
+        packages.remove_package("opus-mt-vi-en")
+
+
+def test_a_folder_that_is_no_known_kind_is_refused(ct2_models: dict[str, Path], data_dir: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "half-model"
+    shutil.copytree(ct2_models["marian"], broken)
+    (broken / "target.spm").unlink()
+    with pytest.raises(BadPackageError, match="SentencePiece"):
+        packages.install_package(broken)
+    no_tokens = tmp_path / "no-language-tokens"
+    shutil.copytree(ct2_models["nllb"], no_tokens)
+    vocab = json.loads((no_tokens / "shared_vocabulary.json").read_text())
+    (no_tokens / "shared_vocabulary.json").write_text(json.dumps([t for t in vocab if "_" not in t[1:]]))
+    with pytest.raises(BadPackageError, match="language tokens"):
+        packages.install_package(no_tokens, accept_licence=True)
+    assert packages.list_packages() == []
+    assert not any(paths.name.startswith(".installing-") for paths in (data_dir / "models").iterdir())
+
+
+def test_cli_install_list_remove_each_kind(ct2_models: dict[str, Path], tiny_model_path: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    refused = run_cli("models", "install", ct2_models["nllb_zip"], data=data)
+    assert refused.returncode != 0
+    assert "CC-BY-NC-4.0" in refused.stderr and "--accept-licence" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    ok = run_cli("models", "install", ct2_models["nllb_zip"], "--accept-licence", data=data)
+    assert ok.returncode == 0, ok.stderr
+    assert "warning:" in ok.stderr and "commercial" in ok.stderr
+    assert run_cli("models", "install", ct2_models["marian"], data=data).returncode == 0
+    assert run_cli("models", "install", tiny_model_path, data=data).returncode == 0
+    listed = run_cli("models", "list", "--json", data=data)
+    rows = {r["name"]: r for r in json.loads(listed.stdout)}
+    assert {n: (r["kind"], r["licence"][:12]) for n, r in rows.items()} == {
+        "nllb-200-tiny": ("nllb", "CC-BY-NC-4.0"),
+        "opus-mt-vi-en": ("marian", "CC-BY-4.0 (O"),
+        "translate-vi_en-tiny": ("argos", "CC-BY-4.0"),
+    }
+    plain = run_cli("models", "list", data=data).stdout
+    assert "marian\tCC-BY-4.0" in plain
+    for name in rows:
+        assert run_cli("models", "remove", name, data=data).returncode == 0
+    assert json.loads(run_cli("models", "list", "--json", data=data).stdout) == []
