@@ -254,11 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from app.cli.claims import register as register_claims
     from app.cli.export import register as register_export
+    from app.cli.glossary import register as register_glossary
     from app.cli.models import register as register_models
 
     register_models(sub)
     register_claims(sub)
     register_export(sub)
+    register_glossary(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the library (safe while the app runs)")
     backup.add_argument("path", metavar="PATH")
