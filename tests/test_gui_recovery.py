@@ -153,3 +153,24 @@ def test_back_up_now_and_restore_from_the_window(
     assert win.view.doc_id() in win.sidebar.model.document_ids()
     assert list(paths.library_path().parent.glob("library.sqlite3.before-restore-*"))
     win.close()
+
+
+def test_damaged_library_at_start_can_open_another_data_folder(
+    qtbot, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    with Library.open() as lib:
+        import_text(lib, FIRST)
+    damage(paths.library_path())
+    other = tmp_path / "other data"
+    other.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a: str(other))
+    seen: list[BackupsDialog] = []
+    answer_dialog(lambda d: d.folder_button.click() if d.folder_button else None, seen)
+    lib = open_library()
+    assert lib is not None and len(seen) == 1 and not seen[0].backups  # no backup there: nothing listed
+    assert not seen[0].restore_button.isEnabled()
+    assert lib.path == other / "library.sqlite3" and paths.data_dir() == other
+    win = MainWindow(lib)
+    qtbot.addWidget(win)
+    assert win.stack.currentWidget() is win.welcome  # a new, empty library there
+    win.close()
