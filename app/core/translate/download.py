@@ -110,14 +110,23 @@ def _fetch_once(url: str, part: Path, pin: Pin, timeout: float, progress: BytePr
         raise
     with resp:
         mode = "ab"
-        if have and resp.status != 206:  # the server ignored Range: it sends the whole file
-            mode, have = "wb", 0
-        elif have:
-            match = re.match(r"bytes (\d+)-", resp.headers.get("Content-Range", ""))
+        declared: int | None = None
+        if resp.status == 206:
+            match = re.match(r"bytes (\d+)-\d+/(\d+|\*)", resp.headers.get("Content-Range", ""))
             if not match or int(match.group(1)) != have:
-                mode, have = "wb", 0
-                part.unlink()
+                part.unlink(missing_ok=True)
                 raise _Interrupted("server answered another range")
+            declared = int(match.group(2)) if match.group(2) != "*" else None
+        else:  # 200: the whole file (a server that ignores Range restarts it from zero)
+            mode, have = "wb", 0
+            length = resp.headers.get("Content-Length", "")
+            declared = int(length) if length.isdigit() else None
+        if declared is not None and declared != pin.size:
+            part.unlink(missing_ok=True)
+            raise ChecksumError(
+                f"{pin.file} from {url} is {declared:,} bytes, not the expected {pin.size:,}: "
+                "not the expected file, nothing installed"
+            )
         with open(part, mode) as out:
             while True:
                 try:
