@@ -36,10 +36,10 @@ def _handler(state: Served) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # quiet
+        def log_message(self, format: str, *args: object) -> None:  # quiet
             return
 
-        def do_GET(self) -> None:  # noqa: N802  # http.server's naming
+        def do_GET(self) -> None:  # http.server's naming
             state.requests.append((self.path, self.headers.get("Range")))
             body = state.files.get(self.path.removeprefix("/v1/"))  # only under /v1/: other mirrors 404
             if body is None:
