@@ -4,6 +4,7 @@ newest backup; File › Back up now… and File › Restore from backup… work 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -173,4 +174,21 @@ def test_damaged_library_at_start_can_open_another_data_folder(
     win = MainWindow(lib)
     qtbot.addWidget(win)
     assert win.stack.currentWidget() is win.welcome  # a new, empty library there
+    win.close()
+
+
+def test_what_opening_did_to_the_library_files_is_said_once(
+    qtbot, data_dir: Path, tmp_path: Path, fixtures: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A write-ahead log that does not belong to the library is set aside by the core; the window
+    says so in a message that does not block (the CLI prints it as a note)."""
+    from tests.test_stale_wal import _foreign_wal
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_foreign_wal(tmp_path, fixtures), data_dir / "library.sqlite3-wal")
+    win = MainWindow()
+    qtbot.addWidget(win)
+    notes = [box.text() for box in win.messages]
+    assert len(notes) == 1 and "set aside" in notes[0] and not win.messages[0].isModal()
+    assert list(data_dir.glob("library.sqlite3-wal.set-aside-*"))
     win.close()

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.translation.refresh_model_state()
         self._jobs_changed()
         self._restore()
+        self.show_notices()
         warm_up.start()
 
     # building ------------------------------------------------------------------------------------
@@ -210,6 +211,13 @@ class MainWindow(QMainWindow):
         self.lib = library
         self.store = ClaimStore(library)
         self.report(Changes(library=True))
+        self.show_notices()
+
+    def show_notices(self) -> None:
+        """What opening the library did to its files (e.g. a write-ahead log that did not belong to it,
+        set aside), said once, without blocking."""
+        if self.lib.notices:
+            self.notify("\n\n".join(self.lib.notices), "Library opened", QMessageBox.Icon.Information)
 
     # the facade tests and the start-up code use ---------------------------------------------------------
 
