@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.core.errors import InputError
 from app.core.store import Library
@@ -148,3 +149,87 @@ def test_cli_add_list_export_import_remove(data_dir: Path, tmp_path: Path) -> No
     assert "Bộ Y tế" in run_cli(data_dir, "list").stdout
     bad = run_cli(data_dir, "remove", "không có")
     assert bad.returncode != 0 and bad.stderr.count("\n") == 1
+
+
+# --- the reader: hint, confidence, alternatives, the dialog (real widgets, offscreen) -------------------
+
+
+def test_reader_hint_confidence_alternatives_and_dialog(qtbot, data_dir: Path, tiny_model_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.core.pipeline import import_text
+    from app.core.translate import packages
+    from app.core.translate.engine import Engine
+    from app.core.translate.memory import translate_document
+    from app.gui.dialogs.glossary_dialog import GlossaryDialog
+    from app.gui.document_view import DocumentView
+
+    with Library.open() as lib:
+        doc = import_text(lib, "Bộ Y tế họp ở ĐÀ NẴNG hôm qua.\n\nTrời hôm nay rất đẹp.", "hint").document_id
+        glossary.add_entries(
+            lib, [Entry("bộ y tế", "Ministry of Health", "official name"), Entry("Đà Nẵng", keep=True)]
+        )
+        translate_document(lib, doc, Engine(packages.install_package(tiny_model_path)), beam_size=4)
+
+        view = DocumentView()
+        qtbot.addWidget(view)
+        view.show()
+        view.show_document(lib, doc)
+        assert view.model is not None
+        view.go_to_row(0)
+        assert view.glossary_hint.isVisible()
+        hint = view.glossary_hint.text()
+        assert "bộ y tế → Ministry of Health (official name)" in hint
+        assert "Đà Nẵng → keep as is (do not translate)" in hint
+        view.go_to_row(1)
+        assert not view.glossary_hint.isVisible()
+
+        # an entry added in the dialog shows up in the hint at once
+        dialog = GlossaryDialog(lib, doc, "hint")
+        qtbot.addWidget(dialog)
+        dialog.changed.connect(view.reload_glossary)
+        dialog.vi.setText("trời")
+        dialog.en.setText("sky")
+        dialog.only_document.setChecked(True)
+        assert dialog.add_from_form()
+        assert dialog.table.rowCount() == 3
+        assert "trời → sky" in view.glossary_hint.text() and view.glossary_hint.isVisible()
+        assert [e.document_id for e in glossary.entries(lib, doc) if e.vi == "trời"] == [doc]
+
+        # confidence: tooltip and the "below X" filter
+        model = view.model
+        confidence = model.confidence(0)
+        assert confidence is not None and 0 < confidence <= 1
+        assert f"confidence {confidence:.0%}" in model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+        view.confidence_limit.setValue(100)
+        view.confidence_filter.setChecked(True)
+        assert not view.table.isRowHidden(0) and not view.table.isRowHidden(1)
+        assert view.confidence_status.text() == "2 sentences"
+        below = int(confidence * 100)  # just under the first sentence's confidence: it is hidden
+        view.confidence_limit.setValue(max(1, below))
+        assert view.table.isRowHidden(0)
+        view.confidence_filter.setChecked(False)
+        assert not view.table.isRowHidden(0)
+
+        # the engine's other translations, offered to pick from: the pick is stored as the user's English
+        view.go_to_row(1, 2)
+        actions = view.alternative_actions(view)
+        assert actions
+        seg = model.segments[1]
+        alternative = model.details[seg.id].alternatives[0][0]
+        actions[0].trigger()
+        assert model.translations[seg.id].text == alternative
+        assert lib.current_translations(doc)[seg.id].kind == "human"
+        view.clear()
+
+
+def test_window_menu_opens_the_glossary(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialog
+
+    from app.gui.main_window import Key, MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.action(Key.GLOSSARY).trigger()
+    dialog = win.findChild(QDialog, "glossaryDialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()

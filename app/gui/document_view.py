@@ -3,17 +3,19 @@ the selected sentences in full, where a span of either language can be selected 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -22,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.core.claims.workflow import ClaimView
 from app.core.store import Library, SearchHit
+from app.core.translate import glossary
 from app.gui.delegates import SentenceDelegate
-from app.gui.models import SPANS_ROLE, SegmentTableModel
+from app.gui.models import ALTERNATIVES_ROLE, SPANS_ROLE, SegmentTableModel
 
 DEFAULT_ROW_HEIGHT = 46
 
@@ -67,6 +70,26 @@ class DocumentView(QWidget):
         self.find_edit.returnPressed.connect(self._find_next)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_bar, self.find_bar.hide)
 
+        # "confidence below X": only machine English the engine was unsure of stays listed
+        self.filter_bar = QWidget()
+        cl = QHBoxLayout(self.filter_bar)
+        cl.setContentsMargins(0, 0, 0, 0)
+        self.confidence_filter = QCheckBox("Only machine English with confidence below")
+        self.confidence_filter.setObjectName("confidenceFilter")
+        self.confidence_limit = QSpinBox()
+        self.confidence_limit.setObjectName("confidenceLimit")
+        self.confidence_limit.setRange(1, 100)
+        self.confidence_limit.setValue(50)
+        self.confidence_limit.setSuffix(" %")
+        self.confidence_status = QLabel()
+        cl.addWidget(self.confidence_filter)
+        cl.addWidget(self.confidence_limit)
+        cl.addWidget(self.confidence_status)
+        cl.addStretch(1)
+        self.confidence_filter.toggled.connect(self.apply_confidence_filter)
+        self.confidence_limit.valueChanged.connect(self.apply_confidence_filter)
+        self.glossary = glossary.Glossary([])
+
         self.table = SentenceTable()
         self.table.setObjectName("sentenceTable")
         self.table.setWordWrap(True)
@@ -91,10 +114,21 @@ class DocumentView(QWidget):
         detail = QSplitter(Qt.Orientation.Horizontal)
         detail.addWidget(self.vi_text)
         detail.addWidget(self.en_text)
+        # the glossary entries found in the selected sentences (Edit › Glossary… edits them)
+        self.glossary_hint = QLabel()
+        self.glossary_hint.setObjectName("glossaryHint")
+        self.glossary_hint.setWordWrap(True)
+        self.glossary_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.glossary_hint.hide()
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(detail, 1)
+        ll.addWidget(self.glossary_hint)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("documentSplitter")
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(detail)
+        self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([500, 120])
@@ -102,6 +136,7 @@ class DocumentView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.find_bar)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
         self._span: tuple[int, int] = (-1, -1)  # first and last row shown in the panes
 
@@ -140,10 +175,80 @@ class DocumentView(QWidget):
         self.vi_text.clear()
         self.en_text.clear()
         self._span = (-1, -1)
+        self.reload_glossary()
+        self.model.dataChanged.connect(self._translations_changed)
+        if self.confidence_filter.isChecked():
+            self.apply_confidence_filter()
         QTimer.singleShot(0, self._size_visible_rows)
 
     def doc_id(self) -> int | None:
         return self.model.doc_id if self.model else None
+
+    # glossary hint, confidence filter, alternatives ----------------------------------------------
+
+    def reload_glossary(self) -> None:
+        """Read the glossary again (the library's entries and the open document's)."""
+        self.glossary = glossary.load(self.lib, self.doc_id()) if self.lib is not None else glossary.Glossary([])
+        self._show_glossary_hint()
+
+    def _show_glossary_hint(self) -> None:
+        rows = self.selected_rows()
+        if self.model is None or not rows or not self.glossary:
+            self.glossary_hint.clear()
+            self.glossary_hint.hide()
+            return
+        text = " ".join(s.text for s in self.model.segments[rows[0] : rows[-1] + 1])
+        seen: list[glossary.Entry] = []
+        for m in self.glossary.find(text):
+            if m.entry not in seen:
+                seen.append(m.entry)
+        parts = []
+        for e in seen:
+            target = "keep as is (do not translate)" if e.keep else " or ".join(e.expected)
+            parts.append(f"{e.vi} → {target}" + (f" ({e.note})" if e.note else ""))
+        self.glossary_hint.setText("Glossary: " + "; ".join(parts) if parts else "")
+        self.glossary_hint.setVisible(bool(parts))
+
+    def _translations_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int] | None = None) -> None:
+        if self.confidence_filter.isChecked() and top.column() <= 2 <= bottom.column():
+            QTimer.singleShot(0, self.apply_confidence_filter)
+
+    def apply_confidence_filter(self) -> None:
+        """Hide every row but machine English whose confidence is below the limit (or show all)."""
+        if self.model is None:
+            self.confidence_status.clear()
+            return
+        on = self.confidence_filter.isChecked()
+        if on:
+            self.model.fetch_until(self.model.total)
+        limit = self.confidence_limit.value() / 100
+        shown = 0
+        for row in range(self.model.rowCount()):
+            value = self.model.confidence(row)
+            hide = on and (value is None or value >= limit)
+            self.table.setRowHidden(row, hide)
+            shown += not hide
+        self.confidence_status.setText(f"{shown} sentences" if on else "")
+
+    def alternative_actions(self, parent: QObject) -> list[QAction]:
+        """One action per other hypothesis of the current sentence's machine English; picking one
+        stores it as your English (like a post-edit)."""
+        rows = self.selected_rows()
+        if self.model is None or not rows:
+            return []
+        index = self.model.index(rows[0], 2)
+        out = []
+        for text, _score in self.model.data(index, ALTERNATIVES_ROLE) or []:
+            label = text if len(text) <= 80 else text[:77] + "…"
+            action = QAction(f"Use: {label}", parent)
+            action.setToolTip(text)
+            action.triggered.connect(lambda _checked=False, t=text, i=index: self._use_alternative(i, t))
+            out.append(action)
+        return out
+
+    def _use_alternative(self, index: QModelIndex, text: str) -> None:
+        if self.model is not None and index.isValid():
+            self.model.setData(index, text)
 
     def clear(self) -> None:
         self.table.setModel(None)
@@ -209,6 +314,7 @@ class DocumentView(QWidget):
 
     def _rows_selected(self) -> None:
         self._fill_panes()
+        self._show_glossary_hint()
         self.selection_changed.emit()
 
     def _fill_panes(self, force: bool = False) -> None:

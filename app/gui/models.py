@@ -13,6 +13,7 @@ from app.core.claims.alignment import ClaimSpans, claim_spans
 from app.core.claims.workflow import ClaimView
 from app.core.store import DocumentInfo, Library, StoredSegment, StoredTranslation
 from app.core.translate.packages import PackageInfo
+from app.core.translate.provenance import Detail, current_details
 
 Index = QModelIndex | QPersistentModelIndex
 USER = Qt.ItemDataRole.UserRole
@@ -20,6 +21,8 @@ SEGMENT_ROLE = USER + 1  # StoredSegment
 TRANSLATION_ROLE = USER + 2  # StoredTranslation | None
 SPANS_ROLE = USER + 3  # [(start, end, colour, claim id)] inside this cell's text
 ID_ROLE = USER + 4  # the row's id (document, claim, package name)
+CONFIDENCE_ROLE = USER + 5  # float 0..1 for a machine translation with a score, else None
+ALTERNATIVES_ROLE = USER + 6  # the engine's other hypotheses [(text, score)] for a machine translation
 FLAGGED_BG = QColor("#fdebd0")
 HUMAN_FG = QColor("#1a5276")
 
@@ -93,6 +96,7 @@ class SegmentTableModel(QAbstractTableModel):
         self.total = total
         self.segments: list[StoredSegment] = []
         self.translations: dict[int, StoredTranslation] = {}
+        self.details: dict[int, Detail] = {}  # segment id -> score and alternatives of its machine English
         self.claims: list[ClaimView] = []
         self._spans: dict[int, ClaimSpans] = {}  # claim id -> its spans against `translations`
         self.tag_colors: dict[str, str] = {}
@@ -129,12 +133,18 @@ class SegmentTableModel(QAbstractTableModel):
     def reload_translations(self) -> None:
         """Translations come in one query per document: a few ms even for 5,000 sentences, and the
         English column must know which rows are untranslated without loading every sentence."""
-        self.set_translations(self.lib.current_translations(self.doc_id))
+        self.set_translations(self.lib.current_translations(self.doc_id), current_details(self.lib, self.doc_id))
 
-    def set_translations(self, translations: dict[int, StoredTranslation]) -> None:
+    def set_translations(
+        self, translations: dict[int, StoredTranslation], details: dict[int, Detail] | None = None
+    ) -> None:
         """Translations read elsewhere: the window reads them on a quick thread while a long
-        translation runs (the query took up to 140 ms on the window's thread near its end)."""
+        translation runs (the query took up to 140 ms on the window's thread near its end).
+        `details` (app.core.translate.provenance.current_details) keeps confidence and alternatives
+        current; without it the old ones stay."""
         self.translations = translations
+        if details is not None:
+            self.details = details
         self._spans.clear()
         if self.segments:
             self.dataChanged.emit(self.index(0, 2), self.index(len(self.segments) - 1, 2))
@@ -183,6 +193,11 @@ class SegmentTableModel(QAbstractTableModel):
             return tr
         if role == ID_ROLE:
             return seg.id
+        if role in (CONFIDENCE_ROLE, ALTERNATIVES_ROLE):
+            detail = self.details.get(seg.id) if tr is not None and tr.kind == "machine" else None
+            if detail is None:
+                return None
+            return detail.confidence if role == CONFIDENCE_ROLE else list(detail.alternatives)
         if role == SPANS_ROLE and col in (1, 2):
             return self._spans_vi(seg) if col == 1 else self._spans_en(seg, tr)
         if col != 2 or tr is None:
@@ -200,10 +215,21 @@ class SegmentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             who = {"human": "your edit", "memory": "your earlier edit of this sentence", "copy": "kept as is"}
             tip = who.get(tr.kind, f"machine translation ({tr.model})")
+            detail = self.details.get(seg.id) if tr.kind == "machine" else None
+            if detail is not None and detail.confidence is not None:
+                tip += f"\nconfidence {detail.confidence:.0%}"
+                if detail.alternatives:
+                    tip += f"; {len(detail.alternatives)} other translations (right-click to pick one)"
             if tr.flags:
                 tip += "\ncheck it: " + ", ".join(tr.flags)
             return tip
         return None
+
+    def confidence(self, row: int) -> float | None:
+        if not 0 <= row < len(self.segments):
+            return None
+        value = self.data(self.index(row, 2), CONFIDENCE_ROLE)
+        return float(value) if value is not None else None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Post-edit: the view's editor commits here; the change is stored at once."""

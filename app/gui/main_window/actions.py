@@ -38,6 +38,7 @@ class Key(StrEnum):
     SUGGEST = "suggestClaims"
     MODEL_MANAGER = "modelManager"
     INSTALL_MODEL = "installModel"
+    GLOSSARY = "glossary"
     ABOUT = "about"
 
 
@@ -71,6 +72,7 @@ SPECS: dict[Key, Spec] = {
     Key.MODEL_MANAGER: Spec("&Manage translation models…", lambda w: w.translation.show_model_manager),
     Key.INSTALL_MODEL: Spec("&Install from file…", lambda w: w.translation.choose_package),
     Key.ABOUT: Spec("&About DoiChieu", lambda w: w.show_about),
+    Key.GLOSSARY: Spec("&Glossary…", lambda w: lambda: _open_glossary(w)),
 }
 
 TAG_MENU = "tag menu"  # where the Claims menu holds its "Apply tag" submenu
@@ -81,7 +83,7 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
         "&File",
         (Key.IMPORT_FILES, Key.IMPORT_FOLDER, Key.EXPORT, SEPARATOR, Key.BACKUP_NOW, Key.RESTORE_BACKUP, SEPARATOR),
     ),
-    ("&Edit", (Key.PASTE_DOCUMENT, Key.FIND)),
+    ("&Edit", (Key.PASTE_DOCUMENT, Key.FIND, SEPARATOR, Key.GLOSSARY)),
     (
         "&Document",
         (Key.TRANSLATE, Key.ACCEPT_NEXT, Key.EDIT_ENGLISH, Key.LAYOUT_REVIEW, SEPARATOR, Key.DELETE_DOCUMENT),
@@ -93,6 +95,12 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
 
 NEEDS_DOCUMENT = (Key.LAYOUT_REVIEW, Key.DELETE_DOCUMENT, Key.FIND, Key.SUGGEST, Key.ACCEPT_NEXT)
 NEEDS_SELECTION = (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.EDIT_ENGLISH)
+
+
+def _open_glossary(window: MainWindow) -> None:
+    from app.gui.dialogs.glossary_dialog import open_glossary
+
+    open_glossary(window)
 
 
 def create_actions(window: MainWindow) -> dict[Key, QAction]:

@@ -110,6 +110,9 @@ class ClaimsController(Controller):
         menu.addSeparator()
         menu.addAction(self.w.action(Key.EDIT_ENGLISH))
         menu.addAction(self.w.action(Key.ACCEPT_NEXT))
+        alternatives = self.w.view.alternative_actions(menu)  # the engine's other translations
+        if alternatives:
+            menu.addMenu("Other &translations").addActions(alternatives)
         menu.exec(widget.mapToGlobal(pos))
 
     # marking ------------------------------------------------------------------------------------------
