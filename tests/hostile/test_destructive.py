@@ -12,7 +12,10 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from app.core.claims.workflow import create_claim, delete_document
+from app.core.errors import LibraryError
 from app.core.pipeline import import_file, import_text
 from app.core.store import Library
 from app.core.store.backups import restore
@@ -229,3 +232,18 @@ def test_export_over_the_library_from_the_command_line_is_refused(tmp_path: Path
         err = _one_line_refusal(run(library.parent, "export", "1", "--format", "html", "-o", target))
         assert "the library" in err
     assert _titles(library.parent) == ["forum_post_ai_race.vi"]
+
+
+def test_a_document_whose_claims_cannot_be_kept_is_not_deleted(data_dir: Path) -> None:
+    with Library.open() as lib:
+        doc = import_text(lib, "Câu khẳng định của tài liệu.", title="doc").document_id
+        _raw, cleaned = lib.document_texts(doc)
+        create_claim(lib, doc, 0, len(cleaned))
+        backups = data_dir / "backups"
+        if backups.exists():
+            backups.rmdir()
+        backups.write_text("a file where the backups folder should be")
+        with pytest.raises(LibraryError, match="so it was not deleted") as err:
+            delete_document(lib, doc)
+        assert "\n" not in str(err.value)
+        assert [d.id for d in lib.documents()] == [doc]

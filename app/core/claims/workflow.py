@@ -185,6 +185,6 @@ def delete_document(library: Library, doc_id: int) -> Path | None:
     rows = store.for_document(doc_id)
     kept: Path | None = None
     if rows:  # a unique name (two deletions in one second once shared one); bounded (store/keep.py)
-        kept = keep.write_claims_backup(paths.backups_dir(), doc_id, store.export_rows(rows))
+        kept = keep.write_claims_backup(paths.data_dir() / "backups", doc_id, store.export_rows(rows))
     library.delete_document(doc_id)
     return kept

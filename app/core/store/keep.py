@@ -24,6 +24,7 @@ Bounds (the newest copy of each kind is always kept, whatever its size):
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -156,9 +157,19 @@ def prune_claims_backups(folder: Path) -> list[Path]:
 
 def write_claims_backup(folder: Path, doc_id: int, text: str) -> Path:
     """Keep the claims of a document about to be deleted; bounded (see the module's docstring)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    kept = write_new(folder, f"claims-of-document-{doc_id}-", ".jsonl", text.encode("utf-8"))
-    prune_claims_backups(folder)
+    from app.core.errors import DiskFullError, LibraryError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = write_new(folder, f"claims-of-document-{doc_id}-", ".jsonl", text.encode("utf-8"))
+    except OSError as err:
+        message = (
+            f"could not keep the claims of document #{doc_id} in {folder} ({err.strerror or err}), "
+            "so it was not deleted"
+        )
+        raise (DiskFullError if err.errno == errno.ENOSPC else LibraryError)(message) from err
+    with contextlib.suppress(OSError):
+        prune_claims_backups(folder)
     return kept
 
 
