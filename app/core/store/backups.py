@@ -153,6 +153,10 @@ def restore(backup: Path, target: Path | None = None) -> Path | None:
         safe_write.check_target(target, allow_library=True, protect=[backup])
         # The backup is copied beside the library first, and only then is the library swapped for
         # it: a copy that fails (disk full) leaves the library as it was.
+        for stale in target.parent.glob(f".{target.name}.restoring-*"):  # left by a restore that was killed
+            with contextlib.suppress(OSError):
+                if stale.stat().st_mtime < datetime.now(UTC).timestamp() - 24 * 3600:
+                    stale.unlink()
         tmp = keep.unique_path(target.parent, f".{target.name}.restoring-")
         try:
             _copy_through_sqlite(backup, tmp)
