@@ -5,19 +5,17 @@ from __future__ import annotations
 import argparse
 
 from app.cli import args as valid
-from app.cli.common import write_line
+from app.cli.common import open_library, write_line
 from app.core.errors import InputError
 from app.core.export import FORMATS, PAGE_SIZES, ExportOptions, export, select_documents
-from app.core.store import Library
 from app.core.store.claims import ClaimStore
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     if not args.doc and not args.tag:
         raise InputError("say which document to export: DOC (an id or part of its title), 'all', or --tag T")
-    with Library.open() as lib:
+    with open_library() as lib:  # the session as every command opens it: today's backup, default tags
         store = ClaimStore(lib)
-        store.ensure_default_tags()
         options = ExportOptions(
             only_claims=args.only_claims,
             include_notes=not args.no_notes,
