@@ -90,3 +90,15 @@ def test_each_translation_records_model_hash_and_decoding_settings(lib: Library,
     assert "beam 2" in run.describe() and run.model_sha256[:16] in run.describe()
     # the hash is cached beside model.bin and reused
     assert (model_bin.parent / provenance.SIDECAR).read_text().endswith(run.model_sha256)
+
+
+def test_reports_list_the_model_hash_and_settings(lib: Library, engine: Engine, tmp_path: Path) -> None:
+    from app.core.export import ExportOptions
+    from app.core.export.report import build_report
+
+    doc = import_text(lib, SENTENCE, "report").document_id
+    translate_document(lib, doc, engine, beam_size=2)
+    [section] = build_report(lib, [doc], ExportOptions()).sections
+    [run] = provenance.document_runs(lib, doc)
+    assert section.models == (run.describe(),)
+    assert run.model_sha256[:16] in section.models[0] and "beam 2, 2 hypotheses" in section.models[0]

@@ -237,7 +237,7 @@ def _section(
         kind=info.kind,
         imported_at=info.imported_at,
         sentence_count=len(segments),
-        models=_models(translations),
+        models=_models(translations, library, doc_id),
         translated=len(translations),
         human=sum(t.kind in {"human", "memory"} for t in translations),
         flagged=sum(bool(t.flags) for t in translations),
@@ -248,8 +248,20 @@ def _section(
     )
 
 
-def _models(translations: Sequence[StoredTranslation]) -> tuple[str, ...]:
-    return tuple(sorted({t.model for t in translations if t.kind == "machine" and t.model}))
+def _models(
+    translations: Sequence[StoredTranslation], library: Library | None = None, doc_id: int | None = None
+) -> tuple[str, ...]:
+    """The models of the current machine English; each with its file hash and decoding settings when
+    the translation recorded them (issue 19, reproducible output), e.g. "argos:vi_en:1.9 (…, model.bin
+    sha256 ebd5…); beam 4, 4 hypotheses, length penalty 0.2, cpu int8"."""
+    plain = sorted({t.model for t in translations if t.kind == "machine" and t.model})
+    if library is None or doc_id is None:
+        return tuple(plain)
+    from app.core.translate.provenance import document_runs
+
+    runs = document_runs(library, doc_id)
+    described = list(dict.fromkeys(r.describe() for r in runs))
+    return (*described, *(m for m in plain if m not in {r.model for r in runs}))
 
 
 def _claim_note(
