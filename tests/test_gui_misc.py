@@ -40,15 +40,28 @@ def test_html_clipboard_becomes_text_and_a_document(qtbot, data_dir: Path) -> No
     win.close()
 
 
-def test_folders_are_expanded_and_packages_set_apart(tmp_path: Path) -> None:
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "a.txt").write_text("x", encoding="utf-8")
-    (tmp_path / "sub" / "b.pdf").write_bytes(b"%PDF")
+def test_dropped_packages_are_set_apart_and_folders_go_to_the_import(qtbot, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Folders are not walked on the window's thread: the import in the helper process expands them,
+    and what it refuses (a folder with nothing to import) comes back with the reason."""
+    from tests.test_gui import drop
+
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "a.txt").write_text("Năm 2023, GDP tăng 5%.", encoding="utf-8")
+    (tmp_path / "sub" / "deeper" / "b.md").write_text("Đoạn văn thứ hai.", encoding="utf-8")
     (tmp_path / "sub" / "c.png").write_bytes(b"")
+    (tmp_path / "empty").mkdir()
     (tmp_path / "m.argosmodel").write_bytes(b"")
-    dropped = sort_paths([tmp_path / "sub", tmp_path / "m.argosmodel"])
-    assert [p.name for p in dropped.files] == ["a.txt", "b.pdf"]
+    dropped = sort_paths([tmp_path / "sub", tmp_path / "empty", tmp_path / "m.argosmodel"])
+    assert [p.name for p in dropped.files] == ["sub", "empty"]
     assert [p.name for p in dropped.packages] == ["m.argosmodel"]
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    drop(win, [tmp_path / "sub", tmp_path / "empty"])
+    qtbot.waitUntil(lambda: len(win.sidebar.model.document_ids()) == 2 and not win.jobs.busy(), timeout=30_000)
+    assert any("empty" in box.text() for box in win.messages)  # the reason, from the helper process
+    win.close()
 
 
 def test_settings_round_trip(data_dir: Path) -> None:

@@ -1,5 +1,7 @@
-"""What a drop or a paste brings in: files to import (folders expanded), model packages to install,
-and clipboard text (HTML reduced to its text)."""
+"""What a drop or a paste brings in: files and folders to import, model packages to install, and
+clipboard text (HTML reduced to its text). Folders are expanded in the helper process, by the import
+itself (`services.imports.import_batch`), not here: a dropped home folder would walk the disk on the
+window's thread."""
 
 from __future__ import annotations
 
@@ -10,25 +12,21 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QTextDocument
 
-from app.core.services.imports import expand_paths
-
 PACKAGE_SUFFIX = ".argosmodel"
 
 
 @dataclass
 class Dropped:
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # files and folders, for the import
     packages: list[Path] = field(default_factory=list)
-    refused: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def sort_paths(paths: Iterable[Path]) -> Dropped:
-    """Model packages apart; files and folders expanded as `main.py import` expands them."""
+    """Model packages apart from what goes to the import (one `stat` per dropped path, no walk)."""
     out = Dropped()
-    paths = list(paths)
-    out.packages = [p for p in paths if not p.is_dir() and p.suffix.lower() == PACKAGE_SUFFIX]
-    expanded = expand_paths(p for p in paths if p not in out.packages)
-    out.files, out.refused = expanded.files, expanded.refused
+    for path in paths:
+        is_package = path.suffix.lower() == PACKAGE_SUFFIX and not path.is_dir()
+        (out.packages if is_package else out.files).append(path)
     return out
 
 

@@ -21,11 +21,10 @@ class ImportController(Controller):
         dropped = sort_paths(paths)
         if dropped.packages:
             self.w.translation.install_packages(dropped.packages)
-        if dropped.refused:
-            self.w.notify("\n".join(f"{p.name}: {why}" for p, why in dropped.refused), "Not imported")
         if dropped.files:
+            what = dropped.files[0].name if len(dropped.files) == 1 else f"{len(dropped.files)} items"
             self.w.jobs.start(
-                f"Importing {len(dropped.files)} file(s)",
+                f"Importing {what}",
                 jobs.import_files(self.w.helper, dropped.files),
                 on_done=self._imported,
                 on_error=self.w.failed,
