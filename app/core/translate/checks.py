@@ -297,6 +297,8 @@ def vietnamese_numbers(text: str) -> list[Number]:
         if m.group("ampm") and value < 12:
             value += 12
         shown = (m.group("num") + (m.group("scale") or "")).strip()
+        if masked[m.end() : m.end() + 2].strip().startswith("%"):
+            shown += "%"
         unit = "" if m.group("ampm") else _unit_after(masked[m.end() :], "vi")
         out.append(Number(value, shown, True, unit))
     out.extend(_vietnamese_words(masked))
@@ -410,7 +412,8 @@ def english_numbers(text: str) -> list[Number]:
         if ampm.startswith("p") and value < 12:
             value += 12
         unit = "" if ampm else _unit_after(masked[m.end() :], "en")
-        out.append(Number(value, m.group(0).strip(), True, unit))
+        shown = m.group(0).strip() + ("%" if masked[m.end() : m.end() + 2].strip().startswith("%") else "")
+        out.append(Number(value, shown, True, unit))
     out.extend(_english_words(masked))
     return out
 
