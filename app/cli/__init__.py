@@ -252,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tr.set_defaults(func=_cmd_translate)
 
+    from app.cli.check import register as register_check
     from app.cli.claims import register as register_claims
     from app.cli.export import register as register_export
     from app.cli.glossary import register as register_glossary
@@ -259,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_models(sub)
     register_claims(sub)
+    register_check(sub)
     register_export(sub)
     register_glossary(sub)
 
