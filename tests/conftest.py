@@ -39,3 +39,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data"
     monkeypatch.setenv("DOICHIEU_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _no_real_model_mirrors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach the real model mirrors: the pinned download goes to the discard port unless
+    a test points DOICHIEU_MODEL_MIRRORS at its own local server."""
+    monkeypatch.setenv("DOICHIEU_MODEL_MIRRORS", "http://127.0.0.1:9/")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.core.errors import BadPackageError, NotFoundError
 from app.core.translate import model_kinds, packages
@@ -148,3 +149,44 @@ def test_cli_install_list_remove_each_kind(ct2_models: dict[str, Path], tiny_mod
     for name in rows:
         assert run_cli("models", "remove", name, data=data).returncode == 0
     assert json.loads(run_cli("models", "list", "--json", data=data).stdout) == []
+
+
+def test_model_manager_shows_kind_and_licence_and_asks_before_a_non_commercial_install(
+    qtbot,
+    ct2_models: dict[str, Path],
+    data_dir: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from app.gui.dialogs.model_manager import ModelManager
+
+    asked: list[str] = []
+    answers = [False, True]
+    chosen = [str(ct2_models["nllb"])] * 2 + [str(ct2_models["marian_zip"])]
+    manager = ModelManager(
+        choose_file=lambda: chosen.pop(),
+        choose_folder=lambda: chosen.pop(),
+        confirm=lambda text: asked.append(text) is None and answers.pop(0),
+    )
+    qtbot.addWidget(manager)
+    emitted: list[str] = []
+    manager.install_requested.connect(emitted.append)
+    manager._install()  # the Marian zip: CC-BY-4.0, no question
+    assert emitted == [str(ct2_models["marian_zip"])] and asked == []
+    manager._install_folder()  # NLLB: asked first; No -> nothing starts
+    assert len(asked) == 1 and "CC-BY-NC-4.0" in asked[0] and "commercial" in asked[0]
+    assert len(emitted) == 1 and "not installed" in manager.status.text()
+    assert not model_kinds.licence_accepted("nllb")
+    manager._install_folder()  # Yes -> the install starts, the acceptance is remembered
+    assert emitted[-1] == str(ct2_models["nllb"]) and model_kinds.licence_accepted("nllb")
+    for path in emitted:
+        packages.install_package(Path(path))  # what the window's job does, without a flag now
+    manager.refresh()
+    table = manager.model
+    headers = [table.headerData(c, Qt.Orientation.Horizontal) for c in range(table.columnCount())]
+    assert headers[-2:] == ["Kind", "Licence"]
+    shown = {
+        table.index(r, 0).data(): (table.index(r, 4).data(), table.index(r, 5).data()) for r in range(table.rowCount())
+    }
+    assert shown == {
+        "nllb-200-tiny": ("NLLB / M2M-100", "CC-BY-NC-4.0 (non-commercial use only)"),
+        "opus-mt-vi-en": ("OPUS-MT (Marian)", "CC-BY-4.0 (OPUS-MT)"),
+    }

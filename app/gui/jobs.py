@@ -118,8 +118,11 @@ def download_package() -> JobFn:
     def job(ctx: JobContext) -> Any:
         from app.core.translate.packages import download_package as core_download
 
-        ctx.progress(0, 0, "Downloading the Vietnamese→English model")
-        return core_download("vi", "en")
+        what = "Downloading the Vietnamese→English model"
+        ctx.progress(0, 0, what)
+        return core_download(
+            "vi", "en", progress=lambda done, total: ctx.progress(done, total, f"{what}: {done / 1e6:.1f} MB")
+        )
 
     return job
 

@@ -600,10 +600,22 @@ def download_package(
 
     pin = download.pinned(from_code, to_code)
     if pin is not None:
-        file = download.download(pin, mirrors=mirrors, timeout=timeout, progress=progress)
+        try:
+            file = download.download(pin, mirrors=mirrors, timeout=timeout, progress=progress)
+        except download.ChecksumError:
+            raise  # a wrong file: said so, nothing installed
+        except ModelError as unreachable:
+            try:  # the index may list the pair again one day (or a newer version)
+                return _download_from_index(from_code, to_code, timeout)
+            except ModelError:
+                raise unreachable from None
         info = install_package(file, expect=(from_code, to_code))
         file.unlink(missing_ok=True)  # installed: the 66 MB file is not needed twice
         return info
+    return _download_from_index(from_code, to_code, timeout)
+
+
+def _download_from_index(from_code: str, to_code: str, timeout: float) -> PackageInfo:
     hint = how_to_install(from_code, to_code)
     base = os.environ.get("ARGOS_PACKAGE_INDEX")
     url = base.rstrip("/") + "/index.json" if base else ARGOS_INDEX

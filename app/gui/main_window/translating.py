@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from app.core.errors import CancelledError, DoiChieuError, ModelMissingError
 from app.core.translate.packages import list_packages
 from app.gui import jobs, settings
-from app.gui.dialogs.model_manager import ModelManager
+from app.gui.dialogs.model_manager import FILE_FILTER, ModelManager, licence_confirmed
 from app.gui.main_window.changes import Changes
 from app.gui.main_window.controller import Controller
 from app.gui.wording import for_window
@@ -41,9 +41,6 @@ class TranslationController(Controller):
         if changes.models:
             self.reload_engine = True  # the next translation loads the newest package
             self.refresh_model_state()
-
-    def on_document_opened(self, doc_id: int | None) -> None:
-        pass
 
     def close_dialogs(self) -> None:
         if self.model_manager is not None:
@@ -167,9 +164,9 @@ class TranslationController(Controller):
     def choose_package(self) -> None:
         """Models › Install from file…"""
         path, _ = QFileDialog.getOpenFileName(
-            self.w, "Install a translation model", "", "Argos packages (*.argosmodel)"
+            self.w, "Install a translation model", "", FILE_FILTER
         )
-        if path:
+        if path and licence_confirmed(self.w, Path(path)):
             self.install_packages([Path(path)])
 
     def install_packages(self, paths: list[Path]) -> None:
