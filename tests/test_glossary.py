@@ -97,7 +97,7 @@ def test_storage_document_entries_and_csv_tsv_round_trip(lib: Library, tmp_path:
 
     tricky = Entry('Ủy ban "Nhân dân", TP', "People's Committee, city\ttab", "note, with comma", False)
     glossary.add_entries(lib, [tricky])
-    for name in ("g.csv", "g.tsv"):
+    for name in ("g.csv", "g.tsv", "g.tbx"):
         out = tmp_path / name
         assert glossary.export_file(lib, out) == 6
         with Library.open(tmp_path / f"other-{name}.sqlite3") as other:

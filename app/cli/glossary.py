@@ -98,12 +98,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--doc", metavar="DOC", type=valid.document_ref, help=doc_help)
     p.set_defaults(func=cmd_remove)
 
-    p = gsub.add_parser("import", help="add entries from a CSV or TSV file (vi, en, note, do_not_translate)")
+    p = gsub.add_parser("import", help="add entries from a CSV, TSV or TBX file (vi, en, note, do_not_translate)")
     p.add_argument("file", metavar="FILE", type=valid.text)
     p.add_argument("--doc", metavar="DOC", type=valid.document_ref, help=doc_help)
     p.set_defaults(func=cmd_import)
 
-    p = gsub.add_parser("export", help="write the entries as CSV (or TSV for .tsv/.tab/.txt)")
+    p = gsub.add_parser("export", help="write the entries as CSV (TSV for .tsv/.tab/.txt, TBX for .tbx)")
     p.add_argument("file", metavar="FILE", type=valid.text)
     p.add_argument("--doc", metavar="DOC", type=valid.document_ref, help=doc_help)
     p.set_defaults(func=cmd_export)

@@ -282,6 +282,7 @@ def parse_table(text: str, delimiter: str, document_id: int | None = None) -> li
 
 
 def import_file(library: Library, path: Path | str, document_id: int | None = None) -> int:
+    """Add the entries of a CSV, TSV (.tsv/.tab/.txt) or TBX (.tbx) file."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
@@ -289,7 +290,73 @@ def import_file(library: Library, path: Path | str, document_id: int | None = No
         raise InputError(f"{p}: no such file") from err
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"{p}: cannot read it as UTF-8 text ({err})") from err
+    if p.suffix.lower() == ".tbx":
+        return add_entries(library, parse_tbx(text, document_id))
     return add_entries(library, parse_table(text, _dialect(p), document_id))
+
+
+# --- TBX (TBX-Basic: one concept entry per term, a Vietnamese and an English language section) -----
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DNT_NOTE = "do not translate"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_tbx(text: str, document_id: int | None = None) -> list[Entry]:
+    """Concept entries (TBX 3 `conceptEntry`/`langSec`, or TBX 2 `termEntry`/`langSet`) with a `vi` and
+    an `en` term; a `note` is kept; an entry whose note says "do not translate" is a do-not-translate one."""
+    import xml.etree.ElementTree as ET
+
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        raise InputError("a TBX file with a DOCTYPE or entities is not read (export it as plain TBX)")
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as err:
+        raise InputError(f"not a readable TBX file: {err}") from err
+    out: list[Entry] = []
+    for concept in root.iter():
+        if _local(concept.tag) not in {"conceptEntry", "termEntry"}:
+            continue
+        terms: dict[str, str] = {}
+        notes: list[str] = []
+        for el in concept.iter():
+            name = _local(el.tag)
+            if name in {"langSec", "langSet"}:
+                lang = (el.get(_XML_LANG) or el.get("lang") or "").lower().split("-")[0]
+                term = next((t for t in el.iter() if _local(t.tag) == "term"), None)
+                if term is not None and term.text and lang not in terms:
+                    terms[lang] = " ".join(term.text.split())
+            elif name == "note" and el.text:
+                notes.append(el.text.strip())
+        keep = any(n.casefold() == DNT_NOTE for n in notes)
+        note = "; ".join(n for n in notes if n.casefold() != DNT_NOTE)
+        if terms.get("vi") and (terms.get("en") or keep):
+            en = "" if keep and terms.get("en") == terms["vi"] else terms.get("en", "")
+            out.append(Entry(terms["vi"], en, note, keep, document_id))
+    return out
+
+
+def format_tbx(items: Iterable[Entry]) -> str:
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element(
+        "tbx", {"type": "TBX-Basic", "style": "dca", _XML_LANG: "vi", "xmlns": "urn:iso:std:iso:30042:ed-2"}
+    )
+    body = ET.SubElement(ET.SubElement(root, "text"), "body")
+    for n, e in enumerate(items, 1):
+        concept = ET.SubElement(body, "conceptEntry", {"id": f"c{n}"})
+        for text in (e.note, DNT_NOTE if e.keep else ""):
+            if text:
+                ET.SubElement(concept, "note").text = text
+        for lang, term in (("vi", e.vi), ("en", e.vi if e.keep and not e.en else e.en)):
+            if term:
+                sec = ET.SubElement(concept, "langSec", {_XML_LANG: lang})
+                ET.SubElement(ET.SubElement(sec, "termSec"), "term").text = term
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def format_table(items: Iterable[Entry], delimiter: str) -> str:
@@ -302,10 +369,11 @@ def format_table(items: Iterable[Entry], delimiter: str) -> str:
 
 
 def export_file(library: Library, path: Path | str, document_id: int | None = None) -> int:
-    """Write the library-wide entries (or one document's own entries) as CSV, or TSV for .tsv/.tab/.txt."""
+    """Write the library-wide entries (or one document's own entries) as CSV, TSV (.tsv/.tab/.txt) or TBX."""
     from app.core.safe_write import write_text
 
     p = Path(path)
     items = [e for e in entries(library, all_documents=True) if e.document_id == document_id]
-    write_text(p, format_table(items, _dialect(p)), libraries=[library.path])
+    text = format_tbx(items) if p.suffix.lower() == ".tbx" else format_table(items, _dialect(p))
+    write_text(p, text, libraries=[library.path])
     return len(items)

@@ -27,7 +27,7 @@ from app.core.errors import DoiChieuError
 from app.core.store import Library
 from app.core.translate import glossary
 
-FILE_FILTER = "Glossary (*.csv *.tsv *.tab *.txt);;All files (*)"
+FILE_FILTER = "Glossary (*.csv *.tsv *.tab *.txt *.tbx);;All files (*)"
 
 
 class GlossaryDialog(QDialog):
