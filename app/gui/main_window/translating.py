@@ -163,9 +163,7 @@ class TranslationController(Controller):
 
     def choose_package(self) -> None:
         """Models › Install from file…"""
-        path, _ = QFileDialog.getOpenFileName(
-            self.w, "Install a translation model", "", FILE_FILTER
-        )
+        path, _ = QFileDialog.getOpenFileName(self.w, "Install a translation model", "", FILE_FILTER)
         if path and licence_confirmed(self.w, Path(path)):
             self.install_packages([Path(path)])
 
