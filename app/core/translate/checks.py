@@ -35,8 +35,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.core.layout.cues import has_vietnamese_letter
+
+if TYPE_CHECKING:
+    from app.core.translate.glossary import Entry, Glossary
 
 KINDS = ("empty", "number", "negation", "name", "untranslated", "repetition", "length", "glossary")
 LEGACY = {"repeated": "repetition", "length_ratio": "length"}  # stored by earlier versions
@@ -846,8 +850,9 @@ def compare_names(vi: str, en: str) -> str | None:
 # --------------------------------------------------------------------------- all checks
 
 
-def check_pair(vi: str, en: str) -> list[Flag]:
-    """Every check on one pair, in the order of KINDS; [] when nothing looks wrong."""
+def check_pair(vi: str, en: str, glossary: Glossary | Iterable[Entry] | None = None) -> list[Flag]:
+    """Every check on one pair, in the order of KINDS; [] when nothing looks wrong. With `glossary`
+    (the library's agreed terms), English that misses an agreed term is flagged `glossary`."""
     if not vi.strip():
         return []
     if not en.strip():
@@ -868,7 +873,17 @@ def check_pair(vi: str, en: str) -> list[Flag]:
     if length_odd(vi, en):
         ratio = len(en.strip()) / len(vi.strip())
         flags.append(Flag("length", f"the English is {ratio:.1f} times the length of the Vietnamese"))
+    if glossary is not None:
+        from app.core.translate.glossary import glossary_misses
+
+        if misses := glossary_misses(vi, en, glossary):
+            flags.append(Flag("glossary", "; ".join(misses)))
     return flags
+
+
+def stored_flags(vi: str, en: str, glossary: Glossary | Iterable[Entry] | None = None) -> tuple[str, ...]:
+    """What translations.flags stores for a pair: the kinds found, in the order of KINDS."""
+    return tuple(f.kind for f in check_pair(vi, en, glossary))
 
 
 def flag_kinds(flags: Iterable[Flag]) -> list[str]:
@@ -883,7 +898,7 @@ _FIXED = {
 }
 
 
-def explain(vi: str, en: str, stored: Iterable[str]) -> list[str]:
+def explain(vi: str, en: str, stored: Iterable[str], glossary: Glossary | Iterable[Entry] | None = None) -> list[str]:
     """Each stored flag as '<kind>: <reason in words>', for the window, reports and exports.
 
     The details are computed again from the two texts; a stored kind that the current checks no
@@ -891,7 +906,7 @@ def explain(vi: str, en: str, stored: Iterable[str]) -> list[str]:
     kinds = [LEGACY.get(k, k) for k in stored]
     if not kinds:
         return []
-    found = {f.kind: f.detail for f in check_pair(vi, en)} if en.strip() else {}
+    found = {f.kind: f.detail for f in check_pair(vi, en, glossary)} if en.strip() else {}
     out = []
     for kind in dict.fromkeys(kinds):
         detail = found.get(kind) or _FIXED.get(kind)
@@ -902,3 +917,8 @@ def explain(vi: str, en: str, stored: Iterable[str]) -> list[str]:
 def describe(vi: str, en: str, stored: Iterable[str]) -> str:
     """explain() as one line: 'number: 15 in Vietnamese, 50 in English; negation: ...'."""
     return "; ".join(explain(vi, en, stored))
+
+
+def explain_kinds(kinds: Iterable[str]) -> list[str]:
+    """Stored kinds in today's names (old 'repeated' -> 'repetition'), without details."""
+    return list(dict.fromkeys(LEGACY.get(k, k) for k in kinds))

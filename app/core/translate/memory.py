@@ -12,8 +12,8 @@ from app.core.errors import CancelledError
 from app.core.progress import Cancel, Progress, null_progress
 from app.core.store import Library, NewTranslation, StoredSegment
 from app.core.translate import glossary, provenance
+from app.core.translate.checks import stored_flags
 from app.core.translate.provenance import Detail
-from app.core.translate.quality import quality_flags
 
 if TYPE_CHECKING:
     from app.core.translate.engine import Engine
@@ -71,6 +71,7 @@ def translate_document(
     # Human edits of the same sentence anywhere in the library win over the model; the model's own
     # earlier output is reused unless the user asked for a fresh run.
     memory = library.memory_lookup([s.text for s in todo], engine.model_id)
+    terms = glossary.load(library, doc_id)  # the agreed terms: checked, and preferred among hypotheses
     reused: list[NewTranslation] = []
     groups: dict[str, list[StoredSegment]] = {}
     for seg in todo:
@@ -78,7 +79,7 @@ def translate_document(
         if found is not None and (found.kind in {"human", "memory"} or not retranslate) and found.segment_id != seg.id:
             kind = "memory" if found.kind in {"human", "memory"} else "machine"
             model = "human" if kind == "memory" else found.model
-            reused.append(NewTranslation(seg.id, found.text, kind, model, quality_flags(seg.text, found.text)))
+            reused.append(NewTranslation(seg.id, found.text, kind, model, stored_flags(seg.text, found.text, terms)))
         else:
             groups.setdefault(normalize(seg.text), []).append(seg)
     if reused:
@@ -88,7 +89,6 @@ def translate_document(
     total = len(keys)
     pending: list[tuple[NewTranslation, Detail]] = []
     flagged = 0
-    terms = glossary.load(library, doc_id)  # the engine prefers the hypothesis using the agreed terms
     run_id = provenance.record_run(library, engine, beam_size, num_hypotheses) if keys else None
 
     def flush() -> None:
@@ -111,7 +111,7 @@ def translate_document(
             others = tuple((h.text, h.score) for i, h in enumerate(hyps) if i != best)
             detail = Detail(chosen.score, chosen.confidence, others, run_id) if chosen else Detail(run_id=run_id)
             for seg in groups[keys[index]]:
-                flags = quality_flags(seg.text, english)
+                flags = stored_flags(seg.text, english, terms)
                 flagged += bool(flags)
                 pending.append((NewTranslation(seg.id, english, "machine", engine.model_id, flags), detail))
     except CancelledError:
@@ -130,5 +130,8 @@ def translate_document(
 
 
 def post_edit(library: Library, segment_id: int, text: str) -> None:
-    """Store the user's own English for a sentence; it wins over any machine output, now and later."""
-    library.add_translations([NewTranslation(segment_id, text, "human")])
+    """Store the user's own English for a sentence; it wins over any machine output, now and later.
+    A person's English gets the same checks as the model's (a typo in a number is as wrong)."""
+    row = library.db.execute("SELECT text, document_id FROM segments WHERE id = ?", [segment_id]).fetchone()
+    flags = stored_flags(str(row[0]), text, glossary.load(library, int(row[1]))) if row else ()
+    library.add_translations([NewTranslation(segment_id, text, "human", flags=flags)])
