@@ -458,6 +458,8 @@ def _english_words(text: str) -> list[Number]:
                 w = low[j]
                 if w == "a" and j == i:
                     current = 1.0
+                elif w == "dozen":
+                    current = (current or 1) * 12
                 elif w in _EN_UNITS:
                     current += _EN_UNITS[w]
                 elif w in _EN_SCALES and len(w) > 2:
@@ -522,7 +524,8 @@ _VI_NEG = re.compile(
 # Vietnamese that only looks negative: removed before counting.
 _VI_NOT_NEG = re.compile(
     r"\b(?:không\s+(?:khí|gian|quân|phận|lưu|chỉ|những|ngừng|ít|kém|thể\s+thiếu|sao)"
-    r"|hàng\s+không|số\s+không|(?:con\s+)?số\s+0|chẳng\s+những|chẳng\s+hạn|chưa\s+(?:đến|tới|đầy|kể\s+đến)"
+    r"|(?<!ngân\s)(?<!cửa\s)(?<!khách\s)(?<!mặt\s)(?<!đơn\s)(?<!nhà\s)(?<!bán\s)(?<!giao\s)(?<!mua\s)(?<!lô\s)"
+    r"(?<!kho\s)(?<!quầy\s)(?<!gian\s)(?<!đặt\s)(?<!chủ\s)(?<!xếp\s)(?<!món\s)(?<!loại\s)hàng\s+không|số\s+không|(?:con\s+)?số\s+0|chẳng\s+những|chẳng\s+hạn|chưa\s+(?:đến|tới|đầy|kể\s+đến)"
     r"|chả\s+(?:giò|cá|lụa|quế|chìa)|bún\s+chả|thiếu\s+(?:niên|nhi|tá|tướng|úy|uý|sót\s+gì)"
     r"|(?:không|chưa)\s*\?"
     r"|(?:hay|hoặc)\s+(?:không|chưa)\s*\?)",
@@ -857,6 +860,8 @@ def check_pair(vi: str, en: str, glossary: Glossary | Iterable[Entry] | None = N
         return []
     if not en.strip():
         return [Flag("empty", "no English")]
+    if is_identical(vi, en):  # nothing was translated: the other checks would only repeat it
+        return [Flag("untranslated", "the English is the Vietnamese, unchanged")]
     flags: list[Flag] = []
     if (detail := compare_numbers(vi, en)) is not None:
         flags.append(Flag("number", detail))
@@ -864,9 +869,7 @@ def check_pair(vi: str, en: str, glossary: Glossary | Iterable[Entry] | None = N
         flags.append(Flag("negation", detail))
     if (detail := compare_names(vi, en)) is not None:
         flags.append(Flag("name", detail))
-    if is_identical(vi, en):
-        flags.append(Flag("untranslated", "the English is the Vietnamese, unchanged"))
-    elif is_untranslated(vi, en):
+    if is_untranslated(vi, en):
         flags.append(Flag("untranslated", "most of the English is Vietnamese words"))
     if has_repetition(en) and not has_repetition(vi):
         flags.append(Flag("repetition", "the English repeats a word or phrase over and over"))

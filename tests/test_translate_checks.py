@@ -1,0 +1,246 @@
+"""The sentence-pair checks (app/core/translate/checks.py): the Vietnamese number reader, the negation
+detector, the name check, the formatter every reader uses, and the flags stored for machine output
+and for a person's post-edit in a real library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core.pipeline import import_text
+from app.core.store import Library, NewTranslation
+from app.core.translate.checks import (
+    Flag,
+    check_pair,
+    compare_names,
+    compare_negation,
+    compare_numbers,
+    describe,
+    english_numbers,
+    explain,
+    negations,
+    parse_en_numeral,
+    parse_vi_numeral,
+    stored_flags,
+    vietnamese_numbers,
+)
+from app.core.translate.memory import post_edit
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1.000", 1000),
+        ("1.000.000", 1_000_000),
+        ("2,5", 2.5),
+        ("1.234,5", 1234.5),
+        ("0,03", 0.03),
+        ("7.4", 7.4),  # written the English way: one digit after the dot is a decimal
+        ("3,500,000", 3_500_000),  # English grouping in a Vietnamese text
+        ("1,234.5", 1234.5),
+        ("2024", 2024),
+    ],
+)
+def test_vietnamese_numerals(text: str, value: float) -> None:
+    assert parse_vi_numeral(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1,000", 1000), ("1.000", 1.0), ("2.5", 2.5), ("3,500,000", 3_500_000), ("2,5", 2.5)],
+)
+def test_english_numerals(text: str, value: float) -> None:
+    assert parse_en_numeral(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Dự án có tổng vốn 2,5 tỷ USD.", [2.5e9]),
+        ("Doanh thu đạt 60.000 tỷ đồng.", [6e13]),
+        ("Thu ngân sách đạt 1,62 triệu tỷ đồng.", [1.62e15]),
+        ("Khoảng 30 nghìn người, 2 vạn sản phẩm, 1,2 ngàn lượt.", [30_000, 20_000, 1200]),
+        ("Ngày 5/3/2024 giá tăng 7,4%.", [5, 3, 2024, 7.4]),
+        ("Giá tăng từ 10 đến 15% trong quý III.", [10, 15, 3]),
+        ("Vụ việc xảy ra lúc 22 giờ, giá giảm từ 15 giờ chiều nay và 3 giờ chiều mai.", [22, 15, 15]),
+        ("Ba người bị thương, hai mươi lăm người được cứu.", [3, 25]),
+        ("Hàng trăm người và một số doanh nghiệp.", []),  # 'hundreds of', 'some': no number
+        ("Sau hai năm, thí sinh thứ tư đạt giải.", [2, 4]),
+    ],
+)
+def test_vietnamese_numbers(text: str, values: list[float]) -> None:
+    assert sorted(n.value for n in vietnamese_numbers(text)) == pytest.approx(sorted(values))
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("The company raised $1.5m and 2,500 million USD.", [1.5e6, 2.5e9]),
+        ("On 5 March 2024 prices rose 7.4%.", [5, 3, 2024, 7.4]),
+        ("Three people and twenty-five others; a dozen cars.", [3, 25, 12]),
+        ("It happened at 10 pm; the trains may be late.", [22]),  # 'may' the verb is no month
+        ("About two thirds of the area; the share price tripled.", [2, 3, 3]),
+    ],
+)
+def test_english_numbers(text: str, values: list[float]) -> None:
+    assert sorted(n.value for n in english_numbers(text)) == pytest.approx(sorted(values))
+
+
+@pytest.mark.parametrize(
+    ("vi", "en"),
+    [
+        ("Dự án có tổng vốn 2,5 tỷ USD.", "The project is worth 2.5 billion USD."),
+        ("Dự án có tổng vốn 2,5 tỷ USD.", "The project is worth 2,500 million USD."),
+        ("Dự án có tổng vốn 2,5 tỷ USD.", "The project is worth $2.5bn."),
+        ("Hội nghị diễn ra vào ngày 12 tháng 4 năm 2024.", "The conference took place on April 12, 2024."),
+        ("Hiệp định có hiệu lực từ ngày 1/8/2020.", "The agreement came into force on 1 August 2020."),
+        ("Thí sinh thứ 10 đạt điểm tuyệt đối.", "The tenth candidate got a perfect score."),
+        ("Giá cổ phiếu tăng gấp ba lần trong 2 năm.", "The share price tripled in 2 years."),
+        ("Tỷ lệ lạm phát tiến gần về số không.", "The inflation rate is approaching zero."),
+        ("Sản lượng điện tăng 25 phần trăm.", "Power output rose 25 per cent."),
+        ("Giá giảm 320 đồng/lít từ 15 giờ chiều nay.", "The price fell 320 dong a litre from 3 pm today."),
+        ("Công ty gọi vốn lần đầu tiên.", "The company raised money for the first time."),
+    ],
+)
+def test_equivalent_numbers_agree(vi: str, en: str) -> None:
+    assert compare_numbers(vi, en) is None
+
+
+@pytest.mark.parametrize(
+    ("vi", "en", "detail"),
+    [
+        ("Giá tăng 15%.", "Prices rose 50%.", "15% in Vietnamese, 50% in English"),
+        (
+            "Công ty sa thải 1.200 công nhân.",
+            "The company laid off 1.200 workers.",
+            "1.200 in Vietnamese, 1.200 in English",
+        ),
+        ("Dự án cần 2,5 tỷ USD.", "The project needs 2.5 million USD.", "2,5 tỷ in Vietnamese, 2.5 million in English"),
+        ("Thời gian chờ là 3 tuần.", "The wait is 3 months.", "3 (weeks) in Vietnamese, 3 (months) in English"),
+        ("Khoảng 30% đơn hàng bị mất.", "Orders were lost.", "30% in Vietnamese, missing in English"),
+        ("Ba người bị thương.", "Two people were injured.", "Ba in Vietnamese, Two in English"),
+    ],
+)
+def test_changed_numbers_are_flagged_in_words(vi: str, en: str, detail: str) -> None:
+    assert compare_numbers(vi, en) == detail
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "count"),
+    [
+        ("Ngân hàng không điều chỉnh lãi suất.", "vi", 1),
+        ("Bệnh nhân chưa từng đi ra nước ngoài.", "vi", 1),
+        ("Không khí ở các thành phố lớn ô nhiễm.", "vi", 0),  # air
+        ("Không gian xanh tăng 2 mét vuông.", "vi", 0),  # space
+        ("Ngành hàng không và Không quân phục hồi.", "vi", 0),  # aviation, air force
+        ("Lạm phát tiến gần về số không.", "vi", 0),  # zero
+        ("Anh có biết ai chịu trách nhiệm không?", "vi", 0),  # a yes/no question
+        ("Bạn đã nộp hồ sơ chưa?", "vi", 0),
+        ("Khảo sát không chỉ đo thu nhập mà còn đo mức hài lòng.", "vi", 0),  # not only
+        ("Chưa đến 10% hộ có bảo hiểm.", "vi", 0),  # fewer than
+        ("Không ít doanh nghiệp phải cắt giảm.", "vi", 0),  # quite a few
+        ("Tôi không biết anh ấy ở đâu.", "vi", 1),  # 'đâu' = where
+        ("Tôi đâu có nói như vậy.", "vi", 1),
+        ("Anh đừng ký, chớ vội.", "vi", 2),
+        ("Họ chẳng quan tâm, chả ai hỏi.", "vi", 2),
+        ("The bank did not adjust rates.", "en", 1),
+        ("It doesn't matter; nobody came and nothing changed.", "en", 3),
+        ("Typhoon No. 3 hit the coast.", "en", 0),  # the abbreviation
+        ("The survey measures not only income but also satisfaction.", "en", 0),
+        ("The WHO advises against using antibiotics.", "en", 1),
+    ],
+)
+def test_negation_words(text: str, lang: str, count: int) -> None:
+    assert len(negations(text, lang)) == count
+
+
+@pytest.mark.parametrize(
+    ("vi", "en", "flagged"),
+    [
+        ("Bị cáo không thừa nhận hành vi.", "The defendant did not admit the offence.", False),
+        ("Bị cáo không thừa nhận hành vi.", "The defendant admitted the offence.", True),
+        ("Mọi công dân đều bình đẳng.", "All citizens are not equal.", True),
+        ("Không khí lạnh tràn về.", "Cold air moved in.", False),
+        ("Tòa không chấp nhận kháng cáo.", "The court rejected the appeal.", False),
+        ("Cô ấy không hề biết về khoản vay.", "She knew nothing about the loan.", False),
+    ],
+)
+def test_negation_flip(vi: str, en: str, flagged: bool) -> None:
+    assert (compare_negation(vi, en) is not None) == flagged
+
+
+@pytest.mark.parametrize(
+    ("vi", "en", "missing"),
+    [
+        ("Ông Nguyễn Văn Bình phát biểu.", "Mr Nguyen Van Binh spoke.", None),
+        ("Ông Nguyễn Văn Bình phát biểu.", "He spoke.", "Nguyễn Văn Bình"),
+        ("WHO khuyến cáo tiêm phòng.", "The WHO recommends vaccination.", None),
+        ("WHO khuyến cáo tiêm phòng.", "The organisation recommends vaccination.", "WHO"),
+        ("Vốn FDI tăng mạnh.", "Foreign direct investment rose sharply.", None),  # spelled out
+        ("Samsung mở nhà máy ở Bắc Ninh.", "A company opened a plant in Bac Ninh.", "Samsung"),
+        ("Xem https://www.gso.gov.vn để biết thêm.", "See the website for more.", "https://www.gso.gov.vn"),
+        ("Đà Nẵng thu hút 1,3 tỷ USD.", "Da Nang attracted 1.3 billion USD.", None),
+        ("Hà Nội cấm xe máy.", "Hanoi bans motorbikes.", None),
+        ("Bộ Y tế ghi nhận ca bệnh mới.", "The health ministry recorded a new case.", None),
+        ("Bệnh viện Nhi Trung ương quá tải.", "The National Children's Hospital is overloaded.", None),
+        ("Bệnh viện Bạch Mai quá tải.", "The hospital is overloaded.", "Bạch Mai"),
+        ("Giá tại TP.HCM tăng.", "Prices in Ho Chi Minh City rose.", None),
+    ],
+)
+def test_names(vi: str, en: str, missing: str | None) -> None:
+    detail = compare_names(vi, en)
+    if missing is None:
+        assert detail is None
+    else:
+        assert detail is not None and missing in detail
+
+
+def test_check_pair_kinds_and_details() -> None:
+    vi = "Bộ Y tế ghi nhận 1.520 ca mắc sốt xuất huyết trong tuần qua."
+    assert check_pair(vi, "The Ministry of Health recorded 1,520 dengue cases in the past week.") == []
+    assert check_pair(vi, "") == [Flag("empty", "no English")]
+    assert check_pair("", "anything") == []
+    flags = check_pair(vi, "The Ministry of Health recorded 152 dengue cases in the past week.")
+    assert flags == [Flag("number", "1.520 in Vietnamese, 152 in English")]
+    assert [f.kind for f in check_pair(vi, vi)] == ["untranslated"]
+    looping = "The ministry recorded 1,520 cases cases cases cases of dengue in the past week."
+    assert "repetition" in [f.kind for f in check_pair(vi, looping)]
+
+
+def test_explain_reads_stored_kinds_old_and_new() -> None:
+    vi, en = "Giá tăng 15%.", "Prices rose 50%."
+    assert explain(vi, en, ["number"]) == ["number: 15% in Vietnamese, 50% in English"]
+    # flags stored by earlier versions keep working, in today's words
+    long_en = "Prices rose by fifty per cent in the month, the statistics office said on Monday morning."
+    assert explain("Giá tăng 15% trong tháng này.", long_en, ["length_ratio"])[0].startswith("length: the English")
+    assert explain(vi, en, ["source-changed"]) == [
+        "source-changed: the Vietnamese sentence changed since this translation"
+    ]
+    assert explain(vi, en, []) == []
+    assert describe(vi, en, ["number", "repeated"]) == "number: 15% in Vietnamese, 50% in English; repetition"
+    assert stored_flags(vi, en) == ("number",)
+
+
+def test_machine_and_human_translations_store_the_checks(data_dir: Path) -> None:
+    with Library.open() as lib:
+        text = "Giá xăng giảm 320 đồng mỗi lít. Chính phủ không tăng thuế. Thuế không đổi."
+        doc = import_text(lib, text).document_id
+        first, second, third = lib.segments(doc)
+        post_edit(lib, first.id, "Petrol fell by 230 dong a litre.")  # a person's typo in a number
+        post_edit(lib, second.id, "The government did not raise taxes.")
+        current = lib.current_translations(doc)
+        assert current[first.id].kind == "human"
+        assert current[first.id].flags == ("number",)
+        assert explain(first.text, current[first.id].text, current[first.id].flags) == [
+            "number: 320 in Vietnamese, 230 in English"
+        ]
+        assert current[second.id].flags == ()
+        # the stored kinds read back the same from a machine row written with them
+        lib.add_translations([NewTranslation(third.id, "Taxes changed.", "machine", "m", ("negation",))])
+        row = lib.current_translations(doc)[third.id]
+        assert row.flags == ("negation",)
+        assert (
+            describe(third.text, row.text, row.flags)
+            == "negation: the Vietnamese negates (không), the English does not"
+        )
