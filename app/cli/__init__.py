@@ -8,11 +8,15 @@ import dataclasses
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from app.cli import args as valid
 from app.cli.common import open_library as _open_library
 from app.cli.common import write_line as _write
 from app.core.errors import DoiChieuError, printable
+
+if TYPE_CHECKING:
+    from app.core.store import Library
 
 
 class UsageError(DoiChieuError):
@@ -157,9 +161,29 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
+def _translate_for_comparison(lib: Library, doc_ids: list[int], args: argparse.Namespace) -> int:
+    """`translate DOC --compare NAME`: a second model's translation beside the current ones."""
+    from app.core.translate.compare import translate_for_comparison
+    from app.core.translate.engine import Engine
+    from app.core.translate.packages import find_model
+
+    engine = Engine(find_model(args.compare))
+    for doc_id in doc_ids:
+        info = lib.document(doc_id)
+        report = translate_for_comparison(
+            lib, doc_id, engine, beam_size=args.beam, retranslate=args.retranslate, progress=_ProgressBar(f"#{doc_id}")
+        )
+        _write(
+            f"#{doc_id}  {info.title}: {report.total} sentences compared with {report.model}; "
+            f"{report.translated} translated, {report.kept} already done, {report.copied} English kept"
+        )
+    return 0
+
+
 def _cmd_translate(args: argparse.Namespace) -> int:
     from app.core.translate.engine import Engine
     from app.core.translate.memory import translate_document
+    from app.core.translate.packages import find_model
 
     with _open_library() as lib:
         if args.all:
@@ -168,7 +192,10 @@ def _cmd_translate(args: argparse.Namespace) -> int:
             doc_ids = [lib.resolve_document(args.doc)]
         else:
             raise UsageError("name a document (id or part of its title) or give --all")
-        engine = Engine()  # raises ModelMissingError with install instructions when there is none
+        if args.compare:
+            return _translate_for_comparison(lib, doc_ids, args)
+        # raises ModelMissingError with install instructions when there is none
+        engine = Engine(find_model(args.model)) if args.model else Engine()
         for doc_id in doc_ids:
             info = lib.document(doc_id)
             report = translate_document(
@@ -249,6 +276,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tr.add_argument(
         "--retranslate", action="store_true", help="run the model again on machine translations (your edits are kept)"
+    )
+    tr.add_argument(
+        "--model",
+        metavar="NAME",
+        type=valid.text,
+        help="translate with this installed model (see `models list`) instead of the default vi→en package",
+    )
+    tr.add_argument(
+        "--compare",
+        metavar="NAME",
+        type=valid.text,
+        help="translate with this second model for comparison: stored beside the current translations, "
+        "shown in the reader's detail pane, never replacing them",
     )
     tr.set_defaults(func=_cmd_translate)
 

@@ -120,11 +120,18 @@ class DocumentView(QWidget):
         self.glossary_hint.setWordWrap(True)
         self.glossary_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.glossary_hint.hide()
+        # other models' translations of the current sentence (main.py translate DOC --compare NAME)
+        self.compare_hint = QLabel()
+        self.compare_hint.setObjectName("compareHint")
+        self.compare_hint.setWordWrap(True)
+        self.compare_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.compare_hint.hide()
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(detail, 1)
         ll.addWidget(self.glossary_hint)
+        ll.addWidget(self.compare_hint)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("documentSplitter")
         self.splitter.addWidget(self.table)
@@ -208,6 +215,16 @@ class DocumentView(QWidget):
             parts.append(f"{e.vi} → {target}" + (f" ({e.note})" if e.note else ""))
         self.glossary_hint.setText("Glossary: " + "; ".join(parts) if parts else "")
         self.glossary_hint.setVisible(bool(parts))
+
+    def _show_comparison(self) -> None:
+        """The other models' translations of the first selected sentence (one indexed read)."""
+        from app.core.translate.compare import for_segment
+
+        rows = self.selected_rows()
+        found = for_segment(self.lib, self.model.segments[rows[0]].id) if self.model and self.lib and rows else []
+        lines = [f"{c.model}{' (sentence changed since)' if c.stale else ''}: {c.text}" for c in found]
+        self.compare_hint.setText("Other model — " + "\nOther model — ".join(lines) if lines else "")
+        self.compare_hint.setVisible(bool(lines))
 
     def _translations_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int] | None = None) -> None:
         if self.confidence_filter.isChecked() and top.column() <= 2 <= bottom.column():
@@ -315,6 +332,7 @@ class DocumentView(QWidget):
     def _rows_selected(self) -> None:
         self._fill_panes()
         self._show_glossary_hint()
+        self._show_comparison()
         self.selection_changed.emit()
 
     def _fill_panes(self, force: bool = False) -> None:

@@ -270,6 +270,20 @@ CREATE TABLE translation_details (
 CREATE INDEX translation_details_run ON translation_details(run_id);
 """
 
+# 7 (issue 19): a second model's translation of a sentence, for comparison in the reader. Kept apart
+# from `translations` so it never becomes the sentence's current translation; one row per model.
+_V7_COMPARISON = """
+CREATE TABLE comparison_translations (
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,                 -- the model id, e.g. marian:vi_en:opus-mt-vi-en
+    text TEXT NOT NULL,
+    source TEXT,                         -- the sentence as it was translated
+    run_id INTEGER REFERENCES translation_runs(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (segment_id, model)
+);
+"""
+
 INDEX_DOCUMENT_SEGMENTS = (
     f"INSERT INTO segments_fts(rowid, text) SELECT id, {FOLD_SQL.format(col='text')} FROM segments"
     " WHERE document_id = ?"
@@ -282,6 +296,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V4_CLAIMS,  # 4: claims' English anchors, edit history, dismissed suggestions
     _V5_LAYOUT_REVIEW,  # 5: undoable repairs
     _V6_GLOSSARY,  # 6: glossary, translation runs (model hash, decoding settings), scores and alternatives
+    _V7_COMPARISON,  # 7: a second model's translations, for comparison
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,119 @@
+"""A document translated with a second model for comparison: the tiny Argos package gives the current
+translations, the tiny OPUS-MT-style model the comparison, which never replaces them; the CLI's
+`translate --compare NAME` and `--model NAME`; the reader's detail pane shows the other model."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.core.pipeline import import_text
+from app.core.store import Library
+from app.core.translate import packages
+from app.core.translate.compare import document_comparisons, for_segment, translate_for_comparison
+from app.core.translate.engine import Engine
+from app.core.translate.memory import translate_document
+from tests.make_tiny_model import build_ct2_model
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = "Hôm nay trời rất đẹp.\n\nCác nhà khoa học công bố báo cáo mới.\n\nThe report is in English."
+
+
+@pytest.fixture(scope="session")
+def marian_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_ct2_model(tmp_path_factory.mktemp("cmp") / "opus-mt-vi-en", "marian")
+
+
+def test_comparison_is_stored_beside_the_current_translation(
+    data_dir: Path, tiny_model_path: Path, marian_folder: Path
+) -> None:
+    argos = packages.install_package(tiny_model_path)
+    marian = packages.install_package(marian_folder)
+    with Library.open() as lib:
+        doc = import_text(lib, TEXT, "compare").document_id
+        translate_document(lib, doc, Engine(argos))
+        before = {sid: (t.text, t.model) for sid, t in lib.current_translations(doc).items()}
+        engine = Engine(marian)
+        report = translate_for_comparison(lib, doc, engine)
+        segments = lib.segments(doc)
+        assert report.total == len(segments) and report.translated + report.copied == len(segments)
+        assert report.copied >= 1  # the English sentence is kept as it is
+        after = {sid: (t.text, t.model) for sid, t in lib.current_translations(doc).items()}
+        assert after == before  # the reader's, reports' and exports' translation did not change
+        assert {m for _, m in after.values() if m} == {argos.model_id}
+        rows = document_comparisons(lib, doc)
+        assert list(rows) == [marian.model_id]
+        assert [c.segment_id for c in rows[marian.model_id]] == [s.id for s in segments]
+        first = for_segment(lib, segments[0].id)
+        assert [(c.model, bool(c.text), c.stale) for c in first] == [(marian.model_id, True, False)]
+        assert first[0].text != before[segments[0].id][0]
+        # a second run keeps what this model did; --retranslate runs it again
+        again = translate_for_comparison(lib, doc, engine)
+        assert again.translated == 0 and again.kept == report.translated
+        assert translate_for_comparison(lib, doc, engine, retranslate=True).translated == report.translated
+
+
+def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DOICHIEU_DATA_DIR": str(data)}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+    )
+
+
+def test_cli_translate_with_a_named_model_and_for_comparison(
+    tmp_path: Path, tiny_model_path: Path, marian_folder: Path
+) -> None:
+    data = tmp_path / "data"
+    doc_file = tmp_path / "bai.txt"
+    doc_file.write_text(TEXT, encoding="utf-8")
+    for args in (("models", "install", str(tiny_model_path)), ("models", "install", str(marian_folder))):
+        assert run_cli(data, *args).returncode == 0
+    assert run_cli(data, "import", str(doc_file)).returncode == 0
+    assert run_cli(data, "translate", "1").returncode == 0
+    compared = run_cli(data, "translate", "1", "--compare", "opus-mt-vi-en")
+    assert compared.returncode == 0, compared.stderr
+    assert "compared with marian:vi_en:opus-mt-vi-en" in compared.stdout
+    missing = run_cli(data, "translate", "1", "--compare", "no-such-model")
+    assert missing.returncode != 0 and "no installed translation model 'no-such-model'" in missing.stderr
+    with _open(data) as lib:
+        models = {t.model for t in lib.current_translations(1).values() if t.kind == "machine"}
+        assert models == {"argos:vi_en:0.1"}
+        assert list(document_comparisons(lib, 1)) == ["marian:vi_en:opus-mt-vi-en"]
+    switched = run_cli(data, "translate", "1", "--model", "opus-mt-vi-en", "--retranslate")
+    assert switched.returncode == 0, switched.stderr
+    with _open(data) as lib:
+        models = {t.model for t in lib.current_translations(1).values() if t.kind == "machine"}
+        assert models == {"marian:vi_en:opus-mt-vi-en"}
+
+
+def _open(data: Path) -> Library:
+    return Library.open(data / "library.sqlite3")
+
+
+def test_reader_shows_the_other_models_translation(  # type: ignore[no-untyped-def]
+    qtbot, data_dir: Path, tiny_model_path: Path, marian_folder: Path
+) -> None:
+    from app.gui.document_view import DocumentView
+
+    argos = packages.install_package(tiny_model_path)
+    marian = packages.install_package(marian_folder)
+    with Library.open() as lib:
+        doc = import_text(lib, TEXT, "compare").document_id
+        translate_document(lib, doc, Engine(argos))
+        view = DocumentView()
+        qtbot.addWidget(view)
+        view.show()
+        view.show_document(lib, doc)
+        view.go_to_row(0)
+        assert not view.compare_hint.isVisible()  # no second model yet
+        translate_for_comparison(lib, doc, Engine(marian))
+        view.go_to_row(1)
+        first = lib.segments(doc)[1].id
+        expected = for_segment(lib, first)[0].text
+        assert view.compare_hint.isVisible()
+        assert view.compare_hint.text() == f"Other model — {marian.model_id}: {expected}"
+        assert expected not in view.en_text.toPlainText()  # the pane keeps the current translation
