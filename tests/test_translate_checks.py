@@ -244,3 +244,34 @@ def test_machine_and_human_translations_store_the_checks(data_dir: Path) -> None
             describe(third.text, row.text, row.flags)
             == "negation: the Vietnamese negates (không), the English does not"
         )
+
+
+def test_readers_show_the_reason_in_words(data_dir: Path, tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+    """The window's tooltip, the report rows (HTML, DOCX, Markdown, PDF) and the TMX all say why."""
+    from PySide6.QtCore import Qt
+
+    from app.core.export.options import ExportOptions
+    from app.core.export.report import build_report
+    from app.core.export.tmx import write_tmx
+    from app.gui.models import SegmentTableModel
+
+    with Library.open() as lib:
+        doc = import_text(lib, "Giá tăng 15% trong tháng này.").document_id
+        (seg,) = lib.segments(doc)
+        lib.add_translations([NewTranslation(seg.id, "Prices rose 50% this month.", "machine", "m", ("number",))])
+        report = build_report(lib, [doc], ExportOptions())
+        (row,) = report.sections[0].rows
+        assert row.flags == ("number: 15% in Vietnamese, 50% in English",)
+        tmx = write_tmx(report, tmp_path / "out.tmx").read_text(encoding="utf-8")
+        assert '<prop type="x-doichieu-flags">number</prop>' in tmx
+        assert '<prop type="x-doichieu-checks">number: 15% in Vietnamese, 50% in English</prop>' in tmx
+        model = SegmentTableModel(lib, doc, 1)
+        model.fetch_until(0)
+        tip = model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+        assert "check it:\n⚠ number: 15% in Vietnamese, 50% in English" in tip
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
+        from app.gui.delegates import SentenceDelegate
+
+        cell = SentenceDelegate()._document(QStyleOptionViewItem(), model.index(0, 2), 400)
+        assert "⚠" in cell.toPlainText() and "number: 15% in Vietnamese, 50% in English" in cell.toPlainText()

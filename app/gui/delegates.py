@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.translate.checks import describe
 from app.gui.models import SPANS_ROLE, TRANSLATION_ROLE, Span
 
 Index = QModelIndex | QPersistentModelIndex
@@ -80,7 +81,8 @@ class SentenceDelegate(QStyledItemDelegate):
             text,
             tuple(spans),
             tr.kind if tr else None,
-            bool(tr and tr.flags),
+            tuple(tr.flags) if tr else (),
+            str(index.siblingAtColumn(1).data(Qt.ItemDataRole.DisplayRole) or "") if tr and tr.flags else "",
             index.column(),
             width,
             option.font.key(),
@@ -110,8 +112,10 @@ class SentenceDelegate(QStyledItemDelegate):
         if tr is not None:
             if tr.kind in {"human", "memory"}:
                 body = f'<span style="color:#1a5276">✎ </span><i style="color:#1a5276">{body}</i>'
-            if tr.flags:
-                body = '<span style="color:#b9770e" title="check">⚠ </span>' + body
+            if tr.flags:  # the reason in words under the English (checks.describe: one formatter)
+                vi = str(index.siblingAtColumn(1).data(Qt.ItemDataRole.DisplayRole) or "")
+                why = html.escape(describe(vi, tr.text, tr.flags))
+                body = f'<span style="color:#b9770e">⚠ </span>{body}<br><small style="color:#b9770e">{why}</small>'
         elif index.column() == 2:
             body = '<span style="color:#a0a0a0">…</span>'
         doc.setHtml(body)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont
 from app.core.claims.alignment import ClaimSpans, claim_spans
 from app.core.claims.workflow import ClaimView
 from app.core.store import DocumentInfo, Library, StoredSegment, StoredTranslation
+from app.core.translate.checks import explain
 from app.core.translate.packages import PackageInfo
 from app.core.translate.provenance import Detail, current_details
 
@@ -220,8 +221,8 @@ class SegmentTableModel(QAbstractTableModel):
                 tip += f"\nconfidence {detail.confidence:.0%}"
                 if detail.alternatives:
                     tip += f"; {len(detail.alternatives)} other translations (right-click to pick one)"
-            if tr.flags:
-                tip += "\ncheck it: " + ", ".join(tr.flags)
+            if tr.flags:  # the reasons in words, from the one formatter the reports use too
+                tip += "\ncheck it:\n" + "\n".join(f"⚠ {why}" for why in explain(seg.text, tr.text, tr.flags))
             return tip
         return None
 

@@ -228,7 +228,7 @@ def _row(tbl: BaseOxmlElement, row: Row, widths: Sequence[float]) -> None:
     if row.kind == "copy":
         _run(en, " (English in the source)", color=GREY, size=8)
     if row.flags:
-        _run(en, " ⚠ " + ", ".join(row.flags), color=WARN, size=8)
+        _run(en, " ⚠ " + "; ".join(row.flags), color=WARN, size=8)
     tbl.append(tr)
 
 

@@ -51,7 +51,7 @@ def _english(row: Row) -> str:
     if row.kind == "copy":
         cell += " *(English in the source)*"
     if row.flags:
-        cell += " ⚠ " + escape_md(", ".join(row.flags))
+        cell += " ⚠ " + escape_md("; ".join(row.flags))
     return cell
 
 

@@ -14,6 +14,7 @@ from app.core.export.options import ExportOptions
 from app.core.export.pieces import Mark, Piece, safe_color, split
 from app.core.store import Library, StoredSegment, StoredTranslation
 from app.core.store.claims import ClaimRow, ClaimStore
+from app.core.translate.checks import explain
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Row:
     en: tuple[Piece, ...]
     kind: str  # machine | human | memory (your edit of an identical sentence) | copy (English source) | none
     model: str | None
-    flags: tuple[str, ...]  # quality flags of a machine translation
+    flags: tuple[str, ...]  # checks on the pair, each "kind: reason in words" (translate.checks.explain)
 
     @property
     def edited(self) -> bool:
@@ -225,7 +226,7 @@ def _section(
                 en=split(en_text, en_marks.get(seg.id, [])),
                 kind=tr.kind if tr else "none",
                 model=tr.model if tr else None,
-                flags=tr.flags if tr else (),
+                flags=tuple(explain(seg.text, en_text, tr.flags)) if tr else (),  # "kind: reason in words"
             )
         )
         previous, last_kept = seg, i

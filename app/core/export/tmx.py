@@ -48,7 +48,8 @@ def build_tmx(report: Report, version: str = "0.1.0") -> ET.Element:
             if row.model and not row.edited:
                 props.append(("x-doichieu-model", row.model))
             if row.flags:
-                props.append(("x-doichieu-flags", " ".join(row.flags)))
+                props.append(("x-doichieu-flags", " ".join(f.split(":", 1)[0] for f in row.flags)))
+                props.append(("x-doichieu-checks", "; ".join(row.flags)))  # the reasons in words
             for kind, value in props:
                 ET.SubElement(tu, "prop", type=kind).text = xml_text(value)
             for lang, text in (("vi", row.vi_text), ("en", row.en_text)):
