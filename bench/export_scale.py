@@ -6,7 +6,11 @@ output size and the process's peak memory per format.
 The document is synthetic Vietnamese (words of the two samples, fixed seed), every sentence has an
 English translation, and the claims are spread over the sentences (several per sentence, some over
 two sentences), each with a tag, a short Markdown note and an evidence link, as a heavy real user's.
-Issue 20: before the fix the PDF of 10,000 claims had not finished after 65 s (852 MB).
+Issue 20: before the fix the PDF of 10,000 claims had not finished after 65 s (852 MB). Measured
+after it (3,311 sentences, 10,000 claims, CPU seconds; wall time was 5-7x that on a loaded machine):
+PDF 37 s, 14 MB, peak RSS 213 MB; DOCX 18 s, 1.2 MB; HTML 8 s; Markdown 8 s; CSV 4.5 s (each including
+building the report). 3,000 claims: PDF 8.4 s (181 s wall before), DOCX 5 s (126 s wall before).
+Building the library takes longer than the exports (claims are added one by one).
 """
 
 from __future__ import annotations
@@ -80,11 +84,15 @@ def main() -> int:
         print(f"built {len(lib.segments(doc))} sentences, {args.claims} claims in {time.perf_counter() - t0:.1f} s")
         for fmt in args.formats.split(","):
             out = root / f"report.{fmt}"
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             export(lib, [doc], fmt, out)
-            took = time.perf_counter() - t0
+            took, cpu = time.perf_counter() - t0, time.process_time() - c0
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"{fmt:5s} {took:7.1f} s  {out.stat().st_size / 1e6:7.1f} MB  peak RSS so far {peak:6.0f} MB")
+            print(
+                f"{fmt:5s} {took:7.1f} s wall {cpu:7.1f} s CPU  {out.stat().st_size / 1e6:7.1f} MB  "
+                f"peak RSS so far {peak:6.0f} MB",
+                flush=True,
+            )
         lib.close()
     return 0
 
