@@ -5,10 +5,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,6 @@ from app.core.translate import model_kinds, packages
 from app.core.translate.engine import Engine
 from tests.make_tiny_model import build_ct2_model
 
-ROOT = Path(__file__).resolve().parent.parent
 SENTENCES = ["Xin chào thế giới.", "Hôm nay trời đẹp và các nhà khoa học công bố báo cáo."]
 
 
@@ -33,18 +29,6 @@ def ct2_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "nllb": build_ct2_model(root / "nllb-200-tiny", "nllb"),
         "nllb_zip": build_ct2_model(root / "zipped" / "nllb-200-tiny", "nllb", zip_it=True),
     }
-
-
-def run_cli(*args: str | Path, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DOICHIEU_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
 
 
 @pytest.mark.parametrize("source", ["marian", "marian_zip"])
@@ -126,29 +110,35 @@ def test_a_folder_that_is_no_known_kind_is_refused(ct2_models: dict[str, Path], 
     assert not any(paths.name.startswith(".installing-") for paths in (data_dir / "models").iterdir())
 
 
-def test_cli_install_list_remove_each_kind(ct2_models: dict[str, Path], tiny_model_path: Path, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    refused = run_cli("models", "install", ct2_models["nllb_zip"], data=data)
-    assert refused.returncode != 0
-    assert "CC-BY-NC-4.0" in refused.stderr and "--accept-licence" in refused.stderr
-    assert len(refused.stderr.strip().splitlines()) == 1
-    ok = run_cli("models", "install", ct2_models["nllb_zip"], "--accept-licence", data=data)
-    assert ok.returncode == 0, ok.stderr
-    assert "warning:" in ok.stderr and "commercial" in ok.stderr
-    assert run_cli("models", "install", ct2_models["marian"], data=data).returncode == 0
-    assert run_cli("models", "install", tiny_model_path, data=data).returncode == 0
-    listed = run_cli("models", "list", "--json", data=data)
-    rows = {r["name"]: r for r in json.loads(listed.stdout)}
+def test_cli_install_list_remove_each_kind(
+    ct2_models: dict[str, Path], tiny_model_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    def run(*args: str | Path) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, _, err = run("models", "install", ct2_models["nllb_zip"])
+    assert code != 0
+    assert "CC-BY-NC-4.0" in err and "--accept-licence" in err
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = run("models", "install", ct2_models["nllb_zip"], "--accept-licence")
+    assert code == 0, err
+    assert "warning:" in err and "commercial" in err
+    assert run("models", "install", ct2_models["marian"])[0] == 0
+    assert run("models", "install", tiny_model_path)[0] == 0
+    rows = {r["name"]: r for r in json.loads(run("models", "list", "--json")[1])}
     assert {n: (r["kind"], r["licence"][:12]) for n, r in rows.items()} == {
         "nllb-200-tiny": ("nllb", "CC-BY-NC-4.0"),
         "opus-mt-vi-en": ("marian", "CC-BY-4.0 (O"),
         "translate-vi_en-tiny": ("argos", "CC-BY-4.0"),
     }
-    plain = run_cli("models", "list", data=data).stdout
-    assert "marian\tCC-BY-4.0" in plain
+    assert "marian\tCC-BY-4.0" in run("models", "list")[1]
     for name in rows:
-        assert run_cli("models", "remove", name, data=data).returncode == 0
-    assert json.loads(run_cli("models", "list", "--json", data=data).stdout) == []
+        assert run("models", "remove", name)[0] == 0
+    assert json.loads(run("models", "list", "--json")[1]) == []
 
 
 def test_model_manager_shows_kind_and_licence_and_asks_before_a_non_commercial_install(
