@@ -43,9 +43,6 @@ class LibraryController(Controller):
             if tag or verdict:  # which documents hold such claims may just have changed
                 self.filter_library()
 
-    def on_document_opened(self, doc_id: int | None) -> None:
-        pass
-
     def reload_library(self) -> None:
         w = self.w
         w.sidebar.model.reload(w.lib)
