@@ -4,6 +4,8 @@ and for a person's post-edit in a real library."""
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -247,11 +249,14 @@ def test_machine_and_human_translations_store_the_checks(data_dir: Path) -> None
 
 
 def test_readers_show_the_reason_in_words(data_dir: Path, tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
-    """The window's tooltip, the report rows (HTML, DOCX, Markdown, PDF) and the TMX all say why."""
+    """The window's cell and tooltip, the report rows (HTML, DOCX, Markdown, PDF), the claims CSV/JSONL
+    and the TMX all say why."""
     from PySide6.QtCore import Qt
 
+    from app.core.claims.workflow import create_claim
     from app.core.export.options import ExportOptions
     from app.core.export.report import build_report
+    from app.core.export.tabular import write_csv, write_jsonl
     from app.core.export.tmx import write_tmx
     from app.gui.models import SegmentTableModel
 
@@ -259,8 +264,13 @@ def test_readers_show_the_reason_in_words(data_dir: Path, tmp_path: Path, qapp) 
         doc = import_text(lib, "Giá tăng 15% trong tháng này.").document_id
         (seg,) = lib.segments(doc)
         lib.add_translations([NewTranslation(seg.id, "Prices rose 50% this month.", "machine", "m", ("number",))])
+        create_claim(lib, doc, 0, len(seg.text))
         report = build_report(lib, [doc], ExportOptions())
         (row,) = report.sections[0].rows
+        rows = list(csv.DictReader(write_csv(report, tmp_path / "c.csv").open(encoding="utf-8-sig", newline="")))
+        assert rows[0]["checks"] == "number: 15% in Vietnamese, 50% in English"
+        record = json.loads(write_jsonl(report, tmp_path / "c.jsonl").read_text(encoding="utf-8"))
+        assert record["checks"] == ["number: 15% in Vietnamese, 50% in English"]
         assert row.flags == ("number: 15% in Vietnamese, 50% in English",)
         tmx = write_tmx(report, tmp_path / "out.tmx").read_text(encoding="utf-8")
         assert '<prop type="x-doichieu-flags">number</prop>' in tmx

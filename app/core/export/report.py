@@ -75,6 +75,7 @@ class ClaimNote:
     last_sentence: int | None
     vi_context: str  # the whole sentence(s) the claim sits in ("" when orphaned)
     en_context: str  # their current English
+    checks: tuple[str, ...] = ()  # the checks flagged on those sentences, "kind: reason in words"
 
     @property
     def sentences(self) -> str:
@@ -311,6 +312,9 @@ def _claim_note(
         last_sentence=None if first is None else (last if last is not None else first) + 1,
         vi_context=" ".join(s.text for s in covered),
         en_context=" ".join(english[s.id].text for s in covered if s.id in english),
+        checks=tuple(
+            why for s in covered if s.id in english for why in explain(s.text, english[s.id].text, english[s.id].flags)
+        ),
     )
 
 

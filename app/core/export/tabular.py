@@ -17,7 +17,7 @@ from app.core.safe_write import atomic_open
 
 CSV_COLUMNS = (
     "claim_id", "document_id", "document", "sentences", "vi", "en", "en_status", "vi_sentences", "en_sentences",
-    "tags", "verdict", "status", "note", "evidence", "start", "end",
+    "tags", "verdict", "status", "note", "evidence", "start", "end", "checks",
 )  # fmt: skip
 
 
@@ -39,6 +39,7 @@ def claim_record(c: ClaimNote) -> dict[str, Any]:
         "evidence": [{"url": e.url, "citation": e.citation, "quote": e.quote, "note": e.note} for e in c.evidence],
         "start": c.start,
         "end": c.end,
+        "checks": list(c.checks),  # the sentence checks flagged on its sentences, in words
     }
 
 
@@ -61,6 +62,7 @@ def write_csv(report: Report, out: Path) -> Path:
             rec = claim_record(c)
             rec["tags"] = ", ".join(rec["tags"])
             rec["evidence"] = _evidence_text(rec["evidence"])
+            rec["checks"] = "; ".join(rec["checks"])
             writer.writerow([csv_cell(v) if isinstance(v, str) else v for v in (rec[k] for k in CSV_COLUMNS)])
     return out
 
