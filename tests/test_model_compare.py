@@ -4,9 +4,6 @@ translations, the tiny OPUS-MT-style model the comparison, which never replaces 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,6 @@ from app.core.translate.engine import Engine
 from app.core.translate.memory import translate_document
 from tests.make_tiny_model import build_ct2_model
 
-ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Hôm nay trời rất đẹp.\n\nCác nhà khoa học công bố báo cáo mới.\n\nThe report is in English."
 
 
@@ -57,41 +53,40 @@ def test_comparison_is_stored_beside_the_current_translation(
         assert translate_for_comparison(lib, doc, engine, retranslate=True).translated == report.translated
 
 
-def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DOICHIEU_DATA_DIR": str(data)}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
-    )
-
-
 def test_cli_translate_with_a_named_model_and_for_comparison(
-    tmp_path: Path, tiny_model_path: Path, marian_folder: Path
+    data_dir: Path,
+    tmp_path: Path,
+    tiny_model_path: Path,
+    marian_folder: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    data = tmp_path / "data"
+    from app.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
     doc_file = tmp_path / "bai.txt"
     doc_file.write_text(TEXT, encoding="utf-8")
-    for args in (("models", "install", str(tiny_model_path)), ("models", "install", str(marian_folder))):
-        assert run_cli(data, *args).returncode == 0
-    assert run_cli(data, "import", str(doc_file)).returncode == 0
-    assert run_cli(data, "translate", "1").returncode == 0
-    compared = run_cli(data, "translate", "1", "--compare", "opus-mt-vi-en")
-    assert compared.returncode == 0, compared.stderr
-    assert "compared with marian:vi_en:opus-mt-vi-en" in compared.stdout
-    missing = run_cli(data, "translate", "1", "--compare", "no-such-model")
-    assert missing.returncode != 0 and "no installed translation model 'no-such-model'" in missing.stderr
-    with _open(data) as lib:
+    assert run("models", "install", str(tiny_model_path))[0] == 0
+    assert run("models", "install", str(marian_folder))[0] == 0
+    assert run("import", str(doc_file))[0] == 0
+    assert run("translate", "1")[0] == 0
+    code, out, err = run("translate", "1", "--compare", "opus-mt-vi-en")
+    assert code == 0, err
+    assert "compared with marian:vi_en:opus-mt-vi-en" in out
+    code, _, err = run("translate", "1", "--compare", "no-such-model")
+    assert code != 0 and "no installed translation model 'no-such-model'" in err
+    with Library.open() as lib:
         models = {t.model for t in lib.current_translations(1).values() if t.kind == "machine"}
         assert models == {"argos:vi_en:0.1"}
         assert list(document_comparisons(lib, 1)) == ["marian:vi_en:opus-mt-vi-en"]
-    switched = run_cli(data, "translate", "1", "--model", "opus-mt-vi-en", "--retranslate")
-    assert switched.returncode == 0, switched.stderr
-    with _open(data) as lib:
+    code, _, err = run("translate", "1", "--model", "opus-mt-vi-en", "--retranslate")
+    assert code == 0, err
+    with Library.open() as lib:
         models = {t.model for t in lib.current_translations(1).values() if t.kind == "machine"}
         assert models == {"marian:vi_en:opus-mt-vi-en"}
-
-
-def _open(data: Path) -> Library:
-    return Library.open(data / "library.sqlite3")
 
 
 def test_reader_shows_the_other_models_translation(  # type: ignore[no-untyped-def]
