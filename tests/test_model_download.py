@@ -221,3 +221,26 @@ def test_cli_download_resumes_and_installs_with_a_progress_bar(
     assert [r for _, r in state.requests] == [None, f"bytes={len(body) // 2}-"]
     assert [p.from_code for p in packages.list_packages()] == ["vi"]
     assert not list(download.downloads_dir().iterdir())  # the verified file was installed, then removed
+
+
+def test_window_download_job_reports_bytes_through_the_job_progress(
+    server: tuple[str, Served], tiny_model_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model manager's Download button runs `jobs.download_package()`: a real JobContext's
+    progress signal carries the bytes (the window's progress bar), and the package is installed."""
+    from app.gui import jobs
+    from app.gui.workers import JobContext, JobSignals
+
+    url, state = server
+    body = tiny_model_path.read_bytes()
+    state.files[download.VI_EN.file] = body
+    state.drop_after = len(body) // 3
+    monkeypatch.setenv(download.MIRRORS_ENV, url)
+    monkeypatch.setitem(download.PINNED, ("vi", "en"), pin_for(body, download.VI_EN.file))
+    signals = JobSignals()
+    seen: list[tuple[int, int, str]] = []
+    signals.progress.connect(lambda done, total, message: seen.append((done, total, message)))
+    info = jobs.download_package()(JobContext(signals))
+    assert info.from_code == "vi" and packages.list_packages()[0].name == info.name
+    assert seen[-1][:2] == (len(body), len(body)) and "MB" in seen[-1][2]
+    assert [r for _, r in state.requests] == [None, f"bytes={len(body) // 3}-"]
