@@ -149,14 +149,14 @@ def _decode(data: bytes) -> tuple[str, str]:
         if data.startswith(bom):
             return _decode_with_bom(data[len(bom) :], encoding), encoding
     if b"\x00" in data:
-        encoding = _utf16_from_nul_pattern(data)
-        if encoding is None:
+        utf16 = _utf16_from_nul_pattern(data)
+        if utf16 is None:
             raise BinaryInputError(_BINARY_MESSAGE)
-        text = _decode_unicode(data, encoding)
+        text = _decode_unicode(data, utf16)
         if text is None:
             raise BinaryInputError(_BINARY_MESSAGE)
         _reject_binary_text(text)
-        return text, encoding
+        return text, utf16
     _reject_binary_bytes(data)
     text = _decode_unicode(data, "utf-8")
     if text is not None:
