@@ -129,6 +129,7 @@ class Number:
     text: str  # as written, for the detail
     hard: bool  # written in digits (or a scaled word): an unmatched one is always flagged
     unit: str = ""  # a unit of time right after it ('3 tuần' = week): 3 weeks is not 3 months
+    alt: float | None = None  # another reading of the same text ('10m': 10 million or 10 metres)
 
 
 _VI_SCALES = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9, "trăm": 1e2, "chục": 10.0}
@@ -392,7 +393,7 @@ def _vietnamese_words(text: str) -> list[Number]:
 
 
 _EN_NUM_RE = re.compile(
-    r"(?P<num>" + _DIGITS + r")(?P<suffix>st|nd|rd|th|s)?(?P<attached>bn|mn|m|k|b)?(?![\w])"
+    r"(?P<num>" + _DIGITS + r")(?P<suffix>st|nd|rd|th|s)?(?:(?P<attached>bn|mn|m|k|b)(?![\w]))?"
     r"(?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion|quadrillion))*)"
     r"(?:\s*(?P<ampm>[ap]\.?m\b\.?))?",
     re.IGNORECASE,
@@ -408,7 +409,9 @@ def english_numbers(text: str) -> list[Number]:
     out: list[Number] = []
     for m in _EN_NUM_RE.finditer(masked):
         value = parse_en_numeral(m.group("num"))
+        alt = None
         if m.group("attached"):
+            alt = value if m.group("attached").lower() == "m" else None  # '10m' may be 10 metres
             value *= _EN_SCALES[m.group("attached").lower()]
         for scale in (m.group("scale") or "").split():
             value *= _EN_SCALES[scale.lower()]
@@ -417,7 +420,7 @@ def english_numbers(text: str) -> list[Number]:
             value += 12
         unit = "" if ampm else _unit_after(masked[m.end() :], "en")
         shown = m.group(0).strip() + ("%" if masked[m.end() : m.end() + 2].strip().startswith("%") else "")
-        out.append(Number(value, shown, True, unit))
+        out.append(Number(value, shown, True, unit, alt))
     out.extend(_english_words(masked))
     return out
 
@@ -445,6 +448,11 @@ def _english_words(text: str) -> list[Number]:
             if prev == "a":
                 out.append(Number(1, "a", False))
             out.append(Number(_EN_FRACTIONS[word], tokens[i], False))
+            i += 1
+            continue
+        if word.endswith("fold") and (word[:-4].rstrip("-") in _EN_UNITS or word[:-4].rstrip("-").isdigit()):
+            base = word[:-4].rstrip("-")  # 'fivefold', '10-fold' (the tokenizer splits '10-fold' itself)
+            out.append(Number(float(base) if base.isdigit() else _EN_UNITS[base], tokens[i], False))
             i += 1
             continue
         if word in _EN_TIMES:
@@ -500,7 +508,8 @@ def compare_numbers(vi: str, en: str) -> str | None:
     left_en = english_numbers(en)
     for a in list(left_vi):  # digits first: they are the surest
         for b in left_en:
-            if _same(a.value, b.value) and (not a.unit or not b.unit or a.unit == b.unit):
+            readings = [v for v in (b.value, b.alt) if v is not None]
+            if any(_same(a.value, v) for v in readings) and (not a.unit or not b.unit or a.unit == b.unit):
                 left_vi.remove(a)
                 left_en.remove(b)
                 break
@@ -518,7 +527,7 @@ def compare_numbers(vi: str, en: str) -> str | None:
 # --------------------------------------------------------------------------- negation
 
 _VI_NEG = re.compile(
-    r"\b(?:không|chưa|chẳng|chả|đừng|chớ|miễn\s+phí|đâu\s+(?:có|phải)|vô\s+tội|từ\s+chối|bác\s+bỏ|phủ\s+nhận|thiếu)\b",
+    r"\b(?:không|chưa|chẳng|chả|đừng|chớ|cấm|miễn\s+phí|đâu\s+(?:có|phải)|vô\s+tội|từ\s+chối|bác\s+bỏ|phủ\s+nhận|thiếu)\b",
     re.IGNORECASE,
 )
 # Vietnamese that only looks negative: removed before counting.
@@ -528,18 +537,23 @@ _VI_NOT_NEG = re.compile(
     r"(?<!kho\s)(?<!quầy\s)(?<!gian\s)(?<!đặt\s)(?<!chủ\s)(?<!xếp\s)(?<!món\s)(?<!loại\s)hàng\s+không|số\s+không|(?:con\s+)?số\s+0|chẳng\s+những|chẳng\s+hạn|chưa\s+(?:đến|tới|đầy|kể\s+đến)"
     r"|chả\s+(?:giò|cá|lụa|quế|chìa)|bún\s+chả|thiếu\s+(?:niên|nhi|tá|tướng|úy|uý|sót\s+gì)"
     r"|(?:không|chưa)\s*\?"
-    r"|(?:hay|hoặc)\s+(?:không|chưa)\s*\?)",
+    r"|(?:hay|hoặc)\s+(?:không|chưa)"
+    r"|không\s+kể)",
     re.IGNORECASE,
 )
 _EN_NEG = re.compile(
     r"\b(?:not|no|never|none|nor|neither|nothing|nobody|nowhere|without|cannot|can't|won't|"
     r"\w+n't|lack(?:s|ed|ing)?|fail(?:s|ed|ing)?\s+to|far\s+from|refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?"
     r"|den(?:y|ies|ied|ying)|disagree(?:s|d)?|unable|impossible|innocent|shortage|short\s+of"
-    r"|(?:advis|warn|caution)(?:e|es|ed|s|ing)?\s+against|no\s+longer|free\s+of\s+charge|(?:is|are|be|been|was|were|remains?|for)\s+free)\b",
+    r"|(?:advis|warn|caution)(?:e|es|ed|s|ing)?\s+against|no\s+longer|yet\s+to|unless|hardly|barely|scarcely"
+    r"|ban(?:s|ned|ning)?|prohibit(?:s|ed|ing|ion)?|forb(?:id|ids|idden|ade)"
+    r"|un(?:changed|acceptable|clear|known|aware|paid|safe|successful|resolved|finished|available|affected"
+    r"|willing|necessary|sure|answered|decided|limited|precedented|able)"
+    r"|in(?:complete|sufficient|adequate)|free\s+of\s+charge|(?:is|are|be|been|was|were|remains?|for)\s+free)\b",
     re.IGNORECASE,
 )
 _EN_NOT_NEG = re.compile(
-    r"\b(?:not\s+only|no\.\s*\d|no\s+(?:doubt)|nothing\s+but|none\s+the\s+less|not\s+least"
+    r"\b(?:not\s+only|no\.\s*\d|no\s+(?:doubt)|nothing\s+but|none\s+the\s+less|not\s+least|or\s+not"
     r"|(?:is|are|was|were)\s+not\s+(?:least|only))\b",
     re.IGNORECASE,
 )
@@ -605,7 +619,11 @@ _VI_ACRONYMS = {
     "TP", "HCM", "TPHCM", "UBND", "HĐND", "THPT", "THCS", "ĐH", "ĐHQG", "BHXH", "BHYT", "CSGT", "VN", "TQ",
     "QH", "CP", "NĐ", "TW", "GS", "TS", "PGS", "ThS", "BS", "USD", "VND", "VNĐ", "ĐBSCL", "KCN", "MTTQ",
     "BCH", "ĐCSVN", "CA", "TAND", "VKSND", "QĐ", "TT", "NQ", "BTC", "BYT", "BGDĐT", "DN", "DNNN", "NHNN",
-    "XK", "NK", "KH", "CNTT", "TNHH", "CTCP", "HTX", "SXKD", "VĐV", "ĐT", "HLV", "LĐ",
+    "XK", "NK", "KH", "CNTT", "TNHH", "CTCP", "HTX", "SXKD", "VĐV", "ĐT", "HLV", "LĐ", "KHCN", "KT", "XH",
+    "ATGT", "GTVT", "NN", "PTNT", "LĐTBXH", "TNMT", "VH", "DL", "QLTT", "PCCC", "CSCĐ", "ANTT", "BĐS", "CNH",
+    "HĐH", "XHCN", "QĐND", "CAND", "HĐQT", "ĐHĐCĐ", "TGĐ", "NLĐ", "DNNVV", "VKS", "UBKT", "BCĐ", "TTG", "VPCP",
+    "NSNN", "TCTK", "KBNN", "NHTM", "TCTD", "TTCK", "BHTN", "GTGT", "TNDN", "TNCN", "XNK", "KCX", "KKT", "TMĐT",
+    "CĐS", "TP.HCM", "HN", "SG", "ĐNA", "LHQ", "TH", "MN", "GD", "GDĐT", "SV", "HS", "GV", "PV",
 }  # fmt: skip
 _SURNAMES = {
     "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô",
@@ -634,9 +652,11 @@ _DESCRIPTORS = {
     "đầu", "tư", "ngân", "tín", "dụng", "hành", "chính", "thanh", "tra", "kiểm", "toán", "sát", "quân",
     "đội", "an", "tòa", "án", "ủy", "uỷ", "ban", "hội", "đồng", "liên", "hiệp", "đông", "tây",
     "nam", "bắc", "miền", "tổng", "cục", "vụ", "sở", "phòng", "trường", "học", "đại", "cộng", "hòa",
-    "hoà", "xã", "chủ", "nghĩa", "tiền", "tệ", "lao", "động", "thế", "giới", "châu", "á", "âu", "phi", "mỹ",
+    "hoà", "xã", "chủ", "nghĩa", "tiền", "tệ", "lao", "động", "thế", "giới", "châu", "á", "âu", "phi",
     "quỹ", "cơ", "quan", "tổ", "chức", "đảng", "mặt", "trận", "hãng", "tập", "bệnh", "viện",
-    "bộ", "hàn", "lâm", "nghiên", "cứu",
+    "bộ", "hàn", "lâm", "nghiên", "cứu", "tháng", "thứ", "nhật", "tết", "lễ", "ngày", "giải", "cúp",
+    "nghị", "quyết", "định", "chương", "trình", "kế", "hoạch", "dự", "đề", "chiến", "lược", "cách", "mạng",
+    "tranh", "ước",
 }  # fmt: skip
 # Well-known places and their English names: the English must have one of them.
 _EXONYMS = {
@@ -665,6 +685,41 @@ _EXONYMS = {
     "indonesia": ("indonesia",),
     "malaysia": ("malaysia",),
     "liên minh châu âu": ("european union", "eu"),
+    "biển đông": ("east sea", "south china sea", "bien dong"),
+    "hoàng sa": ("paracel", "hoang sa"),
+    "trường sa": ("spratly", "truong sa"),
+    "tây nguyên": ("central highlands", "tay nguyen", "highlands"),
+    "triều tiên": ("north korea", "korea", "dprk", "korean"),
+    "thụy điển": ("sweden", "swedish"),
+    "thụy sĩ": ("switzerland", "swiss"),
+    "hà lan": ("netherlands", "dutch", "holland"),
+    "ba lan": ("poland", "polish"),
+    "tây ban nha": ("spain", "spanish"),
+    "bồ đào nha": ("portugal", "portuguese"),
+    "na uy": ("norway", "norwegian"),
+    "đan mạch": ("denmark", "danish"),
+    "phần lan": ("finland", "finnish"),
+    "ai cập": ("egypt", "egyptian"),
+    "nam phi": ("south africa", "south african"),
+    "ả rập xê út": ("saudi arabia", "saudi"),
+    "thổ nhĩ kỳ": ("turkey", "turkiye", "turkish"),
+    "hy lạp": ("greece", "greek"),
+    "trung đông": ("middle east",),
+    "bắc kinh": ("beijing",),
+    "luân đôn": ("london",),
+    "ma cao": ("macau", "macao"),
+    "lầu năm góc": ("pentagon",),
+    "nhà trắng": ("white house",),
+    "đông nam bộ": ("southeast", "south-east", "dong nam bo"),
+    "tây bắc": ("northwest", "north-west", "tay bac"),
+    "đông bắc": ("northeast", "north-east", "dong bac"),
+    "mỹ la-tinh": ("latin america",),
+    "mỹ latinh": ("latin america",),
+    "cách mạng tháng tám": ("august revolution",),
+    "đồng bằng sông hồng": ("red river delta", "red river"),
+    "sông hồng": ("red river",),
+    "mê kông": ("mekong",),
+    "mê công": ("mekong",),
 }
 _CAP_TOKEN = re.compile(r"[^\W\d_][\w.'’-]*", re.UNICODE)
 _VI_SYLLABLE = re.compile(
@@ -700,12 +755,32 @@ _ORGS_VI = {
     "tổng cục thống kê": ("general statistics office", "gso", "statistics office"),
     "cục thống kê": ("statistics office", "gso", "national statistics"),
     "ngân hàng nhà nước": ("state bank", "sbv", "central bank"),
-    "bộ tài chính": ("ministry of finance", "finance ministry", "mof"),
-    "bộ y tế": ("ministry of health", "health ministry", "moh"),
-    "bộ công an": ("ministry of public security", "public security ministry", "police"),
-    "bộ công thương": ("ministry of industry and trade", "trade ministry", "industry ministry", "moit"),
-    "bộ giáo dục": ("ministry of education", "education ministry", "moet"),
-    "bộ tư pháp": ("ministry of justice", "justice ministry", "moj"),
+    "bộ tài chính": ("ministry of finance", "finance ministry", "mof", "finance minister", "minister of finance"),
+    "bộ y tế": ("ministry of health", "health ministry", "moh", "health minister", "minister of health"),
+    "bộ công an": (
+        "ministry of public security",
+        "public security ministry",
+        "police",
+        "public security minister",
+        "minister of public security",
+    ),
+    "bộ công thương": (
+        "ministry of industry and trade",
+        "trade ministry",
+        "industry ministry",
+        "moit",
+        "trade minister",
+        "industry and trade minister",
+        "minister of industry and trade",
+    ),
+    "bộ giáo dục": (
+        "ministry of education",
+        "education ministry",
+        "moet",
+        "education minister",
+        "minister of education",
+    ),
+    "bộ tư pháp": ("ministry of justice", "justice ministry", "moj", "justice minister", "minister of justice"),
     "bộ kế hoạch và đầu tư": ("ministry of planning and investment", "planning ministry", "mpi"),
     "bộ ngoại giao": ("ministry of foreign affairs", "foreign ministry", "mofa"),
     "bộ quốc phòng": ("ministry of defence", "ministry of defense", "defence ministry", "defense ministry"),
@@ -716,7 +791,7 @@ _ORGS_VI = {
     "bộ lao động": ("ministry of labour", "ministry of labor", "labour ministry", "labor ministry", "molisa"),
     "bộ thông tin và truyền thông": ("ministry of information", "information ministry", "mic"),
     "bộ khoa học và công nghệ": ("ministry of science", "science ministry", "most"),
-    "quốc hội": ("national assembly", "parliament", "legislature", "lawmakers", "congress"),
+    "quốc hội": ("national assembly", "parliament", "legislature", "lawmakers", "legislators", "congress", "na"),
     "thanh tra chính phủ": ("government inspectorate", "inspectorate"),
     "kiểm toán nhà nước": ("state audit", "auditor"),
     "tòa án nhân dân tối cao": ("supreme people's court", "supreme court"),
@@ -771,7 +846,10 @@ def names(vi: str) -> list[tuple[str, tuple[str, ...]]]:
         if not word:
             i += 1
             continue
-        if all(p.upper() in _VI_ACRONYMS or p in _ROMAN for p in parts) and any(c.isupper() for c in word[1:] or "x"):
+        vietnamese_acronym = all(p.upper() in _VI_ACRONYMS or p in _ROMAN for p in parts) or (
+            "Đ" in word and word.isupper()
+        )
+        if vietnamese_acronym and any(c.isupper() for c in word[1:] or "x"):
             i += 1  # 'UBND', 'THPT', 'quý III': translated, not kept
             continue
         if sum(c.isupper() for c in word) >= 2 and not (word.istitle() and is_vietnamese_syllable(word)):
@@ -830,8 +908,17 @@ def _foreign_found(word: str, en: str) -> bool:
     return any(fold(w).startswith(stem) for w in re.findall(r"\w+", en)) or key in fold(en)
 
 
+def _form_found(form: str, squashed: str, folded_words: set[str]) -> bool:
+    """A long form anywhere in the squashed English ('danang' in 'Da Nang'); a short one ('us',
+    'who', 'un') only as a word of its own, or it would be found inside any longer word."""
+    if not form:
+        return False
+    return form in folded_words if len(form) <= 4 else form in squashed
+
+
 def compare_names(vi: str, en: str) -> str | None:
     squashed = _squash(en)
+    folded_words = set(re.findall(r"\w+", fold(en)))
     en_tokens = _tokens(en)
     missing = []
     for name, forms in names(vi):
@@ -842,7 +929,7 @@ def compare_names(vi: str, en: str) -> str | None:
         elif forms == ("@foreign",):
             ok = _foreign_found(name, en)
         else:
-            ok = any(f and f in squashed for f in forms)
+            ok = any(_form_found(f, squashed, folded_words) for f in forms)
         if not ok:
             missing.append(name)
     if not missing:
