@@ -142,11 +142,12 @@ def test_cli_install_list_remove_each_kind(
 
 
 def test_model_manager_shows_kind_and_licence_and_asks_before_a_non_commercial_install(
-    qtbot,
+    qtbot,  # type: ignore[no-untyped-def]
+    qtmodeltester,
     ct2_models: dict[str, Path],
-    data_dir: Path,  # type: ignore[no-untyped-def]
+    data_dir: Path,
 ) -> None:
-    from app.gui.dialogs.model_manager import ModelManager
+    from app.gui.dialogs.model_manager import ModelManager, ModelsTable
 
     asked: list[str] = []
     answers = [False, True]
@@ -180,3 +181,6 @@ def test_model_manager_shows_kind_and_licence_and_asks_before_a_non_commercial_i
         "nllb-200-tiny": ("NLLB / M2M-100", "CC-BY-NC-4.0 (non-commercial use only)"),
         "opus-mt-vi-en": ("OPUS-MT (Marian)", "CC-BY-4.0 (OPUS-MT)"),
     }
+    standalone = ModelsTable()
+    standalone.set_rows(packages.list_packages())
+    qtmodeltester.check(standalone, force_py=True)

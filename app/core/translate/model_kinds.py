@@ -320,7 +320,10 @@ class _MarianTokenizer:
         return [[*pieces, "</s>"] for pieces in self._src.encode(texts, out_type=str)]
 
     def decode(self, tokens: list[str]) -> str:
-        return str(self._tgt.decode_pieces([t for t in tokens if t not in {"</s>", "<s>", "<pad>"}]))
+        # Joined by hand, not with target.spm: `replace_unknowns` copies SOURCE pieces (a rare name)
+        # that target.spm does not know and would decode as " ⁇ ".
+        kept = [t for t in tokens if t not in {"</s>", "<s>", "<pad>", "<unk>"}]
+        return "".join(kept).replace("\u2581", " ").strip()
 
 
 class _NllbTokenizer:
