@@ -342,3 +342,17 @@ def test_a_failed_export_leaves_no_partial_file(hostile: Hostile, tmp_path: Path
     assert out.read_bytes() == b"previous report"
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
     assert signal.SIGXFSZ  # (the child ignored it, so the write failed with an error instead of a kill)
+
+
+def test_link_targets_are_plain_http_uris_or_nothing() -> None:
+    assert link_target(WIKI_URL) == "https://en.wikipedia.org/wiki/Hanoi_%28disambiguation%29"
+    assert (
+        link_target(JS_URL)
+        == "https://a.example/%29/S/JavaScript/JS%28app.launchURL%28%27http://127.0.0.1:1/%27,true%29;"
+    )
+    assert link_target("https://x.example/a>b<c") == "https://x.example/a%3Eb%3Cc"
+    assert link_target("https://vi.wikipedia.org/wiki/Hà_Nội") == "https://vi.wikipedia.org/wiki/H%C3%A0_N%E1%BB%99i"
+    assert link_target("https://hà.example/") == "https://" + "hà".encode("idna").decode() + ".example/"  # IDNA host
+    assert link_target("HTTPS://x.org:8080/a%2Fb%zz?q=1&r=2#f") == "https://x.org:8080/a%2Fb%25zz?q=1&r=2#f"
+    for bad in (*NOT_LINKS, "https://x.org/a b", "https://", "ftp://x.org/", "https://x.org:99999/", "www.x.org", ""):
+        assert link_target(bad) == "", bad
