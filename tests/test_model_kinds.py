@@ -184,3 +184,19 @@ def test_model_manager_shows_kind_and_licence_and_asks_before_a_non_commercial_i
     standalone = ModelsTable()
     standalone.set_rows(packages.list_packages())
     qtmodeltester.check(standalone, force_py=True)
+
+
+def test_m2m100_style_language_tokens(ct2_models: dict[str, Path], data_dir: Path, tmp_path: Path) -> None:
+    """M2M-100 writes its language tokens as `__vi__`/`__en__`: same kind, those tokens used."""
+    m2m = tmp_path / "m2m100-tiny"
+    shutil.copytree(ct2_models["nllb"], m2m)
+    vocab_file = m2m / "shared_vocabulary.json"
+    renamed = {"vie_Latn": "__vi__", "eng_Latn": "__en__"}
+    vocab_file.write_text(json.dumps([renamed.get(t, t) for t in json.loads(vocab_file.read_text())]))
+    info = packages.install_package(m2m)  # M2M-100 is MIT: no licence to accept
+    assert (info.kind, info.source_token, info.target_prefix) == ("nllb", "__vi__", "__en__")
+    assert info.licence.startswith("MIT") and not model_kinds.licence_accepted("nllb")
+    engine = Engine(info)
+    assert engine._tokenizer.encode(SENTENCES[:1])[0][0] == "__vi__"
+    out = engine.translate(SENTENCES)
+    assert all(out) and not any("__en__" in t for t in out)

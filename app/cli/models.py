@@ -40,7 +40,7 @@ def cmd_install(args: argparse.Namespace) -> int:
 
     expect = None if args.any_pair else ("vi", "en")
     info = install_package(args.file, expect=expect, accept_licence=args.accept_licence)
-    if info.kind in NON_COMMERCIAL:
+    if info.kind in NON_COMMERCIAL and "NC" in info.licence:
         print(f"warning: {licence_warning(info.kind)}", file=sys.stderr)
     _write(f"installed {_describe(info)} in {info.path}")
     return 0

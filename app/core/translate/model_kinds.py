@@ -14,7 +14,7 @@ Installed, they take the same place as Argos packages (a folder in `paths.packag
 files under `model/` and the SentencePiece files beside it, so listing, removing and the engine
 treat every kind alike; only tokenizing differs (`tokenizer_for`).
 
-Licences differ: OPUS-MT models are CC-BY-4.0, NLLB-200 weights CC-BY-NC-4.0 (non-commercial).
+Licences differ: OPUS-MT models are CC-BY-4.0, NLLB-200 weights CC-BY-NC-4.0 (non-commercial), M2M-100 MIT.
 A non-commercial model installs only once the user has accepted that licence (`--accept-licence`
 on the command line, a confirmation in the window); the acceptance is remembered per kind in
 `licences-accepted.json` in the data folder.
@@ -48,6 +48,7 @@ LICENCES = {
     "marian": "CC-BY-4.0 (OPUS-MT)",
     "nllb": "CC-BY-NC-4.0 (non-commercial use only)",
 }
+M2M100_LICENCE = "MIT (M2M-100)"  # same kind as NLLB (language tokens `__vi__`), other licence
 NON_COMMERCIAL = frozenset({"nllb"})
 SHARED_SPM = ("sentencepiece.bpe.model", "spm.model", "sentencepiece.model")
 VOCABULARIES = (
@@ -129,7 +130,8 @@ def detect(folder: Path, from_code: str = "vi", to_code: str = "en") -> Detected
         missing = from_code if source is None else to_code
         what = f"{name}: its vocabulary has no language token for {missing!r}"
         raise BadPackageError(what, neutral=what)
-    return Detected("nllb", folder, spm, spm, source, target, LICENCES["nllb"])
+    licence = M2M100_LICENCE if _M2M_TOKEN.fullmatch(source) else LICENCES["nllb"]
+    return Detected("nllb", folder, spm, spm, source, target, licence)
 
 
 def _accepted_path() -> Path:
@@ -247,13 +249,14 @@ def install_ct2(
             what = f"{name} translates {from_code}→{to_code}, but DoiChieu needs {expect[0]}→{expect[1]}"
             raise BadPackageError(what, neutral=what)
         found = detect(unpacked, from_code, to_code)
-        if found.kind in NON_COMMERCIAL and not (accept or licence_accepted(found.kind)):
+        non_commercial = found.kind in NON_COMMERCIAL and found.licence == LICENCES[found.kind]
+        if non_commercial and not (accept or licence_accepted(found.kind)):
             what = f"{name} is an {KIND_NAMES[found.kind]} model: {licence_warning(found.kind)}"
             raise LicenceNotAcceptedError(
                 f"{what}; to install it anyway run `main.py models install {path.name} --accept-licence`",
                 neutral=what,
             )
-        if accept:
+        if accept and non_commercial:
             accept_licence(found.kind)
         final_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-") or f"{found.kind}-{from_code}_{to_code}"
         built = staging / "built" / final_name
