@@ -224,8 +224,11 @@ _VI_UNITS: dict[str, float] = {
     "mười": 10,
 }
 _VI_UNITS |= {"không": 0, "mươi": 10, "lăm": 5, "mốt": 1, "tư": 4, "năm": 5, "đôi": 2, "linh": 0, "lẻ": 0}
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
-_ROMAN |= {"XI": 11, "XII": 12, "XX": 20, "XXI": 21}
+_ROMAN_ONES = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+_ROMAN = {
+    tens + ones: 10 * t + o for t, tens in enumerate(("", "X", "XX", "XXX")) for o, ones in enumerate(_ROMAN_ONES)
+}
+del _ROMAN[""]
 
 _DIGITS = r"\d+(?:[.,]\d+)*"
 _VI_UNITS_OF_TIME = {"giây": "s", "phút": "min", "giờ": "h", "tiếng": "h", "ngày": "day", "tuần": "week"}
@@ -321,6 +324,10 @@ def _vietnamese_words(text: str) -> list[Number]:
         nxt = low[i + 1] if i + 1 < len(low) else ""
         if word == "quý" and i + 1 < len(tokens) and tokens[i + 1] in _ROMAN:
             out.append(Number(_ROMAN[tokens[i + 1]], f"quý {tokens[i + 1]}", False))
+            i += 2
+            continue
+        if word in {"khóa", "khoá", "kỳ", "phần", "chương", "đợt"} and i + 1 < len(tokens) and tokens[i + 1] in _ROMAN:
+            out.append(Number(_ROMAN[tokens[i + 1]], f"{tokens[i]} {tokens[i + 1]}", False))
             i += 2
             continue
         if (
@@ -651,8 +658,8 @@ _DESCRIPTORS = {
     "bưu", "viễn", "đường", "sắt", "bảo", "hiểm", "chứng", "khoán", "thương", "mại", "phát", "triển",
     "đầu", "tư", "ngân", "tín", "dụng", "hành", "chính", "thanh", "tra", "kiểm", "toán", "sát", "quân",
     "đội", "an", "tòa", "án", "ủy", "uỷ", "ban", "hội", "đồng", "liên", "hiệp", "đông", "tây",
-    "nam", "bắc", "miền", "tổng", "cục", "vụ", "sở", "phòng", "trường", "học", "đại", "cộng", "hòa",
-    "hoà", "xã", "chủ", "nghĩa", "tiền", "tệ", "lao", "động", "thế", "giới", "châu", "á", "âu", "phi",
+    "nam", "bắc", "miền", "tổng", "cục", "vụ", "sở", "phòng", "trường", "học", "đại", "cộng",
+    "xã", "chủ", "nghĩa", "tiền", "tệ", "lao", "động", "thế", "giới", "châu", "á", "âu", "phi",
     "quỹ", "cơ", "quan", "tổ", "chức", "đảng", "mặt", "trận", "hãng", "tập", "bệnh", "viện",
     "bộ", "hàn", "lâm", "nghiên", "cứu", "tháng", "thứ", "nhật", "tết", "lễ", "ngày", "giải", "cúp",
     "nghị", "quyết", "định", "chương", "trình", "kế", "hoạch", "dự", "đề", "chiến", "lược", "cách", "mạng",
@@ -812,6 +819,18 @@ _ORGS_VI = {
     "mặt trận tổ quốc": ("fatherland front",),
     "hội đồng nhân dân": ("people's council", "people's councils"),
 }
+# Provinces and cities: kept in English (without diacritics). Matched with their capitals.
+_PROVINCES = (
+    "An Giang", "Bà Rịa", "Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
+    "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đắk Lắk", "Đắk Nông", "Điện Biên",
+    "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang",
+    "Hòa Bình", "Hoà Bình", "Hưng Yên", "Khánh Hòa", "Khánh Hoà", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng",
+    "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên",
+    "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh",
+    "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thanh Hoá", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh",
+    "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Nha Trang", "Đà Lạt", "Vũng Tàu", "Hạ Long", "Hội An",
+    "Phú Quốc", "Côn Đảo", "Sa Pa", "Mộc Châu", "Biên Hòa", "Thủ Đức", "Quy Nhơn", "Buôn Ma Thuột", "Pleiku",
+)  # fmt: skip
 _CITY_ACRONYMS = re.compile(r"\b(?:TP\.?\s?HCM|TPHCM|TP\.\s?Hồ\s+Chí\s+Minh)\b")
 
 
@@ -838,6 +857,10 @@ def names(vi: str) -> list[tuple[str, tuple[str, ...]]]:
             shown = re.search(re.escape(name), text, re.IGNORECASE)
             out.append((shown.group(0) if shown else name, tuple(_squash(f) for f in forms)))
     known = [n for n in (_EXONYMS | _ORGS_VI) if _found_phrase(n, low_text)]
+    for province in _PROVINCES:  # capitalised: 'Hòa Bình' the province, not 'hòa bình' (peace)
+        if province in text and _found_phrase(province, text) and province.lower() not in known:
+            out.append((province, (_squash(province),)))
+            known.append(province.lower())
     tokens = [(t.rstrip(".'’-"), m.start()) for m in _CAP_TOKEN.finditer(text) if (t := m.group(0))]
     i = 0
     while i < len(tokens):
