@@ -835,6 +835,8 @@ _CITY_ACRONYMS = re.compile(r"\b(?:TP\.?\s?HCM|TPHCM|TP\.\s?Hồ\s+Chí\s+Minh)\
 
 
 def _found_phrase(phrase: str, text: str) -> bool:
+    if phrase not in text:  # the cheap test first: most names are in no sentence
+        return False
     return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text) is not None
 
 
