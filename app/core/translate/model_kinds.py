@@ -162,9 +162,12 @@ def accept_licence(kind: str) -> None:
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 
+NC_NAMES = {"nllb": "NLLB-200"}
+
+
 def licence_warning(kind: str) -> str:
     return (
-        f"{KIND_NAMES.get(kind, kind)} weights are licensed {LICENCES.get(kind, '?')}: "
+        f"{NC_NAMES.get(kind, KIND_NAMES.get(kind, kind))} weights are licensed {LICENCES.get(kind, '?')}: "
         "you may not use them, or the translations they make, for commercial purposes"
     )
 
@@ -251,9 +254,9 @@ def install_ct2(
         found = detect(unpacked, from_code, to_code)
         non_commercial = found.kind in NON_COMMERCIAL and found.licence == LICENCES[found.kind]
         if non_commercial and not (accept or licence_accepted(found.kind)):
-            what = f"{name} is an {KIND_NAMES[found.kind]} model: {licence_warning(found.kind)}"
+            what = f"{name} is an {NC_NAMES.get(found.kind, found.kind)} model; {licence_warning(found.kind)}"
             raise LicenceNotAcceptedError(
-                f"{what}; to install it anyway run `main.py models install {path.name} --accept-licence`",
+                f"{what}; to install it anyway run `main.py models install {path} --accept-licence`",
                 neutral=what,
             )
         if accept and non_commercial:

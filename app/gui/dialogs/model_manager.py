@@ -51,7 +51,7 @@ def licence_confirmed(parent: QWidget | None, path: Path, confirm: Callable[[str
     if kind not in model_kinds.NON_COMMERCIAL or model_kinds.licence_accepted(kind):
         return True
     text = (
-        f"{path.name} looks like an {model_kinds.KIND_NAMES[kind]} model. "
+        f"{path.name} looks like an {model_kinds.NC_NAMES.get(kind, kind)} model. "
         f"{model_kinds.licence_warning(kind)}.\n\nInstall it and accept this licence?"
     )
     if not (confirm or (lambda t: ask_yes_no(parent, t)))(text):
