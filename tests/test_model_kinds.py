@@ -88,6 +88,9 @@ def test_argos_and_other_kinds_live_side_by_side(
     assert packages.find_model("opus-mt-vi-en").kind == "marian"
     assert packages.find_model(nllb.model_id).name == nllb.name
     assert Engine(argos).translate(SENTENCES[:1])[0]
+    with pytest.raises(NotFoundError, match="several models"):
+        packages.remove_package("vi_en")  # a pair no longer names one model: nothing removed
+    assert len(packages.list_packages()) == 3
     packages.remove_package(marian.name)  # by name: the others stay
     assert sorted(p.kind for p in packages.list_packages()) == ["argos", "nllb"]
     with pytest.raises(NotFoundError):

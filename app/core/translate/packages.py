@@ -548,6 +548,9 @@ def remove_package(name_or_code: str) -> PackageInfo:
     if not hits:
         names = ", ".join(p.name for p in installed) or "none"
         raise NotFoundError(f"no installed translation package {name_or_code!r} (installed: {names})")
+    if len({p.kind for p in hits}) > 1:  # a pair names an Argos package and, say, an OPUS-MT model
+        names = ", ".join(p.name for p in hits)
+        raise NotFoundError(f"several models translate {name_or_code!r}: name the one to remove ({names})")
     for info in hits:
         shutil.rmtree(info.path)
     return hits[0]
