@@ -85,6 +85,10 @@ class DocumentView(QWidget):
         cl.addWidget(self.confidence_filter)
         cl.addWidget(self.confidence_limit)
         cl.addWidget(self.confidence_status)
+        self.flag_filter = QCheckBox("Only sentences to check (⚠)")  # a check flagged the pair
+        self.flag_filter.setObjectName("flagFilter")
+        cl.addWidget(self.flag_filter)
+        self.flag_filter.toggled.connect(self.apply_confidence_filter)
         cl.addStretch(1)
         self.confidence_filter.toggled.connect(self.apply_confidence_filter)
         self.confidence_limit.valueChanged.connect(self.apply_confidence_filter)
@@ -184,7 +188,7 @@ class DocumentView(QWidget):
         self._span = (-1, -1)
         self.reload_glossary()
         self.model.dataChanged.connect(self._translations_changed)
-        if self.confidence_filter.isChecked():
+        if self.confidence_filter.isChecked() or self.flag_filter.isChecked():
             self.apply_confidence_filter()
         QTimer.singleShot(0, self._size_visible_rows)
 
@@ -227,22 +231,25 @@ class DocumentView(QWidget):
         self.compare_hint.setVisible(bool(lines))
 
     def _translations_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int] | None = None) -> None:
-        if self.confidence_filter.isChecked() and top.column() <= 2 <= bottom.column():
+        filtering = self.confidence_filter.isChecked() or self.flag_filter.isChecked()
+        if filtering and top.column() <= 2 <= bottom.column():
             QTimer.singleShot(0, self.apply_confidence_filter)
 
     def apply_confidence_filter(self) -> None:
-        """Hide every row but machine English whose confidence is below the limit (or show all)."""
+        """Hide every row but machine English whose confidence is below the limit, and/or every row
+        no check flagged (or show all)."""
         if self.model is None:
             self.confidence_status.clear()
             return
-        on = self.confidence_filter.isChecked()
+        by_confidence, by_flags = self.confidence_filter.isChecked(), self.flag_filter.isChecked()
+        on = by_confidence or by_flags
         if on:
             self.model.fetch_until(self.model.total)
         limit = self.confidence_limit.value() / 100
         shown = 0
         for row in range(self.model.rowCount()):
             value = self.model.confidence(row)
-            hide = on and (value is None or value >= limit)
+            hide = (by_confidence and (value is None or value >= limit)) or (by_flags and not self.model.flagged(row))
             self.table.setRowHidden(row, hide)
             shown += not hide
         self.confidence_status.setText(f"{shown} sentences" if on else "")
@@ -274,6 +281,9 @@ class DocumentView(QWidget):
         self.model = None
         self.vi_text.clear()
         self.en_text.clear()
+        self.glossary_hint.clear()
+        self.glossary_hint.hide()
+        self.confidence_status.clear()
 
     def set_claims(self, claims: list[ClaimView], tag_colors: dict[str, str]) -> None:
         if self.model is not None:
