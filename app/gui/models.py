@@ -226,6 +226,13 @@ class SegmentTableModel(QAbstractTableModel):
             return tip
         return None
 
+    def flagged(self, row: int) -> bool:
+        """A check flagged this sentence's English (shown ⚠, with the reason in its tooltip)."""
+        if not 0 <= row < len(self.segments):
+            return False
+        tr = self.translations.get(self.segments[row].id)
+        return bool(tr and tr.flags)
+
     def confidence(self, row: int) -> float | None:
         if not 0 <= row < len(self.segments):
             return None
