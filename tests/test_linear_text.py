@@ -12,8 +12,10 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import random
+import resource
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -167,3 +169,34 @@ def test_no_character_is_lost_in_long_runs(runs: list[tuple[str, str]]) -> None:
         p.text for p in clean.paragraphs
     ).replace(" ", "")
     assert "".join("".join(p.text for p in clean.paragraphs).split()) == "".join(text.split())
+
+
+def _translate_in_child(package_dir: str, text: str, out: multiprocessing.Queue) -> None:
+    from app.core.translate.engine import Engine
+    from app.core.translate.packages import package_at
+
+    engine = Engine(package_at(Path(package_dir)))
+    engine.translate(["Xin chào."])
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    translated = engine.translate([text, "Xin chào."])
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out.put(((after - before) // 1024, [len(t) for t in translated]))
+
+
+def test_a_huge_sentence_is_cut_before_the_tokenizer(
+    tiny_model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CTranslate2 reads only the first 1024 tokens of a source; tokenizing all of a 2 MB "sentence"
+    first cost ~2.5 GB (1 MB: 1.3 GB). The engine cuts it first: memory stays flat."""
+    from app.core.translate import packages
+
+    monkeypatch.setenv("DOICHIEU_DATA_DIR", str(tmp_path))
+    info = packages.install_package(tiny_model_path)
+    ctx = multiprocessing.get_context("spawn")  # a fresh process: no threads inherited, its own peak memory
+    queue: multiprocessing.Queue = ctx.Queue()
+    child = ctx.Process(target=_translate_in_child, args=(str(info.path), _hex(2_000_000), queue))
+    child.start()
+    grew_mb, lengths = queue.get(timeout=CHILD_LIMIT_S)
+    child.join(10)
+    assert lengths[0] > 0 and lengths[1] > 0
+    assert grew_mb < 300, f"translating one 2 MB sentence took {grew_mb} MB more"

@@ -25,6 +25,16 @@ MAX_BATCH_TOKENS = 2048  # padded source tokens per batch: ~1-2 s per batch on 2
 MAX_BATCH_SENTENCES = 128
 MAX_DECODING_CAP = 256
 LENGTH_PENALTY = 0.2  # Argos's value for its packages
+# CTranslate2 reads at most this many tokens of a source (translate_batch's max_input_length default);
+# the rest of a longer "sentence" was never translated. Cutting the text before the tokenizer keeps a
+# 10 MB "sentence" (a pasted blob) from costing gigabytes of tokens: 1024 tokens of at most 16
+# characters each (SentencePiece's longest piece) fit in 16 K characters, so the cut changes nothing.
+MAX_INPUT_TOKENS = 1024
+MAX_SOURCE_CHARS = 32 * 1024
+
+
+def _source(text: str) -> str:
+    return text.strip()[:MAX_SOURCE_CHARS]
 
 
 @dataclass(frozen=True)
@@ -210,10 +220,12 @@ class Engine:
             if not t.strip():
                 yield i, []
         done = total - len(todo)
-        tokens = self._tokenizer.encode([texts[i].strip() for i in todo]) if todo else []
-        by_length = sorted(range(len(todo)), key=lambda k: len(tokens[k]))
+        tokens = self._tokenizer.encode([_source(texts[i]) for i in todo]) if todo else []
+        lengths = [len(t) for t in tokens]  # before the cut below: batches stay as they were
+        tokens = [t[:MAX_INPUT_TOKENS] for t in tokens]
+        by_length = sorted(range(len(todo)), key=lambda k: lengths[k])
         pending: deque[tuple[list[int], list[Any]]] = deque()
-        batches = iter(self._batches([len(tokens[k]) for k in by_length], beam_size))
+        batches = iter(self._batches([lengths[k] for k in by_length], beam_size))
         while True:
             while len(pending) < self._workers:
                 batch = next(batches, None)
