@@ -88,6 +88,11 @@ def server() -> Iterator[tuple[str, Served]]:
         thread.join()
 
 
+def leftovers(folder: Path) -> list[str]:
+    """Downloaded bytes left in the downloads folder (the empty .lock files do not count)."""
+    return sorted(p.name for p in folder.iterdir() if p.suffix != ".lock")
+
+
 def pin_for(data: bytes, name: str = "translate-vi_en-tiny.argosmodel") -> download.Pin:
     return download.Pin(name, len(data), hashlib.sha256(data).hexdigest(), "vi", "en", mirrors=())
 
@@ -160,7 +165,7 @@ def test_wrong_checksum_deletes_the_partial_and_installs_nothing(
     state.files[pin.file] = data[:-1] + bytes([data[-1] ^ 1])  # same size, one bit flipped
     with pytest.raises(download.ChecksumError, match="nothing installed"):
         download.download(pin, mirrors=[url])
-    assert list(download.downloads_dir().iterdir()) == []
+    assert leftovers(download.downloads_dir()) == []
     assert packages.list_packages() == []
 
 
@@ -194,7 +199,7 @@ def test_cli_download_of_the_pinned_file_refuses_a_wrong_file_in_one_line(
         timeout=300,
     )
     assert json.loads(listed.stdout) == []
-    assert not any((data / "models" / ".downloads").iterdir())
+    assert leftovers(data / "models" / ".downloads") == []
 
 
 def test_cli_download_resumes_and_installs_with_a_progress_bar(
@@ -220,7 +225,7 @@ def test_cli_download_resumes_and_installs_with_a_progress_bar(
     assert "vi→en [" in err and "MB" in err and "#" * 30 in err  # the bar reached the end
     assert [r for _, r in state.requests] == [None, f"bytes={len(body) // 2}-"]
     assert [p.from_code for p in packages.list_packages()] == ["vi"]
-    assert not list(download.downloads_dir().iterdir())  # the verified file was installed, then removed
+    assert leftovers(download.downloads_dir()) == []  # the verified file was installed, then removed
 
 
 def test_window_download_job_reports_bytes_through_the_job_progress(
@@ -244,3 +249,22 @@ def test_window_download_job_reports_bytes_through_the_job_progress(
     assert info.from_code == "vi" and packages.list_packages()[0].name == info.name
     assert seen[-1][:2] == (len(body), len(body)) and "MB" in seen[-1][2]
     assert [r for _, r in state.requests] == [None, f"bytes={len(body) // 3}-"]
+
+
+def test_a_second_download_of_the_same_file_is_refused_while_one_runs(
+    server: tuple[str, Served], tiny_model_path: Path, data_dir: Path
+) -> None:
+    """Two downloads (window and command) must not append to the same .part: the second is refused
+    while the first holds the lock, and works once it is released."""
+    import fcntl
+
+    url, state = server
+    data = tiny_model_path.read_bytes()
+    pin = pin_for(data)
+    state.files[pin.file] = data
+    with open(download.downloads_dir() / (pin.file + ".lock"), "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ModelError, match=r"another download of .* is running"):
+            download.download(pin, mirrors=[url])
+        assert state.requests == []  # refused before any byte was fetched
+    assert download.download(pin, mirrors=[url]).read_bytes() == data

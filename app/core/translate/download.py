@@ -13,13 +13,14 @@ by spaces or commas) or the `mirrors=` parameter; they never reach the real URLs
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import os
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +148,29 @@ def _fetch_once(url: str, part: Path, pin: Pin, timeout: float, progress: BytePr
         raise _Interrupted(f"connection closed after {have:,} of {pin.size:,} bytes")
 
 
+@contextlib.contextmanager
+def _only_download(lock: Path, file: str) -> Iterator[None]:
+    """One download of a file at a time (the window's and a command's would interleave their bytes
+    in the same .part). The OS drops the lock when its process dies, so a crash never blocks."""
+    fh = open(lock, "a+b")  # noqa: SIM115  # closed below
+    try:
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            else:
+                import fcntl
+
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            what = f"another download of {file} is running; wait for it to finish"
+            raise ModelError(what, neutral=what) from None
+        yield
+    finally:
+        fh.close()
+
+
 def download(
     pin: Pin,
     *,
@@ -161,6 +185,19 @@ def download(
     folder = downloads_dir()
     target = folder / pin.file
     part = folder / (pin.file + ".part")
+    with _only_download(folder / (pin.file + ".lock"), pin.file):
+        return _download_locked(pin, target, part, mirrors, timeout, attempts, progress)
+
+
+def _download_locked(
+    pin: Pin,
+    target: Path,
+    part: Path,
+    mirrors: Sequence[str] | None,
+    timeout: float,
+    attempts: int,
+    progress: ByteProgress | None,
+) -> Path:
     if target.exists() and target.stat().st_size == pin.size and _sha256(target) == pin.sha256:
         return target
     last = "no mirror given"
