@@ -285,3 +285,28 @@ def test_readers_show_the_reason_in_words(data_dir: Path, tmp_path: Path, qapp) 
 
         cell = SentenceDelegate()._document(QStyleOptionViewItem(), model.index(0, 2), 400)
         assert "⚠" in cell.toPlainText() and "number: 15% in Vietnamese, 50% in English" in cell.toPlainText()
+
+
+def test_reader_filter_shows_only_the_sentences_to_check(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.gui.document_view import DocumentView
+
+    with Library.open() as lib:
+        doc = import_text(lib, "Giá tăng 15%. Chính phủ không tăng thuế. Trời đẹp.").document_id
+        segs = lib.segments(doc)
+        post_edit(lib, segs[0].id, "Prices rose 50%.")  # flagged: number
+        post_edit(lib, segs[1].id, "The government did not raise taxes.")
+        post_edit(lib, segs[2].id, "The weather is fine.")
+        view = DocumentView()
+        qtbot.addWidget(view)
+        view.show()
+        view.show_document(lib, doc)
+        assert view.model is not None
+        view.model.fetch_until(2)
+        assert view.model.flagged(0) and not view.model.flagged(1)
+        view.flag_filter.setChecked(True)
+        assert [view.table.isRowHidden(r) for r in range(3)] == [False, True, True]
+        assert view.confidence_status.text() == "1 sentences"
+        view.flag_filter.setChecked(False)
+        assert not any(view.table.isRowHidden(r) for r in range(3))
+        view.clear()
+        view.close()
