@@ -136,14 +136,13 @@ def _fetch_once(url: str, part: Path, pin: Pin, timeout: float, progress: BytePr
                     raise _Interrupted(str(err)) from err
                 if not chunk:
                     break
-                if have + len(chunk) > pin.size:
-                    out.write(chunk[: pin.size - have])
-                    have = pin.size
-                    break
+                chunk = chunk[: pin.size - have]  # never more than the pinned size: the checksum decides
                 out.write(chunk)
                 have += len(chunk)
                 if progress is not None:
                     progress(have, pin.size)
+                if have >= pin.size:
+                    break
     if have < pin.size:
         raise _Interrupted(f"connection closed after {have:,} of {pin.size:,} bytes")
 
