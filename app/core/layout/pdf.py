@@ -9,6 +9,7 @@ continuing paragraphs across column and page breaks.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import itertools
 import statistics
@@ -150,13 +151,13 @@ def _page_columns(page: PdfPage, keep: list[PdfLine]) -> list[list[PdfLine]]:
     bounds = [left - 1, *gutters, right + 1]
     spanning = sorted((ln for ln in keep if any(ln.x0 < g < ln.x1 for g in gutters)), key=lambda x: x.y0)
     # Bands between spanning lines; each band is read column by column.
-    cuts = [ln.y0 for ln in spanning]
+    cuts = [ln.y0 for ln in spanning]  # sorted
+    spanning_ids = {id(ln) for ln in spanning}  # a set: a page of thousands of lines stays linear
     bands: dict[int, list[PdfLine]] = defaultdict(list)
     for ln in keep:
-        if ln in spanning:
+        if id(ln) in spanning_ids:
             continue
-        band = sum(1 for c in cuts if c <= ln.y0)
-        bands[band].append(ln)
+        bands[bisect.bisect_right(cuts, ln.y0)].append(ln)
     out: list[list[PdfLine]] = []
     for band in range(len(cuts) + 1):
         members = bands.get(band, [])
