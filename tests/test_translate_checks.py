@@ -103,6 +103,10 @@ def test_english_numbers(text: str, values: list[float]) -> None:
         ("Sản lượng điện tăng 25 phần trăm.", "Power output rose 25 per cent."),
         ("Giá giảm 320 đồng/lít từ 15 giờ chiều nay.", "The price fell 320 dong a litre from 3 pm today."),
         ("Công ty gọi vốn lần đầu tiên.", "The company raised money for the first time."),
+        ("Trong 6 tháng đầu năm, xuất khẩu tăng 15%.", "In the first half, exports rose 15%."),
+        ("Dịch vụ 4G phủ sóng 99,8% dân số.", "4G services cover 99.8% of the population."),
+        ("Lợi nhuận tăng gấp 5 lần.", "Profit rose fivefold."),
+        ("Khóa XV của Quốc hội họp kỳ thứ 8.", "The 15th National Assembly held its 8th session."),
     ],
 )
 def test_equivalent_numbers_agree(vi: str, en: str) -> None:
@@ -188,6 +192,9 @@ def test_negation_flip(vi: str, en: str, flagged: bool) -> None:
         ("Bệnh viện Nhi Trung ương quá tải.", "The National Children's Hospital is overloaded.", None),
         ("Bệnh viện Bạch Mai quá tải.", "The hospital is overloaded.", "Bạch Mai"),
         ("Giá tại TP.HCM tăng.", "Prices in Ho Chi Minh City rose.", None),
+        ("KHẨN CẤP: Việt Nam đã ký 16 FTA.", "URGENT: Vietnam has signed 16 FTAs.", None),
+        ("Nhà máy thủy điện Hòa Bình phát điện.", "The hydropower plant generates power.", "Hòa Bình"),
+        ("Hòa bình là mong ước của mọi người.", "Peace is everyone's wish.", None),  # the word, not the province
     ],
 )
 def test_names(vi: str, en: str, missing: str | None) -> None:

@@ -509,10 +509,17 @@ def _fmt(numbers: Sequence[Number]) -> str:
     return ", ".join(n.text + (f" ({units.get(n.unit, n.unit + 's')})" if n.unit else "") for n in numbers)
 
 
+_HALF_YEAR_VI = re.compile(r"\b(?:6|sáu)\s+tháng\s+(?:đầu|cuối)", re.IGNORECASE)
+_HALF_YEAR_EN = re.compile(r"\b(?:first|second|1st|2nd)[-\s]half\b|\bH[12]\b|\bhalf[-\s]year", re.IGNORECASE)
+
+
 def compare_numbers(vi: str, en: str) -> str | None:
     """None when the numbers agree; otherwise the difference in words."""
     left_vi = vietnamese_numbers(vi)
     left_en = english_numbers(en)
+    if _HALF_YEAR_VI.search(vi) and _HALF_YEAR_EN.search(en):  # '6 tháng đầu năm' = 'the first half', 'H1'
+        left_vi = [n for n in left_vi if not (_same(n.value, 6) and n.unit == "month")]
+        left_en = [n for n in left_en if not (n.text in {"1", "2"} and re.search(r"\bH[12]\b", en))]
     for a in list(left_vi):  # digits first: they are the surest
         for b in left_en:
             readings = [v for v in (b.value, b.alt) if v is not None]
@@ -539,7 +546,7 @@ _VI_NEG = re.compile(
 )
 # Vietnamese that only looks negative: removed before counting.
 _VI_NOT_NEG = re.compile(
-    r"\b(?:không\s+(?:khí|gian|quân|phận|lưu|chỉ|những|ngừng|ít|kém|thể\s+thiếu|sao)"
+    r"\b(?:không\s+(?:khí|gian|quân|phận|lưu|chỉ|những|ngừng|ít(?!\s+hơn)|kém|thể\s+thiếu|sao)"
     r"|(?<!ngân\s)(?<!cửa\s)(?<!khách\s)(?<!mặt\s)(?<!đơn\s)(?<!nhà\s)(?<!bán\s)(?<!giao\s)(?<!mua\s)(?<!lô\s)"
     r"(?<!kho\s)(?<!quầy\s)(?<!gian\s)(?<!đặt\s)(?<!chủ\s)(?<!xếp\s)(?<!món\s)(?<!loại\s)hàng\s+không|số\s+không|(?:con\s+)?số\s+0|chẳng\s+những|chẳng\s+hạn|chưa\s+(?:đến|tới|đầy|kể\s+đến)"
     r"|chả\s+(?:giò|cá|lụa|quế|chìa)|bún\s+chả|thiếu\s+(?:niên|nhi|tá|tướng|úy|uý|sót\s+gì)"
@@ -560,7 +567,7 @@ _EN_NEG = re.compile(
     re.IGNORECASE,
 )
 _EN_NOT_NEG = re.compile(
-    r"\b(?:not\s+only|no\.\s*\d|no\s+(?:doubt)|nothing\s+but|none\s+the\s+less|not\s+least|or\s+not"
+    r"\b(?:not\s+only|no\.\s*\d|no\s+(?:doubt)|nothing\s+but|none\s+the\s+less|not\s+least|or\s+not|no\s+matter"
     r"|(?:is|are|was|were)\s+not\s+(?:least|only))\b",
     re.IGNORECASE,
 )
@@ -750,7 +757,7 @@ def is_vietnamese_syllable(word: str) -> bool:
 
 
 def _acronym_found(acronym: str, en: str, en_tokens: list[str]) -> bool:
-    if re.search(r"(?<![\w])" + re.escape(fold(acronym)) + r"(?![\w])", fold(en)):
+    if re.search(r"(?<![\w])" + re.escape(fold(acronym)) + r"(?:s|'s|’s)?(?![\w])", fold(en)):  # 'FTAs'
         return True
     letters = [c for c in fold(acronym) if c.isalpha()]
     words = [t for t in en_tokens if t[:1].isalpha() and t.lower() not in {"of", "and", "for", "the", "&", "de"}]
@@ -876,6 +883,9 @@ def names(vi: str) -> list[tuple[str, tuple[str, ...]]]:
         )
         if vietnamese_acronym and any(c.isupper() for c in word[1:] or "x"):
             i += 1  # 'UBND', 'THPT', 'quý III': translated, not kept
+            continue
+        if word.isupper() and len(word) > 1 and has_vietnamese_letter(word):
+            i += 1  # a shouted Vietnamese word ('KHẨN CẤP'), not an acronym
             continue
         if sum(c.isupper() for c in word) >= 2 and not (word.istitle() and is_vietnamese_syllable(word)):
             out.append((word, ("@acronym",)))
