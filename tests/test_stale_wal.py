@@ -197,3 +197,33 @@ def test_a_library_that_is_not_a_file_is_refused_in_one_line(tmp_path: Path, kin
     res = run(data, "list")
     assert res.returncode != 0 and f"is a {kind}, not a library file" in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+# A program in rollback-journal mode killed inside a transaction whose pages already reached its file.
+HOT_JOURNAL = """
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA journal_mode = DELETE")
+con.execute("CREATE TABLE u (y)")
+con.executemany("INSERT INTO u VALUES (?)", [("b" * 100,) for _ in range(3000)])
+con.execute("PRAGMA cache_size = 1")  # pages spill to the file before the commit
+con.execute("BEGIN")
+con.execute("UPDATE u SET y = 'changed'")
+os._exit(0)
+"""
+
+
+def test_a_foreign_rollback_journal_is_set_aside_not_played_back(tmp_path: Path, fixtures: Path) -> None:
+    library = _our_library(tmp_path, fixtures)
+    other = tmp_path / "other.sqlite3"
+    subprocess.run([sys.executable, "-c", HOT_JOURNAL, str(other)], check=True)
+    journal = Path(f"{other}-journal")
+    assert journal.stat().st_size > 0
+    shutil.copyfile(journal, f"{library}-journal")  # SQLite would roll it back into our library
+
+    res = run(library.parent, "list")
+    assert res.returncode == 0, res.stderr
+    assert "rollback journal" in res.stderr and "set aside" in res.stderr
+    assert len(list(library.parent.glob("library.sqlite3-journal.set-aside-*"))) == 1
+    assert [line.split()[1] for line in res.stdout.splitlines()] == ["forum_post_ai_race.vi"]
+    assert _integrity(library) == "ok"

@@ -143,10 +143,19 @@ def _nobody_has_it_open(library: Path) -> Iterator[bool]:
     """Yields True while holding an exclusive lock on SQLite's SHARED range of `library` (no
     process has it open, and none can start reading it meanwhile); False if another process
     holds the library, or the file cannot be locked (then nothing may be decided)."""
+    with _probe(library) as fd:
+        yield fd is not None
+
+
+@contextlib.contextmanager
+def _probe(library: Path) -> Iterator[int | None]:
+    """`_nobody_has_it_open`, yielding the locked descriptor (None: not alone). Read the file only
+    through this descriptor while it is held: closing any other descriptor of the file would drop
+    the lock (POSIX)."""
     try:
         fd = os.open(library, os.O_RDWR | getattr(os, "O_BINARY", 0))
     except OSError:
-        yield False
+        yield None
         return
     try:
         if sys.platform == "win32":
@@ -156,10 +165,10 @@ def _nobody_has_it_open(library: Path) -> Iterator[bool]:
             try:
                 msvcrt.locking(fd, msvcrt.LK_NBLCK, SHARED_SIZE)
             except OSError:
-                yield False
+                yield None
                 return
             try:
-                yield True
+                yield fd
             finally:
                 os.lseek(fd, SHARED_FIRST, os.SEEK_SET)
                 with contextlib.suppress(OSError):
@@ -170,9 +179,9 @@ def _nobody_has_it_open(library: Path) -> Iterator[bool]:
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, SHARED_SIZE, SHARED_FIRST, os.SEEK_SET)
             except OSError:
-                yield False
+                yield None
                 return
-            yield True  # closing the descriptor below releases the lock
+            yield fd  # closing the descriptor below releases the lock
     finally:
         os.close(fd)
 
@@ -215,7 +224,7 @@ def _set_aside(library: Path, side: str, why: str) -> None:
         keep=keep.LIBRARY_COPIES_KEEP,
         max_bytes=keep.LIBRARY_COPIES_MAX_BYTES,
     )
-    what = "a write-ahead log" if side == "-wal" else "a shared-memory file"
+    what = {"-wal": "a write-ahead log", "-shm": "a shared-memory file"}.get(side, "a rollback journal")
     _notify(
         library,
         f"{what} that does not belong to this library ({why}) was set aside as {kept.name} and not "
@@ -258,11 +267,12 @@ def _check_before_first_connection(given: Path) -> None:
         raise dbmod.corrupt_error(library, "the file is empty (0 bytes)", keep_copy=False)
     # A -wal or -shm that is a folder, a pipe, a device or a link (to /dev/zero, say: every write
     # acknowledged and lost) is never SQLite's own: set aside whatever the state says.
-    odd = [side for side in ("-wal", "-shm") if _is_regular(Path(f"{library}{side}")) is False]
+    odd = [side for side in ("-wal", "-shm", "-journal") if _is_regular(Path(f"{library}{side}")) is False]
     if odd:
         with _nobody_has_it_open(library) as alone:
             for side in odd if alone else ():
                 _set_aside(library, side, "it is not a regular file")
+    _check_journal(library)
     try:
         wal_size = os.stat(wal).st_size
     except OSError:
@@ -273,6 +283,27 @@ def _check_before_first_connection(given: Path) -> None:
         # Decided again under the lock: the state and the WAL may have changed since.
         if alone and read_state(library) == CLEAN and os.path.exists(wal):
             _set_aside(library, "-wal", "the library's last session had closed cleanly")
+
+
+def _check_journal(library: Path) -> None:
+    """A rollback journal (`-journal`) beside a library in WAL mode is not its own: SQLite would
+    still play it back into the file as a "hot journal" (a foreign one made the library malformed).
+    A library's own journal exists only while it is not in WAL mode yet (header bytes 18-19 = 1),
+    or, beside a header saying WAL, for the one transaction that switched it, whose page is already
+    complete in the file: setting that aside loses nothing either."""
+    journal = Path(f"{library}-journal")
+    try:
+        if os.stat(journal).st_size == 0:
+            return
+    except OSError:
+        return
+    with _probe(library) as fd:
+        if fd is None:
+            return  # in use: SQLite's own locking decides
+        os.lseek(fd, 0, os.SEEK_SET)
+        header = os.read(fd, 20)
+        if len(header) == 20 and header[:16] == b"SQLite format 3\x00" and header[18] == header[19] == 2:
+            _set_aside(library, "-journal", "the library uses a write-ahead log, not a rollback journal")
 
 
 @contextlib.contextmanager
