@@ -40,6 +40,12 @@ while this process holds a connection to it (closing our descriptor would drop S
 locks). So the checks run only when this process has no connection to the library, under a
 process-wide lock that `open_database` also holds while it connects.
 
+The same checks set aside, whatever the state: a `-wal`, `-shm` or `-journal` that is not a regular
+file (a folder, a pipe, a link to /dev/null that would swallow every write), and a rollback journal
+beside a library whose header says WAL (SQLite would play it back as a "hot journal"). A library
+file that is a folder or a pipe is refused; an empty one where a library lived before (backups, or a
+clean last close) is refused as damaged, never started afresh.
+
 What this cannot catch: a WAL written by another program (the `sqlite3` shell) that then crashed,
 after our last clean close: it is set aside, not replayed (it is kept, and reported). Data folders
 in cloud-sync folders or on network shares remain unsupported (README).
