@@ -356,3 +356,31 @@ def test_link_targets_are_plain_http_uris_or_nothing() -> None:
     assert link_target("HTTPS://x.org:8080/a%2Fb%zz?q=1&r=2#f") == "https://x.org:8080/a%2Fb%25zz?q=1&r=2#f"
     for bad in (*NOT_LINKS, "https://x.org/a b", "https://", "ftp://x.org/", "https://x.org:99999/", "www.x.org", ""):
         assert link_target(bad) == "", bad
+
+
+def test_pdf_in_parts_keeps_every_sentence_note_and_page_number(hostile: Hostile, lib: Library, tmp_path: Path) -> None:
+    """The PDF writer lays a long report out in parts (every `chunk` rows or notes, each part on a new
+    page); with parts of 2 rows here: nothing lost or doubled, page numbers run on, headers repeat."""
+    from app.core.export.html import PAGE_CHUNK, render_html
+    from app.core.export.pdf import _print, chunks
+
+    report = build_report(lib, [hostile.doc], ExportOptions())
+    html = render_html(report, print_layout=True, chunk=2)
+    parts = chunks(html)
+    assert len(parts) == html.count(PAGE_CHUNK) + 1 > 3
+    assert all(p.count("<body>") == 1 and p.rstrip().endswith("</html>") for p in parts)
+    out = tmp_path / "parts.pdf"
+    _print(html, report.title, "a4", out)
+    with pymupdf.open(out) as pdf:
+        pages = [page.get_text() for page in pdf]
+    assert len(pages) >= len(parts)
+    for number, text in enumerate(pages, start=1):
+        assert text.split()[-1] == str(number)
+    flat = re.sub(r"\s+", "", "".join(pages))
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]", flat) and "\u2426" in flat  # Báo cáo\x01 -> ␦
+    for claim in report.claims:
+        assert f"[{claim.number}]" in flat
+    flat = re.sub(r"\[\d+\]", "", flat)  # the note markers inside sentences
+    for seg in lib.segments(hostile.doc):
+        assert flat.count(re.sub(r"\s+", "", seg.text)) >= 1, seg.text
+    assert sum(p.count("Tiếng Việt") for p in pages) >= 3  # each part's table starts with its header
