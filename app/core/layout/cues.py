@@ -16,6 +16,7 @@ _BULLET_RE = re.compile(
     r"|\(?[a-zđ][.)](?=\s)|\(?(?:[IVX]{1,5})[.)](?=\s))"
 )
 _LONE_MARKER_RE = re.compile(rf"^(?:[{re.escape(_BULLET_CHARS)}]|\(?\d{{1,3}}[.)]|\(?[a-zđ]\)|[IVX]{{1,5}}\.)$")
+_URL_START_RE = re.compile(r"https?://", re.IGNORECASE)  # the only way _URL_RE matches without a dot
 _URL_RE = re.compile(r"^(?:(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}(?:/\S*)?)$", re.IGNORECASE)
 _SENTENCE_END = ".!?…:;\"'”’»)]"
 _CLOSERS = "\"'”’»)]*"
@@ -121,7 +122,9 @@ def is_lone_marker(line: str) -> bool:
 def is_url_line(line: str) -> bool:
     """A bare source line: a URL or a domain such as "www.rdworldonline.com" (bulleted or not)."""
     s = _BULLET_RE.sub("", line.strip(), count=1).strip()
-    return bool(s) and " " not in s and bool(_URL_RE.match(s)) and not s.replace(".", "").isdigit()
+    if not s or " " in s or ("." not in s and not _URL_START_RE.match(s)):
+        return False  # every URL or domain has a dot or a scheme: no regex run over a long word without
+    return bool(_URL_RE.match(s)) and not s.replace(".", "").isdigit()
 
 
 def ends_sentence(line: str) -> bool:
