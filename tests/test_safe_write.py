@@ -166,3 +166,17 @@ def test_a_symlink_to_a_regular_file_replaces_the_file_and_keeps_the_link(tmp_pa
     link.symlink_to(real)
     assert write_text(link, "new") == real
     assert os.path.islink(link) and real.read_text(encoding="utf-8") == "new"
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(child.stdout)  # a process that has ended
+    stale = tmp_path / f".report.pdf.{dead}-0123abcd.partial"
+    stale.write_bytes(b"half a report")
+    live = tmp_path / f".report.pdf.{os.getpid()}-89abcdef.partial"  # a writer still running: kept
+    live.write_bytes(b"being written")
+    other = tmp_path / f".notes.md.{dead}-0123abcd.partial"  # another target's: not ours to clean now
+    other.write_bytes(b"x")
+    write_bytes(target, b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, live.name, other.name])

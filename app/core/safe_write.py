@@ -3,6 +3,7 @@
 The bytes go to a hidden temporary file beside the target (same folder, so same file system), are
 flushed to disk (fsync), and only then renamed over the target: the target is either its old self or
 the complete new file, never a partial one, also when the writer fails half-way or the disk fills.
+A temporary file left by a writer that was killed is removed by the next write to the same target.
 
 Before anything is written the target is checked, and these are refused with one clear line:
 - the library (`paths.library_path()` and any library the caller names), its `-wal`, `-shm` and
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 import threading
@@ -144,6 +146,35 @@ def _temp_name(path: Path) -> Path:
     return path.with_name(f".{stem}.{os.getpid()}-{secrets.token_hex(4)}.partial")
 
 
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files a killed writer left beside `path` (its process is gone) are removed."""
+    pattern = re.compile(rf"\.{re.escape(path.name[:180])}\.(\d+)-[0-9a-f]{{8}}\.partial")
+    try:
+        names = [e.name for e in os.scandir(path.parent) if e.name.endswith(".partial")]
+    except OSError:
+        return
+    for name in names:
+        m = pattern.fullmatch(name)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            (path.parent / name).unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no cheap check: leave it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
@@ -180,6 +211,7 @@ def atomic_path(
     renamed over `target`; when it raises, the temporary file is removed and `target` is untouched."""
     protect, libraries = tuple(protect), tuple(libraries)
     path = check_target(target, protect=protect, libraries=libraries, allow_library=allow_library)
+    _remove_stale_temps(path)
     tmp = _temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)  # umask applies
     os.close(fd)
