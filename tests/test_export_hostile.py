@@ -384,3 +384,16 @@ def test_pdf_in_parts_keeps_every_sentence_note_and_page_number(hostile: Hostile
     for seg in lib.segments(hostile.doc):
         assert flat.count(re.sub(r"\s+", "", seg.text)) >= 1, seg.text
     assert sum(p.count("Tiếng Việt") for p in pages) >= 3  # each part's table starts with its header
+
+
+def test_export_never_replaces_a_file_in_the_data_folder(hostile: Hostile, lib: Library, tmp_path: Path) -> None:
+    backups = hostile.data / "backups"
+    backups.mkdir(exist_ok=True)
+    kept = backups / "library-2026-01-01.sqlite3"
+    kept.write_bytes(b"SQLite format 3\x00 a day's backup")
+    with pytest.raises(ExportError, match="data folder"):
+        export(lib, [hostile.doc], "html", kept)
+    assert kept.read_bytes() == b"SQLite format 3\x00 a day's backup"
+    assert [p.name for p in backups.iterdir()] == [kept.name]
+    fresh = export(lib, [hostile.doc], "md", tmp_path / "elsewhere.md")  # anywhere else: written
+    assert fresh.read_text(encoding="utf-8").startswith("# ")

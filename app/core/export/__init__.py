@@ -5,9 +5,11 @@ writer of the format; the CLI and the GUI both call it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.core import paths
 from app.core.errors import DoiChieuError, InputError
 from app.core.export.options import EXPORT_FORMATS, FORMATS, PAGE_SIZES, ExportFormat, ExportOptions
 from app.core.export.report import Report, build_report, select_documents
@@ -45,11 +47,17 @@ def _writer(fmt: str) -> Callable[[Report, Path], Path]:
 
 def _checked(path: Path, fmt: str, libraries: Sequence[Path | str]) -> Path:
     try:
-        check_target(path, libraries=libraries)
+        real = check_target(path, libraries=libraries)
     except UnsafeTargetError as err:
         if path.is_dir() and not path.is_symlink():
             raise ExportError(f"{path} is a folder; give a file name, e.g. {path / ('report.' + fmt)}") from err
         raise ExportError(str(err)) from err
+    data = Path(os.path.realpath(paths.data_dir()))
+    if real.exists() and Path(os.path.realpath(real)).is_relative_to(data):
+        # a backup, a model file, a log: a report written over one of them would destroy it
+        raise ExportError(
+            f"{path} is a file in DoiChieu's data folder; a report may not replace it, choose another place"
+        )
     return path
 
 
