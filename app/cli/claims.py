@@ -210,7 +210,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     claims = sub.add_parser("claims", help="suggest, add, list and edit claims")
     csub = claims.add_subparsers(dest="claims_command", metavar="ACTION", required=True)
 

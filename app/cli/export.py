@@ -28,7 +28,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
         help="write a bilingual report (html, pdf, docx, md), the claims (csv, jsonl) or a translation memory (tmx)",

@@ -82,7 +82,7 @@ class SentenceDelegate(QStyledItemDelegate):
             tuple(spans),
             tr.kind if tr else None,
             tuple(tr.flags) if tr else (),
-            str(index.siblingAtColumn(1).data(Qt.ItemDataRole.DisplayRole) or "") if tr and tr.flags else "",
+            str(index.sibling(index.row(), 1).data(Qt.ItemDataRole.DisplayRole) or "") if tr and tr.flags else "",
             index.column(),
             width,
             option.font.key(),
@@ -113,7 +113,7 @@ class SentenceDelegate(QStyledItemDelegate):
             if tr.kind in {"human", "memory"}:
                 body = f'<span style="color:#1a5276">✎ </span><i style="color:#1a5276">{body}</i>'
             if tr.flags:  # the reason in words under the English (checks.describe: one formatter)
-                vi = str(index.siblingAtColumn(1).data(Qt.ItemDataRole.DisplayRole) or "")
+                vi = str(index.sibling(index.row(), 1).data(Qt.ItemDataRole.DisplayRole) or "")
                 why = html.escape(describe(vi, tr.text, tr.flags))
                 body = f'<span style="color:#b9770e">⚠ </span>{body}<br><small style="color:#b9770e">{why}</small>'
         elif index.column() == 2:
@@ -149,7 +149,7 @@ class SentenceDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         view = opt.widget
-        width = view.columnWidth(index.column()) if hasattr(view, "columnWidth") else opt.rect.width()  # type: ignore[union-attr]
+        width = view.columnWidth(index.column()) if hasattr(view, "columnWidth") else opt.rect.width()
         doc = self._document(opt, index, width)
         return QSize(width, int(doc.size().height()) + 1)
 

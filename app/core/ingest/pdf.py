@@ -126,7 +126,7 @@ def _extract(path: str, password: str, strip: bool) -> PdfDocument:
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
     pages: list[PdfPage] = []
     try:
-        for page in doc:
+        for page in doc.pages():
             lines: list[PdfLine] = []
             for block_no, block in enumerate(page.get_text("dict", flags=flags)["blocks"]):
                 if block.get("type") != 0:

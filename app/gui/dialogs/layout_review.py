@@ -180,8 +180,8 @@ class LayoutReviewDialog(QDialog):
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             sel = QTextEdit.ExtraSelection()
-            sel.cursor = cursor  # type: ignore[misc]
-            sel.format.setBackground(REMOVED_BG)  # type: ignore[attr-defined]
+            sel.cursor = cursor
+            sel.format.setBackground(REMOVED_BG)
             self._raw_marks.append(sel)
         if not self._pending_marks:
             self._mark_timer.stop()
@@ -198,8 +198,8 @@ class LayoutReviewDialog(QDialog):
             cursor.setPosition(start)
             cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
             sel = QTextEdit.ExtraSelection()
-            sel.cursor = cursor  # type: ignore[misc]
-            sel.format.setBackground(SELECTED_BG)  # type: ignore[attr-defined]
+            sel.cursor = cursor
+            sel.format.setBackground(SELECTED_BG)
             extra.append(sel)
             moved = QTextCursor(self.cleaned.document())
             moved.setPosition(start)
