@@ -28,6 +28,7 @@ import pytest
 from app.core.claims.workflow import create_claim
 from app.core.export import ExportError, ExportOptions, build_report, export, write_report
 from app.core.export.encode import URI_SAFE, csv_cell, link_target, visible
+from app.core.export.markdown import escape_md
 from app.core.pipeline import import_text
 from app.core.store import Library
 from app.core.store.claims import ClaimStore
@@ -154,7 +155,9 @@ def test_pdf_links_are_http_uri_actions_and_mupdf_reads_it(hostile: Hostile, nam
 def test_markdown_escapes_html_and_links_cannot_break_out(hostile: Hostile) -> None:
     md = (hostile.out / "report.md").read_text(encoding="utf-8")
     assert "<" not in md and ">" not in md  # no tag can start, whatever the renderer
-    assert "&lt;style&gt;@import url(http://127.0.0.1:1/x.css)&lt;/style&gt;" in md  # the note, as inert text
+    assert r"&lt;style&gt;\@import url(http:\/\/127.0.0.1:1/x.css)&lt;/style&gt;" in md  # the note, inert text
+    # no autolink can form in text either (GFM/linkify: user@host, ftp://…, //host)
+    assert escape_md("a@b.org ftp://x //y") == r"a\@b.org ftp:\/\/x /\/y"
     destinations = re.findall(r"\]\(([^)]*)\)", md)
     assert destinations and all(d.startswith(SCHEMES) and set(d) <= set(URI_SAFE) for d in destinations)
     assert "https://en.wikipedia.org/wiki/Hanoi_%28disambiguation%29" in destinations

@@ -19,12 +19,16 @@ from app.core.safe_write import write_text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # enough once [ ] are escaped: no link can form
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_AUTOLINK = re.compile(r"(@|(?<=[:/])/)")
 
 
 def escape_md(text: str) -> str:
-    """Literal text inside Markdown (and inside a table cell): no markup, no raw HTML, one line."""
+    """Literal text inside Markdown (and inside a table cell): no markup, no raw HTML, one line, and
+    no autolink either (GFM and linkify turn `user@host`, `ftp://…` or `//host` in text into links):
+    `@` and the slashes of `://` and `//` are backslash-escaped."""
     text = re.sub(r"\s+", " ", visible(text))
-    return _SPECIAL.sub(r"\\\1", re.sub(r"[&<>]", lambda m: _HTML[m.group(0)], text))
+    text = _SPECIAL.sub(r"\\\1", re.sub(r"[&<>]", lambda m: _HTML[m.group(0)], text))
+    return _AUTOLINK.sub(r"\\\1", text)
 
 
 def _link(label: str, url: str) -> str:
