@@ -112,3 +112,45 @@ def test_reader_shows_the_other_models_translation(  # type: ignore[no-untyped-d
         assert view.compare_hint.isVisible()
         assert view.compare_hint.text() == f"Other model — {marian.model_id}: {expected}"
         assert expected not in view.en_text.toPlainText()  # the pane keeps the current translation
+
+
+def test_window_translates_with_another_model_for_comparison(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch: pytest.MonkeyPatch, data_dir: Path, tiny_model_path: Path, marian_folder: Path
+) -> None:
+    """Document › Translate with another model…: the chosen model runs in the helper process, its
+    English lands in the comparison table and under the sentence; the document's own stays."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.gui.main_window import Key
+    from tests.test_gui_responsive import shown_window
+
+    argos = packages.install_package(tiny_model_path)
+    marian = packages.install_package(marian_folder)
+    with Library.open() as lib:
+        doc = import_text(lib, TEXT, "compare").document_id
+        translate_document(lib, doc, Engine(argos))
+        before = {sid: t.text for sid, t in lib.current_translations(doc).items()}
+    offered: list[list[str]] = []
+
+    def choose(_parent, _title, _label, items, *_rest):  # type: ignore[no-untyped-def]
+        offered.append(list(items))  # Qt's modal picker, answered as a user would
+        return next(i for i in items if i.startswith(marian.name)), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(choose))
+    win = shown_window(qtbot)
+    win.open_document(doc)
+    qtbot.waitUntil(lambda: not win.jobs.busy(), timeout=60_000)
+    action = win.action(Key.TRANSLATE_COMPARE)
+    assert action.isEnabled()
+    action.trigger()
+    qtbot.waitUntil(lambda: not win.translation.running and not win.jobs.busy(), timeout=120_000)
+    assert offered and len(offered[0]) == 2  # both installed vi→en models, each with its kind
+    assert "Compared with marian:vi_en:opus-mt-vi-en" in win.statusBar().currentMessage()
+    with Library.open() as lib:
+        assert list(document_comparisons(lib, doc)) == [marian.model_id]
+        assert {sid: t.text for sid, t in lib.current_translations(doc).items()} == before
+        second = lib.segments(doc)[1].id
+        expected = for_segment(lib, second)[0].text
+    win.view.go_to_row(1)
+    assert win.view.compare_hint.text() == f"Other model — {marian.model_id}: {expected}"
+    win.close()

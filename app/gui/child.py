@@ -81,6 +81,27 @@ def translate(doc_id: int, beam_size: int, reload: bool) -> Any:
         )
 
 
+def translate_compare(doc_id: int, model: str, beam_size: int) -> Any:
+    """Another installed model's translation, into the comparison table (never the current English);
+    that engine is loaded for this job only, so the main one stays loaded."""
+    from app.core.store import Library
+    from app.core.translate.compare import translate_for_comparison
+    from app.core.translate.engine import Engine
+    from app.core.translate.packages import find_model
+
+    _report(0, 0, f"Loading {model}")
+    engine = Engine(find_model(model))
+    with Library.open() as lib:
+        return translate_for_comparison(
+            lib,
+            doc_id,
+            engine,
+            beam_size=beam_size,
+            progress=lambda d, t, _m: _report(d, t, f"Comparing with {model}: {d} of {t} sentences"),
+            cancel=_cancelled,
+        )
+
+
 def suggestions(doc_id: int) -> list[Any]:
     from app.core.services.suggestions import suggestions_for_reading
     from app.core.store import Library

@@ -46,6 +46,15 @@ def translate(helper: HelperProcess, doc_id: int, beam_size: int, reload: bool) 
     return SerialJob(job)
 
 
+def translate_compare(helper: HelperProcess, doc_id: int, model: str, beam_size: int) -> JobFn:
+    """A second model's translation of the document, stored beside the current one for comparison."""
+
+    def job(ctx: JobContext) -> Any:
+        return helper.run(ctx, child.translate_compare, doc_id, model, beam_size)
+
+    return SerialJob(job)
+
+
 def suggestions(helper: HelperProcess, doc_id: int) -> JobFn:
     def job(ctx: JobContext) -> list[Any]:
         return helper.run(ctx, child.suggestions, doc_id)

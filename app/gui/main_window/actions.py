@@ -29,6 +29,7 @@ class Key(StrEnum):
     PASTE_DOCUMENT = "pasteDocument"
     FIND = "find"
     TRANSLATE = "translate"
+    TRANSLATE_COMPARE = "translateCompare"
     ACCEPT_NEXT = "acceptAndNext"
     EDIT_ENGLISH = "editEnglish"
     LAYOUT_REVIEW = "layoutReview"
@@ -62,6 +63,7 @@ SPECS: dict[Key, Spec] = {
     Key.PASTE_DOCUMENT: Spec("&Paste as new document", lambda w: w.importing.paste_document, "Ctrl+Shift+V"),
     Key.FIND: Spec("&Find in document", lambda w: w.view.open_find, QKeySequence.StandardKey.Find),
     Key.TRANSLATE: Spec("&Translate", lambda w: w.translation.translate_document, "Ctrl+R"),
+    Key.TRANSLATE_COMPARE: Spec("Translate with &another model…", lambda w: w.translation.translate_with_another_model),
     Key.ACCEPT_NEXT: Spec("&Accept and go to next", lambda w: w.translation.accept_and_next, "Ctrl+Return"),
     Key.EDIT_ENGLISH: Spec("&Edit English", lambda w: w.translation.edit_english, "F2"),
     Key.LAYOUT_REVIEW: Spec("&Layout review…", lambda w: w.tools.show_layout_review, "Ctrl+L"),
@@ -86,7 +88,15 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
     ("&Edit", (Key.PASTE_DOCUMENT, Key.FIND, SEPARATOR, Key.GLOSSARY)),
     (
         "&Document",
-        (Key.TRANSLATE, Key.ACCEPT_NEXT, Key.EDIT_ENGLISH, Key.LAYOUT_REVIEW, SEPARATOR, Key.DELETE_DOCUMENT),
+        (
+            Key.TRANSLATE,
+            Key.TRANSLATE_COMPARE,
+            Key.ACCEPT_NEXT,
+            Key.EDIT_ENGLISH,
+            Key.LAYOUT_REVIEW,
+            SEPARATOR,
+            Key.DELETE_DOCUMENT,
+        ),
     ),
     ("&Claims", (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.SUGGEST, TAG_MENU)),
     ("&Models", (Key.MODEL_MANAGER, Key.INSTALL_MODEL)),
@@ -145,6 +155,7 @@ def add_tag_keys(window: MainWindow) -> None:
 
 def update_enabled(actions: dict[Key, QAction], *, has_document: bool, has_selection: bool, translating: bool) -> None:
     actions[Key.TRANSLATE].setEnabled(has_document and not translating)
+    actions[Key.TRANSLATE_COMPARE].setEnabled(has_document and not translating)
     for key in NEEDS_DOCUMENT:
         actions[key].setEnabled(has_document)
     for key in NEEDS_SELECTION:

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from app.core.errors import CancelledError, DoiChieuError, ModelMissingError
 from app.core.translate.packages import list_packages
@@ -60,6 +60,43 @@ class TranslationController(Controller):
             on_done=partial(self._translated, doc_id),
             on_error=partial(self._translate_failed, doc_id),
             on_progress=partial(self._progress, doc_id),
+        )
+
+    def translate_with_another_model(self) -> None:
+        """Document › Translate with another model…: the chosen model's English is kept for comparison
+        and shown under the sentence; the document's own translation is not touched."""
+        doc_id = self.w.view.doc_id()
+        if doc_id is None or self.running:
+            return
+        names = [f"{p.name}  ({p.kind})" for p in list_packages() if (p.from_code, p.to_code) == ("vi", "en")]
+        if len(names) < 2:
+            self.w.notify(
+                "Comparing needs a second Vietnamese→English model: install one with Models › Install from file…",
+                "Translate with another model",
+            )
+            return
+        choice, ok = QInputDialog.getItem(
+            self.w, "Translate with another model", "Model to compare with:", names, 0, False
+        )
+        if not ok:
+            return
+        model = choice.split("  (", 1)[0]
+        self.running = True
+        self.w.update_actions()
+        self.w.jobs.start(
+            f"Comparing with {model}",
+            jobs.translate_compare(self.w.helper, doc_id, model, settings.get(settings.BEAM_SIZE)),
+            on_done=partial(self._compared, doc_id),
+            on_error=partial(self._translate_failed, doc_id),
+        )
+
+    def _compared(self, doc_id: int, r: Any) -> None:
+        self.running = False
+        self.w.report(Changes(translations=True, document_id=doc_id))
+        self.w.statusBar().showMessage(
+            f"Compared with {r.model}: {r.translated} translated, {r.kept} already done; "
+            "the other model's English shows under each sentence",
+            10000,
         )
 
     def _progress(self, doc_id: int, *_progress: object) -> None:
