@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.claims.cues import find_cues
-from app.core.claims.suggest import suggest
+from app.core.claims.suggest import MAX_SENTENCE_CHARS, suggest
 from app.core.ingest.text import decode_bytes
 from app.core.layout.cues import detect_lang
 from app.core.pipeline import clean_text
@@ -200,3 +200,12 @@ def test_a_huge_sentence_is_cut_before_the_tokenizer(
     child.join(10)
     assert lengths[0] > 0 and lengths[1] > 0
     assert grew_mb < 300, f"translating one 2 MB sentence took {grew_mb} MB more"
+
+
+def test_a_sentence_over_the_limit_is_not_suggested() -> None:
+    claim = "Theo WIPO, năm 2023 Việt Nam xếp thứ 10 thế giới với mức tăng 5%"
+    blob = ", ".join([claim] * (MAX_SENTENCE_CHARS // len(claim) + 1))  # one "sentence", no full stop
+    text = f"{claim}.\n\n{blob}."
+    segmented = segment_paragraphs(clean_text(text).paragraphs)
+    assert [len(s.text) > MAX_SENTENCE_CHARS for s in segmented.segments] == [False, True]
+    assert [s.segment_idx for s in suggest(segmented.segments)] == [0]
