@@ -95,8 +95,8 @@ def _print(html: str, title: str, page_size: str, path: Path) -> None:
     """Lays the report out at the writer's resolution, on pages with 2 cm margins, and paints each
     page with its number at the bottom right, as `QTextDocument.print_` does, but part by part
     (`chunks`: each part starts on a new page) and without the copy of the whole document `print_`
-    makes and lays out a second time. With print_, no border-collapse and no internal anchors (the
-    template leaves them out in print), 10,000 claims took 34.8 s of CPU instead of not finishing."""
+    makes and lays out a second time. Without that copy, collapsed borders and internal anchors (the
+    template leaves both out in print), 10,000 claims took 34.8 s of CPU instead of not finishing."""
     from PySide6.QtCore import QMarginsF, QRectF, Qt
     from PySide6.QtGui import (
         QAbstractTextDocumentLayout,
