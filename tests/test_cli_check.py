@@ -123,3 +123,24 @@ def test_bad_input_is_one_clear_line_and_exit_code_2(tmp_path: Path) -> None:
     _fails_with_one_line(run_check(empty), "empty.tsv")
 
     _fails_with_one_line(run_check(tmp_path), "folder")
+
+
+def test_glossary_file_adds_the_glossary_check(tmp_path: Path) -> None:
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text("Bộ Y tế họp hôm qua.\tThe health ministry met yesterday.\n", encoding="utf-8")
+    terms = tmp_path / "terms.csv"
+    terms.write_text("vi,en\nBộ Y tế,Ministry of Health\n", encoding="utf-8")
+    plain = json.loads(run_check(tsv, "--json").stdout)
+    assert plain[0]["flags"] == []
+    res = run_check(tsv, "--json", "--glossary", terms)
+    assert res.returncode == 0, res.stderr
+    (flag,) = json.loads(res.stdout)[0]["flags"]
+    assert flag["kind"] == "glossary" and "Ministry of Health" in flag["detail"]
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pairs.tsv"
+    os.mkfifo(fifo)
+    _fails_with_one_line(run_check(fifo), "not a file")

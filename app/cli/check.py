@@ -5,7 +5,8 @@ English is kept as part of it); a TMX file gives one pair per <tu> with a Vietna
 <tuv>. The same checks as the reader's (app/core/translate/checks.py) run on each pair. Text output
 lists the flagged pairs; `--json` prints every pair in input order as
 {"vi", "en", "flags": [{"kind", "detail"}]}. Exit code 0 whether or not anything is flagged; 2 for
-a file that cannot be read as pairs (one line saying why).
+a file that cannot be read as pairs (one line saying why). `--glossary FILE` adds the `glossary` check
+with agreed terms from a CSV/TSV/TBX file.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import argparse
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import write_line as _write
 from app.core.errors import BinaryInputError, EmptyInputError, InputError, UnsupportedFormatError, printable
+
+if TYPE_CHECKING:
+    from app.core.translate.glossary import Entry
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _INLINE = {"bpt", "ept", "ph", "it", "ut"}  # TMX inline codes: markup of the original, not text
@@ -26,16 +31,20 @@ def _name(path: Path) -> str:
     return printable(str(path))
 
 
-def read_tsv(path: Path) -> list[tuple[str, str]]:
-    from app.core.ingest.text import read_text_file
+_WHAT = "a TSV file (one `vietnamese<TAB>english` pair per line) or a TMX file"
+
+
+def parse_tsv(data: bytes, path: Path) -> list[tuple[str, str]]:
+    from app.core.ingest.text import decode_bytes
 
     try:
-        text = read_text_file(path).text
+        text = decode_bytes(data).text  # UTF-8 (BOM or not), UTF-16 from Excel, legacy Vietnamese encodings
     except BinaryInputError:
-        raise BinaryInputError(
-            f"{_name(path)} looks like a binary file, not text; give a TSV file "
-            "(one `vietnamese<TAB>english` pair per line) or a TMX file"
-        ) from None
+        raise BinaryInputError(f"{_name(path)} looks like a binary file, not text; give {_WHAT}") from None
+    except EmptyInputError:
+        raise EmptyInputError(f"{_name(path)} is empty; give {_WHAT}") from None
+    except InputError as err:
+        raise type(err)(f"{_name(path)}: {err}") from None
     pairs = []
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -67,15 +76,7 @@ def _lang(tuv: ET.Element) -> str:
     return (tuv.get(_XML_LANG) or tuv.get("lang") or "").strip().lower().replace("_", "-")
 
 
-def read_tmx(path: Path) -> list[tuple[str, str]]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as err:
-        raise InputError(f"File not found: {_name(path)}; check the path") from err
-    except IsADirectoryError as err:
-        raise InputError(f"{_name(path)} is a folder, not a file") from err
-    except OSError as err:
-        raise InputError(f"Cannot read {_name(path)}: {err.strerror or err}") from err
+def parse_tmx(data: bytes, path: Path) -> list[tuple[str, str]]:
     if b"<!ENTITY" in data:  # entity expansion (a 'billion laughs' file) is refused before parsing
         raise InputError(f"{_name(path)}: a TMX file with entity declarations is not accepted")
     try:
@@ -104,28 +105,37 @@ def read_tmx(path: Path) -> list[tuple[str, str]]:
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
-    """The pairs of a TSV or TMX file, in file order (TMX by extension or by an XML start)."""
-    if not path.exists():
-        raise InputError(f"File not found: {_name(path)}; check the path")
-    if path.is_dir():
-        raise InputError(f"{_name(path)} is a folder, not a file; give a TSV or TMX file")
-    if path.suffix.lower() == ".tmx":
-        return read_tmx(path)
+    """The pairs of a TSV or TMX file, in file order (TMX by extension or by an XML start). Only an
+    ordinary file is read (never a FIFO or a device), up to the input size limit."""
+    from app.core.user_files import read_input
+
+    data = read_input(path, _WHAT)
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if path.suffix.lower() == ".tmx" or head.startswith((b"<?xml", b"<tmx")):
+        return parse_tmx(data, path)
+    return parse_tsv(data, path)
+
+
+def read_glossary(path: Path) -> list[Entry]:
+    """Agreed terms from a CSV, TSV or TBX file, as `main.py glossary import` reads them."""
+    from app.core.translate import glossary
+    from app.core.user_files import read_input
+
     try:
-        with path.open("rb") as f:
-            head = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError as err:
-        raise InputError(f"Cannot read {_name(path)}: {err.strerror or err}") from err
-    if head.startswith(b"<?xml") or head.startswith(b"<tmx"):
-        return read_tmx(path)
-    return read_tsv(path)
+        text = read_input(path, "a CSV, TSV or TBX glossary").decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{_name(path)}: cannot read it as UTF-8 text ({err})") from None
+    if path.suffix.lower() == ".tbx":
+        return glossary.parse_tbx(text)
+    return glossary.parse_table(text, "\t" if path.suffix.lower() in {".tsv", ".tab", ".txt"} else ",")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from app.core.translate.checks import check_pair
 
+    terms = read_glossary(Path(args.glossary)) if args.glossary else None
     pairs = read_pairs(Path(args.file))
-    results = [(vi, en, check_pair(vi, en)) for vi, en in pairs]
+    results = [(vi, en, check_pair(vi, en, terms)) for vi, en in pairs]
     if args.json:
         out = [
             {"vi": vi, "en": en, "flags": [{"kind": f.kind, "detail": f.detail} for f in flags]}
@@ -154,4 +164,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     check.add_argument("file", help="a .tsv file (vietnamese<TAB>english per line) or a .tmx file")
     check.add_argument("--json", action="store_true", help='print [{"vi", "en", "flags": [{"kind", "detail"}]}]')
+    check.add_argument(
+        "--glossary",
+        metavar="FILE",
+        help="agreed terms (CSV/TSV/TBX): flag English that misses them",
+    )
     check.set_defaults(func=cmd_check)
