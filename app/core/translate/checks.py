@@ -11,15 +11,19 @@ reviewer, not verdicts. What is checked:
   (`5/3/2024` -> 5, 3, 2024 = `5 March 2024`). A number written in digits that has no equal on the
   other side is flagged; a number written in words ("one", "first", "hai") only when the other side
   also has a number left over, since words like these are often not numbers at all.
-- negation: negation words on each side (không, chưa, chẳng, chả, đâu có, đừng, chớ ... against not,
-  n't, no, never, without, nothing, fail to, lack ...), leaving out Vietnamese words that only look
-  negative (không khí, không gian, hàng không, không quân, số không, "có ... không?" and "... chưa?"
-  questions, không chỉ / not only, chưa đến = fewer than). Flagged when one side negates and the
-  other does not, or when their counts differ by two or more.
+- negation: negation words on each side (không, chưa, chẳng, chả, đâu có, đừng, chớ, cấm, thiếu ...
+  against not, n't, no, never, without, nothing, fail to, lack, yet to, unless, ban, prohibited,
+  unchanged, unprecedented ...), leaving out words that only look negative (không khí, không gian,
+  hàng không, không quân, số không, "có ... không?" and "... chưa?" questions, "hay không" = whether,
+  không chỉ / not only, chưa đến = fewer than, không ít = quite a few, No. 3, no matter). Flagged when
+  one side negates and the other does not, or when their counts differ by two or more (a count that
+  differs by one is left alone: "đừng ký khi chưa đọc" = "do not sign before reading").
 - name: URLs, e-mail addresses, acronyms (WHO, FDI: or spelled out, "foreign direct investment"),
-  foreign names (Samsung, Pfizer), people's names (Nguyễn Văn Bình = Nguyen Van Binh), places after
-  a place word (tỉnh Quảng Ninh) and well-known places (Hà Nội = Hanoi) of the Vietnamese that the
-  English lacks, compared without diacritics, case or spaces.
+  foreign names (Samsung, Pfizer), runs of capitalised syllables that are names of people and places
+  (Nguyễn Văn Bình = Nguyen Van Binh, Bạch Mai, Cần Giờ; titles and kinds of body such as Ông, Bộ,
+  Bệnh viện, Nhi are not names), provinces, well-known places and bodies with their English names
+  (Hà Nội = Hanoi, Bộ Tài chính = Ministry of Finance, Tổng cục Thống kê = GSO) of the Vietnamese that
+  the English lacks, compared without diacritics, case or spaces.
 - untranslated (Vietnamese left in the English, or the English identical to the source),
   repetition (the decoder looping), length (an odd length ratio), empty.
 
