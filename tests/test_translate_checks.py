@@ -107,6 +107,10 @@ def test_english_numbers(text: str, values: list[float]) -> None:
         ("Dịch vụ 4G phủ sóng 99,8% dân số.", "4G services cover 99.8% of the population."),
         ("Lợi nhuận tăng gấp 5 lần.", "Profit rose fivefold."),
         ("Khóa XV của Quốc hội họp kỳ thứ 8.", "The 15th National Assembly held its 8th session."),
+        ("Cả nước có 63 tỉnh, thành phố.", "The country has 63 provinces and cities."),  # 'tỉnh' is no 'tỉ'
+        ("Hà Nội rộng hơn 3.300 km2.", "Hanoi covers more than 3,300 square kilometres."),
+        ("Sau hơn 10 năm, vụ án vẫn chưa khép lại.", "After more than a decade, the case is still not closed."),
+        ("Giá xăng RON95 giảm.", "The price of RON95 petrol fell."),
     ],
 )
 def test_equivalent_numbers_agree(vi: str, en: str) -> None:

@@ -289,10 +289,21 @@ def _tokens(text: str) -> list[str]:
 
 
 _VI_NUM_RE = re.compile(
-    r"(?P<num>" + _DIGITS + r")(?P<scale>(?:\s*(?:nghìn|ngàn|vạn|triệu|tỷ|tỉ|trăm))*)"
+    r"(?<!\d)(?P<num>" + _DIGITS + r")(?P<scale>(?:\s*(?:nghìn|ngàn|vạn|triệu|tỷ|tỉ|trăm)(?!\w))*)"
     r"(?:\s*(?P<ampm>giờ(?:\s+\d+)?(?:\s+phút)?\s+(?:chiều|tối)))?",
     re.IGNORECASE,
 )
+
+
+_CURRENCY_PREFIXES = {"VND", "VNĐ", "USD", "US", "EUR", "SGD", "HKD", "AUD", "JPY", "CNY", "GBP", "A", "S", "HK", "NT"}
+_CURRENCY_PREFIXES |= {"Q", "RS", "VN", "D", "Đ"}
+
+
+def _glued_to_a_word(text: str, start: int) -> bool:
+    """A number written onto letters ('km2', 'RON95', 'H5N1') is part of a name or a unit, read the
+    same on both sides, not a quantity; a currency ('VND25,000', 'US$5') or a quarter ('Q3') is."""
+    letters = re.search(r"[^\W\d_]+$", text[:start])
+    return letters is not None and letters.group(0).upper() not in _CURRENCY_PREFIXES
 
 
 def vietnamese_numbers(text: str) -> list[Number]:
@@ -303,6 +314,8 @@ def vietnamese_numbers(text: str) -> list[Number]:
     for m in re.finditer(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", text):  # URLs carry no claims
         masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
     for m in _VI_NUM_RE.finditer(masked):
+        if _glued_to_a_word(masked, m.start()):
+            continue
         value = parse_vi_numeral(m.group("num"))
         for scale in re.findall(r"nghìn|ngàn|vạn|triệu|tỷ|tỉ|trăm", m.group("scale") or "", re.IGNORECASE):
             value *= _VI_SCALES[scale.lower()]
@@ -404,8 +417,8 @@ def _vietnamese_words(text: str) -> list[Number]:
 
 
 _EN_NUM_RE = re.compile(
-    r"(?P<num>" + _DIGITS + r")(?P<suffix>st|nd|rd|th|s)?(?:(?P<attached>bn|mn|m|k|b)(?![\w]))?"
-    r"(?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion|quadrillion))*)"
+    r"(?<!\d)(?P<num>" + _DIGITS + r")(?P<suffix>st|nd|rd|th|s)?(?:(?P<attached>bn|mn|m|k|b)(?![\w]))?"
+    r"(?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion|quadrillion)(?!\w))*)"
     r"(?:\s*(?P<ampm>[ap]\.?m\b\.?))?",
     re.IGNORECASE,
 )
@@ -419,6 +432,8 @@ def english_numbers(text: str) -> list[Number]:
         masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
     out: list[Number] = []
     for m in _EN_NUM_RE.finditer(masked):
+        if _glued_to_a_word(masked, m.start()):
+            continue
         value = parse_en_numeral(m.group("num"))
         alt = None
         if m.group("attached"):
@@ -466,6 +481,14 @@ def _english_words(text: str) -> list[Number]:
             out.append(Number(float(base) if base.isdigit() else _EN_UNITS[base], tokens[i], False))
             i += 1
             continue
+        if word in {"decade", "decades"} and prev in {"a", "one"}:
+            out.append(Number(1, f"{tokens[i - 1]} {tokens[i]}", False, "decade"))
+            i += 1
+            continue
+        if word in {"full", "fully"}:  # 'full provisions' for 'dự phòng 100%'
+            out.append(Number(100, tokens[i], False))
+            i += 1
+            continue
         if word in _EN_TIMES:
             out.append(Number(_EN_TIMES[word], tokens[i], False))
             i += 1
@@ -508,6 +531,22 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
 
 
+def _in_years(n: Number, value: float) -> tuple[float, str]:
+    return (value * 10, "year") if n.unit == "decade" else (value, n.unit)
+
+
+def _agree(a: Number, b: Number) -> bool:
+    """The same quantity: equal values (either reading of b), in the same unit of time when both
+    have one (a decade is 10 years)."""
+    for value in (b.value, b.alt):
+        if value is None:
+            continue
+        (va, ua), (vb, ub) = _in_years(a, a.value), _in_years(b, value)
+        if _same(va, vb) and (not ua or not ub or ua == ub):
+            return True
+    return False
+
+
 def _fmt(numbers: Sequence[Number]) -> str:
     units = {"s": "seconds", "min": "minutes", "h": "hours"}
     return ", ".join(n.text + (f" ({units.get(n.unit, n.unit + 's')})" if n.unit else "") for n in numbers)
@@ -526,8 +565,7 @@ def compare_numbers(vi: str, en: str) -> str | None:
         left_en = [n for n in left_en if not (n.text in {"1", "2"} and re.search(r"\bH[12]\b", en))]
     for a in list(left_vi):  # digits first: they are the surest
         for b in left_en:
-            readings = [v for v in (b.value, b.alt) if v is not None]
-            if any(_same(a.value, v) for v in readings) and (not a.unit or not b.unit or a.unit == b.unit):
+            if _agree(a, b):
                 left_vi.remove(a)
                 left_en.remove(b)
                 break
