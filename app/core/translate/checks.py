@@ -583,7 +583,7 @@ def compare_numbers(vi: str, en: str) -> str | None:
 # --------------------------------------------------------------------------- negation
 
 _VI_NEG = re.compile(
-    r"\b(?:không|chưa|chẳng|chả|đừng|chớ|cấm|miễn\s+phí|đâu\s+(?:có|phải)|vô\s+tội|từ\s+chối|bác\s+bỏ|phủ\s+nhận|thiếu)\b",
+    r"\b(?:không|chưa|chẳng|chả|đừng|chớ|cấm|tránh|miễn\s+phí|đâu\s+(?:có|phải)|vô\s+tội|từ\s+chối|bác\s+bỏ|phủ\s+nhận|thiếu)\b",
     re.IGNORECASE,
 )
 # Vietnamese that only looks negative: removed before counting.
@@ -601,7 +601,7 @@ _EN_NEG = re.compile(
     r"\b(?:not|no|never|none|nor|neither|nothing|nobody|nowhere|without|cannot|can't|won't|"
     r"\w+n't|lack(?:s|ed|ing)?|fail(?:s|ed|ing)?\s+to|far\s+from|refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?"
     r"|den(?:y|ies|ied|ying)|disagree(?:s|d)?|unable|impossible|innocent|shortage|short\s+of"
-    r"|(?:advis|warn|caution)(?:e|es|ed|s|ing)?\s+against|no\s+longer|yet\s+to|unless|hardly|barely|scarcely"
+    r"|(?:advis|warn|caution)(?:e|es|ed|s|ing)?\s+against|no\s+longer|yet\s+to|unless|hardly|barely|scarcely|avoid(?:s|ed|ing)?"
     r"|ban(?:s|ned|ning)?|prohibit(?:s|ed|ing|ion)?|forb(?:id|ids|idden|ade)"
     r"|un(?:changed|acceptable|clear|known|aware|paid|safe|successful|resolved|finished|available|affected"
     r"|willing|necessary|sure|answered|decided|limited|precedented|able)"
