@@ -174,6 +174,9 @@ def test_negation_words(text: str, lang: str, count: int) -> None:
         ("Không khí lạnh tràn về.", "Cold air moved in.", False),
         ("Tòa không chấp nhận kháng cáo.", "The court rejected the appeal.", False),
         ("Cô ấy không hề biết về khoản vay.", "She knew nothing about the loan.", False),
+        ("Kế hoạch không khả thi nếu thiếu vốn.", "The plan is not feasible without funding.", False),
+        ("Kế hoạch không khả thi nếu thiếu vốn.", "The plan is feasible without funding.", True),
+        ("Anh đừng ký khi chưa đọc kỹ.", "Do not sign before reading it carefully.", False),
     ],
 )
 def test_negation_flip(vi: str, en: str, flagged: bool) -> None:

@@ -653,11 +653,35 @@ def _vi_tail_dau(text: str, found: list[str]) -> list[str]:
     return found
 
 
+# Words that negate by their meaning, not by a negation particle ('thiếu' = lack, 'rejected',
+# 'without', 'unable'): they may render the other side's particle ('không chấp nhận' = 'rejected').
+_VI_SOFT = re.compile(r"cấm|tránh|thiếu|miễn\s+phí|vô\s+tội|từ\s+chối|bác\s+bỏ|phủ\s+nhận", re.IGNORECASE)
+_EN_CORE = re.compile(
+    r"not|no|never|none|nor|neither|nothing|nobody|nowhere|cannot|can't|won't|\w+n't|no\s+longer", re.I
+)
+
+
+def _core(found: list[str], lang: str) -> int:
+    if lang == "vi":
+        return sum(_VI_SOFT.fullmatch(w) is None for w in found)
+    return sum(_EN_CORE.fullmatch(w) is not None for w in found)
+
+
 def compare_negation(vi: str, en: str) -> str | None:
+    """Flagged when one side negates and the other does not; when their counts differ by two or
+    more; or when one side has a negation particle (không, not) that the other renders neither by
+    a particle nor by an extra word that negates by meaning (rejected, without, thiếu)."""
     neg_vi = negations(vi, "vi")
     neg_en = negations(en, "en")
-    if bool(neg_vi) == bool(neg_en) and abs(len(neg_vi) - len(neg_en)) < 2:
+    core_vi, core_en = _core(neg_vi, "vi"), _core(neg_en, "en")
+    soft_vi, soft_en = len(neg_vi) - core_vi, len(neg_en) - core_en
+    unrendered = (core_vi and not core_en and soft_en <= soft_vi) or (core_en and not core_vi and soft_vi <= soft_en)
+    if bool(neg_vi) == bool(neg_en) and abs(len(neg_vi) - len(neg_en)) < 2 and not unrendered:
         return None
+    if not core_en and neg_en and unrendered:
+        return f"the Vietnamese negates ({', '.join(neg_vi)}), the English only has {', '.join(neg_en)}"
+    if not core_vi and neg_vi and unrendered:
+        return f"the English negates ({', '.join(neg_en)}), the Vietnamese only has {', '.join(neg_vi)}"
     if not neg_en:
         return f"the Vietnamese negates ({', '.join(neg_vi)}), the English does not"
     if not neg_vi:
