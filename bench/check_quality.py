@@ -124,7 +124,7 @@ def main() -> int:
         res = score(part, clean, error, args.show_errors)
         for kind in KINDS:
             p, r = res[f"{kind}_precision"], res[f"{kind}_recall"]
-            failed |= p < 0.9 or r < 0.9
+            failed |= bool(res[f"{kind}_n"]) and (p < 0.9 or r < 0.9)  # a clean-only set: only false alarms
             print(f"  {kind:<9} precision={p:.3f} recall={r:.3f}  (errors of this kind: {int(res[f'{kind}_n'])})")
         failed |= res["false_alarm"] > 0.05
         print(f"  false alarms on clean pairs (number/negation/name): {res['false_alarm']:.1%}")

@@ -202,6 +202,10 @@ def test_negation_flip(vi: str, en: str, flagged: bool) -> None:
         ("KHẨN CẤP: Việt Nam đã ký 16 FTA.", "URGENT: Vietnam has signed 16 FTAs.", None),
         ("Nhà máy thủy điện Hòa Bình phát điện.", "The hydropower plant generates power.", "Hòa Bình"),
         ("Hòa bình là mong ước của mọi người.", "Peace is everyone's wish.", None),  # the word, not the province
+        ("Tổng thống Mỹ Joe Biden thăm Hà Nội.", "US President Joe Biden visited Hanoi.", None),
+        ("Tổng thống Mỹ Joe Biden thăm Hà Nội.", "President Joe Biden visited Hanoi.", "Mỹ"),
+        ("Ông Đức cho biết giá tăng.", "Mr Duc said prices rose.", None),  # a man, not Germany
+        ("Học sinh học tiếng Anh từ lớp 3.", "Pupils learn English from grade 3.", None),
     ],
 )
 def test_names(vi: str, en: str, missing: str | None) -> None:

@@ -892,6 +892,17 @@ _ORGS_VI = {
     "mặt trận tổ quốc": ("fatherland front",),
     "hội đồng nhân dân": ("people's council", "people's councils"),
 }
+_ONE_SYLLABLE_COUNTRIES = {
+    "Mỹ": ("us", "u.s.", "usa", "united states", "america", "american", "americans"),
+    "Pháp": ("france", "french"),
+    "Nga": ("russia", "russian", "russians"),
+    "Đức": ("germany", "german", "germans"),
+    "Anh": ("uk", "britain", "british", "england", "english", "united kingdom"),
+    "Úc": ("australia", "australian", "australians"),
+    "Nhật": ("japan", "japanese"),
+    "Ý": ("italy", "italian", "italians"),
+    "Lào": ("laos", "lao", "laotian"),
+}
 # Provinces and cities: kept in English (without diacritics). Matched with their capitals.
 _PROVINCES = (
     "An Giang", "Bà Rịa", "Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
@@ -937,6 +948,17 @@ def names(vi: str) -> list[tuple[str, tuple[str, ...]]]:
             out.append((province, (_squash(province),)))
             known.append(province.lower())
     tokens = [(t.rstrip(".'’-"), m.start()) for m in _CAP_TOKEN.finditer(text) if (t := m.group(0))]
+    for k, (word, start) in enumerate(tokens):  # 'Mỹ', 'Pháp' alone: a country, not part of a name
+        if word not in _ONE_SYLLABLE_COUNTRIES or k == 0 or not text[:start].strip():
+            continue
+        before, after = tokens[k - 1][0], tokens[k + 1][0] if k + 1 < len(tokens) else ""
+        gap_after = text[start + len(word) : tokens[k + 1][1]] if after else "."
+        joined = after[:1].isupper() and is_vietnamese_syllable(after) and not gap_after.strip()
+        if before.lower() in _TITLES or before[:1].isupper() or joined:
+            continue  # 'ông Đức' (Mr Duc), 'Huy Đức', 'Mỹ Tâm': a person
+        if text[:start].rstrip()[-1:] in {".", "!", "?", ":", '"', "“"}:
+            continue  # capitalised because a sentence starts there
+        out.append((word, tuple(_squash(f) for f in _ONE_SYLLABLE_COUNTRIES[word])))
     i = 0
     while i < len(tokens):
         word, start = tokens[i]
