@@ -175,7 +175,24 @@ def test_markdown_rendered_by_commonmark_has_no_raw_html(hostile: Hostile) -> No
     )
     tags = {m.lower() for m in re.findall(r"<\s*([a-zA-Z][a-zA-Z0-9]*)", html)}
     # only what Markdown itself makes (an indented line of a note becomes an inert code block)
-    made = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "strong", "em", "a", "br", "pre", "code"}
+    made = {
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "strong",
+        "em",
+        "a",
+        "br",
+        "pre",
+        "code",
+    }
     assert tags <= made, tags
     assert all(h.startswith(SCHEMES) for h in re.findall(r'href="([^"]*)"', html))
 
