@@ -132,17 +132,34 @@ def test_backup_to_a_folder_or_nowhere(target: str, says: str, data: Path) -> No
     assert says in err_line(res)
 
 
-def test_unexpected_error_is_one_line_unless_debugging(tmp_path: Path) -> None:
-    """A data folder that is a file: an error the commands do not expect. One line that says it is
-    a bug (and how to see more: the log cannot be written there); the traceback only with DOICHIEU_DEBUG."""
+def test_a_data_folder_that_is_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
     not_a_folder = tmp_path / "data"
     not_a_folder.write_text("a file, not a folder")
     res = run(not_a_folder, "list")
-    assert res.returncode == 70
-    line = err_line(res)
-    assert "a bug in DoiChieu" in line and "DOICHIEU_DEBUG" in line
-    debug = run(not_a_folder, "list", env={"DOICHIEU_DEBUG": "1"})
-    assert debug.returncode == 1 and b"Traceback" in debug.stderr
+    assert res.returncode == 3
+    assert "is not a folder" in err_line(res)
+
+
+def test_unexpected_error_is_one_line_unless_debugging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug in a command (here `list` made to fail: every real trigger found has been fixed): one line
+    that says it is a bug and where the details are; the traceback only with DOICHIEU_DEBUG."""
+    import app.cli as cli
+
+    def broken(args: argparse.Namespace) -> int:
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setenv("DOICHIEU_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(cli, "_cmd_list", broken)
+    assert cli.main(["list"]) == 70
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "a bug in DoiChieu (RuntimeError: boom)" in lines[0], err
+    assert "logs" in lines[0] and "Traceback" in next((tmp_path / "data" / "logs").glob("*.log")).read_text()
+    monkeypatch.setenv("DOICHIEU_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli.main(["list"])
 
 
 def test_validators() -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from app.cli import args as valid
 from app.cli.common import open_library as _open_library
+from app.cli.common import write_error as _write_error
 from app.cli.common import write_line as _write
 from app.core.errors import DoiChieuError, printable
 
@@ -331,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except DoiChieuError as err:
-        print(f"doichieu: {printable(str(err))}", file=sys.stderr)
+        _write_error(f"doichieu: {err}")
         return err.exit_code
     except BrokenPipeError:  # output piped into `head` and the like
         with contextlib.suppress(OSError):
@@ -369,5 +370,5 @@ def _report_bug(err: Exception) -> int:
     except Exception:  # no log (read-only disk...): still one line
         where = f"set {DEBUG_ENV}=1 and run it again to see the details"
     what = printable(f"{type(err).__name__}: {err}".splitlines()[0][:300])
-    print(f"doichieu: unexpected error, a bug in DoiChieu ({what}); {where}; please report it", file=sys.stderr)
+    _write_error(f"doichieu: unexpected error, a bug in DoiChieu ({what}); {where}; please report it")
     return EXIT_BUG

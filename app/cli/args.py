@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: no row id can be larger
+MAX_TITLE_REF = 1_000  # characters of a title typed to find a document
 MAX_OFFSET = 2**53  # character offsets: far beyond any document, still exact in every JSON reader
 _SHOWN = 40  # characters of a bad value repeated in the error
 
@@ -72,6 +73,10 @@ def document_ref(value: str) -> str:
     ref = value.strip().removeprefix("#")
     if not ref:
         raise argparse.ArgumentTypeError("give a document id or part of its title (`main.py list` shows them)")
+    if len(ref) > MAX_TITLE_REF:  # SQLite refuses LIKE patterns over 50,000 bytes; no title is that long
+        raise argparse.ArgumentTypeError(
+            f"{_short(value)} is too long for part of a title ({len(ref):,} characters; at most {MAX_TITLE_REF:,})"
+        )
     if ref.isdigit() and (not ref.isascii() or not 1 <= int(ref) <= MAX_ID):
         raise argparse.ArgumentTypeError(
             f"{_short(value)} is not a document id; `main.py list` shows the ids (whole numbers from 1 up)"

@@ -9,12 +9,36 @@ if TYPE_CHECKING:
     from app.core.store import Library
 
 
-def write_line(text: str) -> None:
-    # Always UTF-8, whatever the console's code page (Windows consoles default to cp1252).
+# Characters that a terminal obeys instead of showing: C0 controls but newline and tab (ESC starts
+# colour, title and cursor sequences; CR and backspace overwrite what was printed), DEL, the C1 controls
+# (0x9b is a one-byte CSI on some terminals) and the bidirectional overrides/isolates (they reorder what
+# is shown). Text from the library or from a file (a title, a note, a tag) reaches the terminal only
+# through for_terminal, which writes each as a visible `\uXXXX`: the same escape JSON uses, so a JSON
+# output stays valid JSON holding the same string.
+_TERMINAL_CONTROLS = {
+    code: f"\\u{code:04x}"
+    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    if chr(code) not in "\n\t"
+}
+
+
+def for_terminal(text: str) -> str:
+    """`text` safe to print: valid UTF-8 (see errors.printable), controls shown as `\\uXXXX`."""
     from app.core.errors import printable  # names that are not valid UTF-8 show U+FFFD
 
-    sys.stdout.buffer.write((printable(text) + "\n").encode("utf-8"))
+    return printable(text).replace("\r\n", "\n").translate(_TERMINAL_CONTROLS)
+
+
+def write_line(text: str) -> None:
+    # Always UTF-8, whatever the console's code page (Windows consoles default to cp1252).
+    sys.stdout.buffer.write((for_terminal(text) + "\n").encode("utf-8"))
     sys.stdout.flush()
+
+
+def write_error(text: str) -> None:
+    """One line on stderr, made safe as write_line's are."""
+    sys.stderr.write(for_terminal(text) + "\n")  # stderr's errors="backslashreplace" covers any code page
+    sys.stderr.flush()
 
 
 def open_library() -> Library:
@@ -31,5 +55,5 @@ def open_library() -> Library:
         hint = f"; restore the last backup with `main.py restore {err.backups[0]}`"
         raise LibraryCorruptError(str(err) + hint, err.path, err.backups, err.damaged_copy) from err
     for notice in lib.notices:  # e.g. a stale -wal set aside: on stderr, the output stays the command's
-        sys.stderr.write(f"note: {notice}\n")
+        write_error(f"note: {notice}")
     return lib

@@ -94,14 +94,31 @@ def _library_files(libraries: Iterable[PathLike]) -> list[tuple[Path, str]]:
     return out
 
 
+def _kept_copy(path: Path) -> str | None:
+    """What an existing `path` is if the app keeps it in the data folder: a backup in backups/, or a
+    copy of the library set aside (damaged, before a restore, a -wal that was not the library's)."""
+    data = _default_library().parent
+    if not os.path.lexists(path):
+        return None
+    if path.parent.name == "backups" and _same(path.parent.parent, data):
+        return "a backup the app keeps (in the data folder's backups/)"
+    kept_marks = (".damaged-", ".before-restore-", ".set-aside-")
+    aside = path.name.startswith(_default_library().name) and any(m in path.name for m in kept_marks)
+    if aside and _same(path.parent, data):
+        return "a copy of the library kept aside"
+    return None
+
+
 def check_target(
     target: PathLike,
     *,
     protect: Iterable[PathLike] = (),
     libraries: Iterable[PathLike] = (),
     allow_library: bool = False,
+    allow_kept: bool = False,
 ) -> Path:
     """The file to write for `target` (a symbolic link resolved), or UnsafeTargetError saying why not.
+    `allow_kept`: may replace a backup in the data folder's backups/ (only a new backup does that).
 
     `protect`: more files that must not be replaced (e.g. the file being read). `libraries`: library
     files besides `paths.library_path()` (a library opened from another place). `allow_library`:
@@ -118,6 +135,9 @@ def check_target(
                 raise UnsafeTargetError(
                     f"{raw} is {what} ({lib_file}); writing there would destroy it; choose another file name"
                 )
+        kept = None if allow_kept else _kept_copy(path)
+        if kept:
+            raise UnsafeTargetError(f"{raw} is {kept}; writing there would lose it; choose another file name")
     with _reading_lock:
         being_read = set(_reading)
     for other in [*protect, *being_read]:

@@ -6,6 +6,7 @@ every version as rows of `notes`), in the same transaction, so nothing a user wr
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -151,6 +152,8 @@ class ClaimStore:
             raise InputError(f"a tag named {name!r} already exists")
         if shortcut is not None:
             self._check_shortcut(shortcut)
+        if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", color):  # the window paints it: #rgb or #rrggbb only
+            raise InputError(f"{color[:40]!r} is not a colour; give #rrggbb, e.g. #f4d03f")
         with self.lib.transaction():
             self.db.conn.execute(
                 "INSERT INTO tags (name, color, shortcut, created_at) VALUES (?, ?, ?, ?)",
@@ -181,6 +184,8 @@ class ClaimStore:
         with neither, a tag still in use is refused. Returns how many claims carried it."""
         tag = self.tag(name)
         target = self.tag(reassign) if reassign else None
+        if target is not None and target.id == tag.id:
+            raise InputError(f"cannot move the claims of {tag.name!r} to the tag being deleted; name another tag")
         if tag.claims and target is None and not force:
             raise InputError(
                 f"the tag {tag.name!r} is on {tag.claims} claim(s); move them with --reassign TAG or "
@@ -322,7 +327,7 @@ class ClaimStore:
             evidence.setdefault(row[0], []).append(Evidence(*row[1:]))
         return [
             ClaimRow(
-                *r[:15],
+                *r[:15],  # type: ignore[misc, call-arg]  # mypy cannot count fields through a slice
                 bool(r[15]),
                 *r[16:],
                 tags=tuple(tags.get(r[0], ())),
@@ -439,7 +444,7 @@ class ClaimStore:
 
     def history(self, claim_id: int) -> list[tuple[str, str | None, str | None, str]]:
         return [
-            tuple(r)  # type: ignore[misc]
+            (str(r[0]), r[1], r[2], str(r[3]))
             for r in self.db.execute(
                 "SELECT field, old_value, new_value, changed_at FROM claim_history WHERE claim_id = ? ORDER BY id",
                 [claim_id],

@@ -475,7 +475,7 @@ def backup_to(db: sqlite_utils.Database, dest: Path, *, replace: bool = True) ->
             f"cannot create the folder {dest.parent} ({err.strerror or err}); choose another place"
         ) from err
     library = str(db.conn.execute("PRAGMA database_list").fetchone()[2] or "")
-    dest = safe_write.check_target(dest, libraries=[library] if library else [])
+    dest = safe_write.check_target(dest, libraries=[library] if library else [], allow_kept=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
     try:
         target = sqlite3.connect(str(tmp), isolation_level=None)
@@ -485,7 +485,8 @@ def backup_to(db: sqlite_utils.Database, dest: Path, *, replace: bool = True) ->
         finally:
             target.close()
         if replace:
-            safe_write.check_target(dest, libraries=[library] if library else [])  # still a file we may replace
+            # still a file we may replace
+            safe_write.check_target(dest, libraries=[library] if library else [], allow_kept=True)
             os.replace(tmp, dest)
             return dest
         try:

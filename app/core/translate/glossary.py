@@ -239,7 +239,10 @@ def add_entry(
 def remove_entry(library: Library, ref: int | str, document_id: int | None = None) -> Entry:
     """Remove by id, or by Vietnamese term (library-wide entry unless `document_id`)."""
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        row = library.db.execute(f"SELECT {_COLUMNS} FROM glossary WHERE id = ?", [int(ref)]).fetchone()
+        number = int(ref)  # SQLite's integers stop at 2**63-1: a larger id names no entry
+        row = None
+        if 0 < number < 2**63:
+            row = library.db.execute(f"SELECT {_COLUMNS} FROM glossary WHERE id = ?", [number]).fetchone()
     else:
         row = library.db.execute(
             f"SELECT {_COLUMNS} FROM glossary WHERE key = ? AND ifnull(document_id, 0) = ifnull(?, 0)",
@@ -283,9 +286,11 @@ def parse_table(text: str, delimiter: str, document_id: int | None = None) -> li
 
 def import_file(library: Library, path: Path | str, document_id: int | None = None) -> int:
     """Add the entries of a CSV, TSV (.tsv/.tab/.txt) or TBX (.tbx) file."""
+    from app.core.user_files import read_input
+
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = read_input(p, "a CSV, TSV or TBX file").decode("utf-8-sig")  # never a FIFO or /dev/zero
     except FileNotFoundError as err:
         raise InputError(f"{p}: no such file") from err
     except (OSError, UnicodeDecodeError) as err:
