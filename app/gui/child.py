@@ -81,6 +81,20 @@ def translate(doc_id: int, beam_size: int, reload: bool) -> Any:
         )
 
 
+def alternatives(segment_id: int) -> Any:
+    """The loaded engine's other translations of one sentence (a wider beam, that sentence only)."""
+    global _engine
+    from app.core.store import Library
+    from app.core.translate.engine import Engine
+    from app.core.translate.provenance import ask_alternatives
+
+    if _engine is None:
+        _report(0, 0, "Loading the translation model")
+        _engine = Engine()
+    with Library.open() as lib:
+        return ask_alternatives(lib, _engine, segment_id)
+
+
 def translate_compare(doc_id: int, model: str, beam_size: int) -> Any:
     """Another installed model's translation, into the comparison table (never the current English);
     that engine is loaded for this job only, so the main one stays loaded."""

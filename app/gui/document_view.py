@@ -270,6 +270,15 @@ class DocumentView(QWidget):
             out.append(action)
         return out
 
+    def machine_segment(self) -> int | None:
+        """The current sentence's id when its English is machine output (alternatives can be asked for)."""
+        rows = self.selected_rows()
+        if self.model is None or not rows:
+            return None
+        seg = self.model.segments[rows[0]]
+        tr = self.model.translations.get(seg.id)
+        return seg.id if tr is not None and tr.kind in ("machine", "memory") else None
+
     def _use_alternative(self, index: QModelIndex, text: str) -> None:
         if self.model is not None and index.isValid():
             self.model.setData(index, text)

@@ -46,6 +46,13 @@ def translate(helper: HelperProcess, doc_id: int, beam_size: int, reload: bool) 
     return SerialJob(job)
 
 
+def alternatives(helper: HelperProcess, segment_id: int) -> JobFn:
+    def job(ctx: JobContext) -> Any:
+        return helper.run(ctx, child.alternatives, segment_id)
+
+    return SerialJob(job)
+
+
 def translate_compare(helper: HelperProcess, doc_id: int, model: str, beam_size: int) -> JobFn:
     """A second model's translation of the document, stored beside the current one for comparison."""
 

@@ -178,3 +178,40 @@ def document_runs(library: Library, doc_id: int) -> list[Run]:
             settings = {}
         out.append(Run(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), settings, str(r[6])))
     return out
+
+
+ON_DEMAND_BEAM = 4  # alternatives asked for one sentence: a beam wide enough to give several
+
+
+def ask_alternatives(library: Library, engine: Engine, segment_id: int, beam_size: int = ON_DEMAND_BEAM) -> Detail:
+    """The engine's other translations of one sentence whose machine English has none (a document
+    translated with beam 1 keeps only the best): the sentence is translated again with a wider beam,
+    and the hypotheses that differ from its current English are kept with that translation. The
+    current English itself is not changed. Raises NotFoundError when the sentence has no machine
+    English to offer alternatives for."""
+    from app.core.errors import NotFoundError
+
+    row = library.db.execute(
+        "SELECT c.id, c.text, c.kind, s.text FROM current_translations c JOIN segments s ON s.id = c.segment_id"
+        " WHERE c.segment_id = ?",
+        [segment_id],
+    ).fetchone()
+    if row is None or row[2] not in ("machine", "memory"):
+        what = "this sentence has no machine translation to offer others for"
+        raise NotFoundError(what, neutral=what)
+    translation_id, current, source = int(row[0]), str(row[1]), str(row[3])
+    hyps = next(iter(engine.translate_nbest_iter([source], beam_size=beam_size, num_hypotheses=beam_size)))[1]
+    alternatives = tuple((h.text, h.score) for h in hyps if h.text.strip() and h.text != current)
+    best = next((h for h in hyps if h.text == current), None)
+    with library.transaction():
+        library.db.conn.execute(
+            "INSERT INTO translation_details (translation_id, score, confidence, alternatives) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(translation_id) DO UPDATE SET alternatives = excluded.alternatives",
+            (
+                translation_id,
+                best.score if best else None,
+                best.confidence if best else None,
+                json.dumps([{"text": t, "score": s} for t, s in alternatives], ensure_ascii=False),
+            ),
+        )
+    return Detail(best.score if best else None, best.confidence if best else None, alternatives)

@@ -113,7 +113,33 @@ class ClaimsController(Controller):
         alternatives = self.w.view.alternative_actions(menu)  # the engine's other translations
         if alternatives:
             menu.addMenu("Other &translations").addActions(alternatives)
+        elif self.w.view.machine_segment() is not None:  # translated with beam 1: only the best was kept
+            menu.addAction("Ask the model for other &translations", self.ask_alternatives)
         menu.exec(widget.mapToGlobal(pos))
+
+    def ask_alternatives(self) -> None:
+        """The engine's other translations of the current sentence, computed now in the helper process;
+        they appear under Other translations in this menu."""
+        segment_id = self.w.view.machine_segment()
+        doc_id = self.w.view.doc_id()
+        if segment_id is None or doc_id is None:
+            return
+        self.w.jobs.start(
+            "Asking the model for other translations",
+            jobs.alternatives(self.w.helper, segment_id),
+            on_done=lambda detail: self._alternatives_found(doc_id, detail),
+            on_error=self.w.failed,
+        )
+
+    def _alternatives_found(self, doc_id: int, detail: Any) -> None:
+        self.w.report(Changes(translations=True, document_id=doc_id))
+        count = len(detail.alternatives)
+        self.w.statusBar().showMessage(
+            f"{count} other translations: right-click the sentence and pick one under Other translations"
+            if count
+            else "The model has no other translation of this sentence",
+            10000,
+        )
 
     # marking ------------------------------------------------------------------------------------------
 
