@@ -24,6 +24,9 @@ FAIL  by class:
   terminal-escape  text from the library or a file reached the terminal with raw control
                    characters (ESC, BEL, backspace, carriage return...): terminal injection
   leaked           the output holds text from a file the command had no business reading
+  unsafe-output    an export read back by a reader of its format is unreadable, or carries active
+                   content (a PDF link that is not http(s), /JavaScript, <script> in HTML/Markdown,
+                   a CSV cell starting a formula)
 
 Run as root (as here), permission checks are meaningless (root writes into read-only folders);
 those cases are listed as "skipped (root)" and not run.
@@ -78,6 +81,7 @@ FAIL_CLASSES = (
     "not-one-line",
     "terminal-escape",
     "leaked",
+    "unsafe-output",
 )
 CONTROL = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {"\x7f"} | {chr(c) for c in range(0x80, 0xA0)}
 Arg = str | bytes
@@ -107,6 +111,7 @@ class Case:
     env: dict[str, str] | None = None
     json_out: bool = False  # stdout is JSON: control characters are escaped there
     forbid: str | None = None  # text that must not appear in the output (leaked file contents)
+    validate: bool = False  # the written file is read back by a reader of its format (see read_back)
     root_moot: bool = False  # meaningless as root: skipped
 
 
@@ -704,8 +709,40 @@ def cases() -> list[Case]:
                     ]
                 ],
                 may_change=True,
+                validate=True,
             )
         )
+    hostile_name = "<style>@import url(evil.css) [x](javascript:alert(1)) (a).txt"
+    for f in ("pdf", "docx", "md", "csv", "tmx", "html", "jsonl"):
+        add(
+            Case(
+                f"export-{f}-hostile-title",
+                ["export", "style", "-f", f, "-o", "t." + f],
+                "ok",
+                output="{work}/t." + f,
+                setup=text_file(hostile_name, "Doanh thu tăng 5% (ước tính) <b>đậm</b> & [link](javascript:x).\n"),
+                pre=[
+                    ["import", hostile_name],
+                    ["claims", "add", "style", "--start", "0", "--end", "20", "--note", "-2+3+cmd|' /C calc'!A0"],
+                    [
+                        "claims",
+                        "edit",
+                        "2",
+                        "--evidence",
+                        "https://a.example/x>y<script>alert(1)</script>",
+                        "--evidence-note",
+                        "@SUM(A1)\tx",
+                    ],
+                ],
+                may_change=True,
+                validate=True,
+            )
+        )
+    add(Case("env-ascii-stdout", ["list"], "ok", env={"PYTHONIOENCODING": "ascii"}))
+    add(Case("env-c-locale", ["show", "2"], "ok", env={"LC_ALL": "C", "LANG": "C"}))
+    add(Case("import-2000-missing", ["import", *[f"missing-{i}.txt" for i in range(2000)]], "refuse"))
+    add(Case("export-trailing-slash", ["export", "1", "-f", "md", "-o", "out/"], "refuse"))
+    add(Case("backup-trailing-slash", ["backup", "out/"], "refuse"))
 
     # --- backup / restore
     add(Case("backup-ok", ["backup", "b.sqlite3"], "ok", output="{work}/b.sqlite3"))
@@ -1009,6 +1046,74 @@ def expand(value: Arg, c: Ctx, extra: dict[str, str]) -> Arg:
     )
 
 
+def read_back(path: Path) -> str | None:
+    """Why a written export is unsafe or unreadable, or None: each format read by a real reader of it."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".pdf":
+            import pymupdf
+
+            with pymupdf.open(path) as doc:
+                for page in doc:
+                    page.get_text()
+                    for link in page.get_links():
+                        uri = link.get("uri", "")
+                        if link.get("kind") not in (pymupdf.LINK_URI, pymupdf.LINK_GOTO, pymupdf.LINK_NAMED):
+                            return f"PDF link of kind {link.get('kind')}"
+                        if uri and not uri.startswith(("http://", "https://")):
+                            return f"PDF link to {uri[:60]!r}"
+                for xref in range(1, doc.xref_length()):  # an action is a dictionary key, not text
+                    kind, value = doc.xref_get_key(xref, "S")
+                    if kind == "name" and value in ("/JavaScript", "/Launch", "/ImportData", "/SubmitForm"):
+                        return f"a PDF action {value}"
+                    if doc.xref_get_key(xref, "JS")[0] != "null":
+                        return "a PDF object with /JS"
+        elif suffix == ".docx":
+            import docx
+
+            docx.Document(str(path))
+        elif suffix in {".html", ".md"}:
+            text = path.read_text(encoding="utf-8").lower()
+            active = ["<script", 'href="javascript:', "onerror=", "<iframe", "@import"]
+            if suffix == ".md":
+                active.append("<style")  # the HTML report has its own stylesheet; a Markdown file has none
+                import re
+
+                if re.search(r"(?<!\\)\]\((?!https?://)", text):  # an unescaped link to anything but http(s)
+                    return "Markdown link that is not http(s)"
+            for bad in active:
+                if bad in text:
+                    return f"{suffix} holds {bad!r}"
+        elif suffix == ".csv":
+            import csv
+
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                for row in csv.reader(fh):
+                    for cell in row:
+                        if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _plain_number(cell):
+                            return f"CSV cell starts a formula: {cell[:40]!r}"
+        elif suffix == ".jsonl":
+            import json
+
+            for line in path.read_text(encoding="utf-8").splitlines():
+                json.loads(line)
+        elif suffix == ".tmx":
+            import xml.etree.ElementTree as ET
+
+            ET.parse(path)
+    except Exception as exc:  # any reader's failure is the finding
+        return f"{suffix} unreadable: {type(exc).__name__}: {str(exc)[:80]}"
+    return None
+
+
+def _plain_number(cell: str) -> bool:
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+
+
 def allowed_in_data(rel: str) -> bool:
     return rel.startswith(("backups", "logs", "models", "packages", LIB)) or rel in {"", "."}
 
@@ -1082,6 +1187,8 @@ def run_case(case: Case, template: Path, base: Path, index: int, timeout: float)
         bad = sorted({repr(ch) for ch in out + err if ch in CONTROL})
         if bad:
             fails.append(("terminal-escape", " ".join(bad)))
+    if case.validate and code == 0 and output and output.is_file() and (why := read_back(output)):
+        fails.append(("unsafe-output", why))
     if case.forbid and case.forbid in both_out:
         fails.append(("leaked", case.forbid))
     # the library

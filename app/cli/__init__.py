@@ -306,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_glossary(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the library (safe while the app runs)")
-    backup.add_argument("path", metavar="PATH")
+    backup.add_argument("path", metavar="PATH", type=valid.output_file)
     backup.set_defaults(func=_cmd_backup)
 
     restore = sub.add_parser("restore", help="replace the library with a backup (the current one is kept aside)")

@@ -21,6 +21,7 @@ __all__ = [
     "count",
     "document_ref",
     "offset",
+    "output_file",
     "printable",
     "record_id",
     "seconds",
@@ -119,3 +120,17 @@ def seconds(low: float = 0.1, high: float = 3600.0) -> Callable[[str], float]:
 
     parse.__name__ = "seconds"
     return parse
+
+
+def output_file(value: str) -> str:
+    """A file to write (an export, a backup): not empty, and not a name ending in a separator, which
+    names a folder (`-o out/` once wrote a file called `out`: pathlib drops the trailing slash)."""
+    import os
+
+    if not value.strip():
+        raise argparse.ArgumentTypeError("give a file name to write")
+    if value.endswith(("/", os.sep)) or value in {".", ".."} or value.endswith(("/.", "/..")):
+        raise argparse.ArgumentTypeError(
+            f"{_short(value)} is a folder; give a file name, e.g. {value.rstrip('/')}/report"
+        )
+    return value

@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "doc", nargs="?", metavar="DOC", type=valid.document_ref, help="document id or part of its title, or 'all'"
     )
     p.add_argument("--format", "-f", choices=FORMATS, required=True)
-    p.add_argument("--output", "-o", required=True, metavar="OUT", help="the file to write")
+    p.add_argument("--output", "-o", required=True, metavar="OUT", type=valid.output_file, help="the file to write")
     p.add_argument("--only-claims", action="store_true", help="only the sentences that hold a claim")
     p.add_argument("--no-notes", action="store_true", help="leave out claim and evidence notes")
     p.add_argument(

@@ -104,6 +104,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_import)
 
     p = gsub.add_parser("export", help="write the entries as CSV (TSV for .tsv/.tab/.txt, TBX for .tbx)")
-    p.add_argument("file", metavar="FILE", type=valid.text)
+    p.add_argument("file", metavar="FILE", type=valid.output_file)
     p.add_argument("--doc", metavar="DOC", type=valid.document_ref, help=doc_help)
     p.set_defaults(func=cmd_export)

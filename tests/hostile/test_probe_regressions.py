@@ -107,8 +107,20 @@ def test_a_data_folder_that_is_not_a_folder_is_one_line(
         (("glossary", "remove", "#99999999999999999999"), "no glossary entry"),
         (("tags", "add", "màu", "--color", "not a colour"), "not a colour"),
         (("tags", "add", "màu", "--color", "red; drop"), "not a colour"),
+        (("export", "1", "-f", "md", "-o", "out/"), "is a folder"),
+        (("backup", "copies/"), "is a folder"),
+        (("glossary", "export", "terms/"), "is a folder"),
     ],
-    ids=["show-100k", "suggest-60k", "glossary-huge-id", "colour-words", "colour-junk"],
+    ids=[
+        "show-100k",
+        "suggest-60k",
+        "glossary-huge-id",
+        "colour-words",
+        "colour-junk",
+        "export-dir/",
+        "backup-dir/",
+        "glossary-dir/",
+    ],
 )
 def test_refused_in_one_line(
     library: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], says: str
