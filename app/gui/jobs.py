@@ -92,10 +92,14 @@ def library_filter(text: str, tag: str | None, verdict: str | None) -> JobFn:
 
 
 def translations(doc_id: int) -> JobFn:
-    """The document's current translations (quick lane), for the English column while translating."""
+    """The document's current translations and their details (quick lane), for the English column:
+    reading them took 140-250 ms on the window's thread for 3,000 sentences."""
 
-    def job(ctx: JobContext) -> tuple[int, dict[int, Any]]:
-        return doc_id, ctx.library().current_translations(doc_id)
+    def job(ctx: JobContext) -> tuple[int, dict[int, Any], dict[int, Any]]:
+        from app.core.translate.provenance import current_details
+
+        lib = ctx.library()
+        return doc_id, lib.current_translations(doc_id), current_details(lib, doc_id)
 
     return job
 

@@ -31,13 +31,16 @@ class TranslationController(Controller):
         self.model_manager: ModelManager | None = None
         self._last_refresh = 0.0
         self._reading = False  # the English column's translations are being read on a quick thread
+        self._reads = 0  # reads started; only the newest one's result is shown
+        self._finish_after_read = False
 
     # screens ------------------------------------------------------------------------------------------
 
     def on_changed(self, changes: Changes) -> None:
         view = self.w.view
-        if changes.translations and changes.concerns(view.doc_id()) and view.model is not None:
-            view.model.reload_translations()
+        doc_id = view.doc_id()
+        if changes.translations and doc_id is not None and changes.concerns(doc_id) and view.model is not None:
+            self._read_translations(doc_id)
         if changes.models:
             self.reload_engine = True  # the next translation loads the newest package
             self.refresh_model_state()
@@ -105,31 +108,49 @@ class TranslationController(Controller):
         if self._reading or self.w.view.doc_id() != doc_id or now - self._last_refresh <= TRANSLATION_REFRESH_S:
             return
         self._last_refresh = now
+        self._read_translations(doc_id)
+
+    def _read_translations(self, doc_id: int) -> None:
+        """The English column's translations, read on a quick thread; the newest read wins."""
         self._reading = True
+        self._reads += 1
         self.w.jobs.start(
-            "Reading the translation so far",
+            "Reading the translations",
             jobs.translations(doc_id),
-            on_done=self._translations_read,
+            on_done=partial(self._translations_read, self._reads),
             on_error=self._translations_not_read,
             cancellable=False,
             shown=False,
         )
 
-    def _translations_read(self, result: tuple[int, dict[int, Any]]) -> None:
+    def _translations_read(self, read: int, result: tuple[int, dict[int, Any], dict[int, Any]]) -> None:
+        if read != self._reads:
+            return  # a newer read is under way (e.g. the final one after a translation)
         self._reading = False
-        doc_id, translations = result
+        doc_id, translations, details = result
         model = self.w.view.model
-        if model is not None and model.doc_id == doc_id and self.running:  # at the end: the final reload
-            model.set_translations(translations)
+        if model is not None and model.doc_id == doc_id:
+            model.set_translations(translations, details)
+        self._end_after_read()
+
+    def _end_after_read(self) -> None:
+        if self._finish_after_read:
+            self._finish_after_read = False
+            self.running = False
+            self.w.update_actions()
 
     def _translations_not_read(self, err: BaseException) -> None:
         self._reading = False  # the final reload shows them; a bug still reaches the crash dialog
+        self._end_after_read()
         if not isinstance(err, DoiChieuError):
             raise err
 
     def _translated(self, doc_id: int, r: Any) -> None:
-        self.running = False
         self.reload_engine = False
+        if self.w.view.doc_id() == doc_id:
+            self._finish_after_read = True  # the translation ends once its English is shown (read off-thread)
+        else:
+            self.running = False
         self.w.report(Changes(translations=True, document_id=doc_id))
         parts = [f"{r.translated} translated", f"{r.from_memory} from memory", f"{r.kept_human} edits kept"]
         if r.flagged:
