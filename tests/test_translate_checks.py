@@ -328,3 +328,18 @@ def test_reader_filter_shows_only_the_sentences_to_check(qtbot, data_dir: Path) 
         assert not any(view.table.isRowHidden(r) for r in range(3))
         view.clear()
         view.close()
+
+
+def test_a_pair_too_long_to_be_a_sentence_is_flagged_not_compared_word_by_word() -> None:
+    """A 100,000-character 'sentence' (a paste without punctuation) made `main.py check` run for
+    minutes: the number, negation and name comparisons grow with the square of the length."""
+    from app.core.translate.checks import MAX_CHECKED_CHARS, check_pair
+
+    vi = "Năm 2024 GDP tăng 5,6% theo Tổng cục Thống kê và không có lạm phát " * 2_000
+    en = "In 2024 GDP grew 5.6% according to the General Statistics Office, with no inflation " * 2_000
+    assert len(vi) > MAX_CHECKED_CHARS
+    flags = check_pair(vi, en)
+    assert [f.kind for f in flags] == ["length"]
+    assert "too long to check as one sentence" in flags[0].detail
+    short = check_pair("Năm 2024 GDP tăng 5,6%.", "In 2024 GDP grew 6.5%.")
+    assert [f.kind for f in short] == ["number"]  # real sentences are still compared

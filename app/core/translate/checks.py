@@ -1063,6 +1063,9 @@ def compare_names(vi: str, en: str) -> str | None:
 # --------------------------------------------------------------------------- all checks
 
 
+MAX_CHECKED_CHARS = 5_000  # per side; the longest real sentences in news and reports are ~1,000 characters
+
+
 def check_pair(vi: str, en: str, glossary: Glossary | Iterable[Entry] | None = None) -> list[Flag]:
     """Every check on one pair, in the order of KINDS; [] when nothing looks wrong. With `glossary`
     (the library's agreed terms), English that misses an agreed term is flagged `glossary`."""
@@ -1073,17 +1076,23 @@ def check_pair(vi: str, en: str, glossary: Glossary | Iterable[Entry] | None = N
     if is_identical(vi, en):  # nothing was translated: the other checks would only repeat it
         return [Flag("untranslated", "the English is the Vietnamese, unchanged")]
     flags: list[Flag] = []
-    if (detail := compare_numbers(vi, en)) is not None:
-        flags.append(Flag("number", detail))
-    if (detail := compare_negation(vi, en)) is not None:
-        flags.append(Flag("negation", detail))
-    if (detail := compare_names(vi, en)) is not None:
-        flags.append(Flag("name", detail))
+    longest = max(len(vi), len(en))
+    if longest > MAX_CHECKED_CHARS:
+        # No sentence is this long (a paste without punctuation, a table flattened into one line): the
+        # word-by-word comparisons grow with the square of the length, so they are not run on it.
+        flags.append(Flag("length", f"too long to check as one sentence ({longest:,} characters); split it"))
+    else:
+        if (detail := compare_numbers(vi, en)) is not None:
+            flags.append(Flag("number", detail))
+        if (detail := compare_negation(vi, en)) is not None:
+            flags.append(Flag("negation", detail))
+        if (detail := compare_names(vi, en)) is not None:
+            flags.append(Flag("name", detail))
     if is_untranslated(vi, en):
         flags.append(Flag("untranslated", "most of the English is Vietnamese words"))
     if has_repetition(en) and not has_repetition(vi):
         flags.append(Flag("repetition", "the English repeats a word or phrase over and over"))
-    if length_odd(vi, en):
+    if length_odd(vi, en) and longest <= MAX_CHECKED_CHARS:
         ratio = len(en.strip()) / len(vi.strip())
         flags.append(Flag("length", f"the English is {ratio:.1f} times the length of the Vietnamese"))
     if glossary is not None:
