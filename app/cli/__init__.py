@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from app.cli import args as valid
+from app.cli.common import ProgressBar
 from app.cli.common import open_library as _open_library
 from app.cli.common import write_error as _write_error
 from app.cli.common import write_line as _write
@@ -140,28 +141,6 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-class _ProgressBar:
-    """A one-line bar on stderr, redrawn in place on a terminal, one line per tenth otherwise."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.tty = sys.stderr.isatty()
-        self.last_tenth = -1
-
-    def __call__(self, done: int, total: int, message: str = "") -> None:
-        if total <= 0:
-            return
-        width = 30
-        filled = width * done // total
-        line = f"{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} sentences"
-        if self.tty:
-            sys.stderr.write("\r" + line + ("\n" if done >= total else ""))
-        elif (tenth := 10 * done // total) != self.last_tenth:
-            self.last_tenth = tenth
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-
-
 def _translate_for_comparison(lib: Library, doc_ids: list[int], args: argparse.Namespace) -> int:
     """`translate DOC --compare NAME`: a second model's translation beside the current ones."""
     from app.core.translate.compare import translate_for_comparison
@@ -172,7 +151,12 @@ def _translate_for_comparison(lib: Library, doc_ids: list[int], args: argparse.N
     for doc_id in doc_ids:
         info = lib.document(doc_id)
         report = translate_for_comparison(
-            lib, doc_id, engine, beam_size=args.beam, retranslate=args.retranslate, progress=_ProgressBar(f"#{doc_id}")
+            lib,
+            doc_id,
+            engine,
+            beam_size=args.beam,
+            retranslate=args.retranslate,
+            progress=ProgressBar(f"#{doc_id}", "sentences"),
         )
         _write(
             f"#{doc_id}  {info.title}: {report.total} sentences compared with {report.model}; "
@@ -205,7 +189,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
                 engine,
                 beam_size=args.beam,
                 retranslate=args.retranslate,
-                progress=_ProgressBar(f"#{doc_id}"),
+                progress=ProgressBar(f"#{doc_id}", "sentences"),
             )
             parts = [f"{report.translated} translated"]
             for count, what in (

@@ -57,3 +57,27 @@ def open_library() -> Library:
     for notice in lib.notices:  # e.g. a stale -wal set aside: on stderr, the output stays the command's
         write_error(f"note: {notice}")
     return lib
+
+
+class ProgressBar:
+    """A one-line bar on stderr, redrawn in place on a terminal, one line per tenth otherwise; counts
+    are shown in `unit` (divided by `scale`: bytes as MB). Takes the core's progress(done, total, message)."""
+
+    def __init__(self, label: str, unit: str, scale: float = 1) -> None:
+        self.label, self.unit, self.scale = label, unit, scale
+        self.tty = sys.stderr.isatty()
+        self.last_tenth = -1
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        if total <= 0:
+            return
+        width = 30
+        filled = width * min(done, total) // total
+        amount = f"{done}/{total}" if self.scale == 1 else f"{done / self.scale:.1f}/{total / self.scale:.1f}"
+        line = f"{self.label} [{'#' * filled}{'.' * (width - filled)}] {amount} {self.unit}"
+        if self.tty:
+            sys.stderr.write("\r" + line + ("\n" if done >= total else ""))
+        elif (tenth := 10 * done // total) != self.last_tenth:
+            self.last_tenth = tenth
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()

@@ -16,6 +16,7 @@ import json
 import sys
 
 from app.cli import args as valid
+from app.cli.common import ProgressBar
 from app.cli.common import write_line as _write
 
 
@@ -69,33 +70,14 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-class _ByteBar:
-    """Download progress on stderr: redrawn in place on a terminal, one line per tenth otherwise."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.tty = sys.stderr.isatty()
-        self.last_tenth = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        if total <= 0:
-            return
-        width = 30
-        filled = width * min(done, total) // total
-        line = f"{self.label} [{'#' * filled}{'.' * (width - filled)}] {done / 1e6:.1f}/{total / 1e6:.1f} MB"
-        if self.tty:
-            sys.stderr.write("\r" + line + ("\n" if done >= total else ""))
-        elif (tenth := 10 * done // total) != self.last_tenth:
-            self.last_tenth = tenth
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-
-
 def cmd_download(args: argparse.Namespace) -> int:
     from app.core.translate.packages import download_package
 
     info = download_package(
-        args.from_code, args.to_code, timeout=args.timeout, progress=_ByteBar(f"{args.from_code}→{args.to_code}")
+        args.from_code,
+        args.to_code,
+        timeout=args.timeout,
+        progress=ProgressBar(f"{args.from_code}→{args.to_code}", "MB", scale=1e6),
     )
     _write(f"installed {_describe(info)} in {info.path}")
     return 0
