@@ -75,9 +75,10 @@ class ModelsTable(PackagesModel):
 
 NO_MODEL_TEXT = (
     "<b>No translation model is installed yet.</b> DoiChieu translates offline with Argos Translate's "
-    f"Vietnamese→English package, the file <code>{VI_EN_FILE}</code> (about 66 MB). Get it once "
-    "(from a colleague, a USB stick, or the Argos Translate package index), then drag it onto this "
-    "window (or use <i>Models › Install from file…</i>). Importing, cleaning and marking claims work without it."
+    f"Vietnamese→English package, the file <code>{VI_EN_FILE}</code> (about 66 MB). Get it once: "
+    "<i>Download</i> in <i>Models › Manage translation models…</i> (checked before it is installed), or "
+    "drag the file onto this window from a colleague or a USB stick (or use <i>Models › Install from file…</i>). "
+    "Importing, cleaning and marking claims work without it."
 )
 
 
