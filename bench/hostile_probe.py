@@ -738,6 +738,67 @@ def cases() -> list[Case]:
                 validate=True,
             )
         )
+    # --- more honest mistakes: duplicates, ids typed with decoration, what was already taken
+    add(
+        Case(
+            "claims-add-tag-twice",
+            [*c_add, "--start", "0", "--end", "20", "--tag", "statistic", "--tag", "STATISTIC"],
+            "any",
+            may_change=True,
+        )
+    )
+    add(Case("claims-edit-quote-alone", ["claims", "edit", "1", "--quote", "q"], "any", may_change=True))
+    add(Case("claims-edit-evidence-empty", ["claims", "edit", "1", "--evidence", ""], "any", may_change=True))
+    add(Case("claims-dismiss-mid-sentence", ["claims", "dismiss", "1", "--start", "3"], "any", may_change=True))
+    add(
+        Case(
+            "export-page-twice",
+            ["export", "1", "-f", "pdf", "--page", "letter", "--page", "a4", "-o", "x.pdf"],
+            "ok",
+            output="{work}/x.pdf",
+            validate=True,
+        )
+    )
+    add(Case("show-spaced-id", ["show", " 1 "], "ok"))
+    add(Case("show-hash-id", ["show", "#1"], "ok"))
+    add(Case("delete-hash-id", ["delete", "#2"], "ok", may_change=True))
+    add(
+        Case(
+            "import-base64-md",
+            ["import", "b.md"],
+            "ok",
+            setup=text_file("b.md", "# Ảnh\n\n" + "QUJD" * 30_000 + "\n"),
+            may_change=True,
+        )
+    )
+    add(Case("models-remove-pair-none", ["models", "remove", "vi_en"], "refuse"))
+    add(Case("tags-add-shortcut-taken", ["tags", "add", "mới", "--shortcut", "1"], "refuse"))
+    add(
+        Case(
+            "glossary-add-keep-note-empty",
+            ["glossary", "add", "Đổi Mới", "--keep", "--note", ""],
+            "ok",
+            may_change=True,
+        )
+    )
+    add(
+        Case(
+            "glossary-add-twice",
+            ["glossary", "add", "Bộ Y tế", "MoH"],
+            "any",
+            may_change=True,
+            pre=[["glossary", "add", "Bộ Y tế", "Ministry of Health"]],
+        )
+    )
+    add(
+        Case(
+            "restore-backup-with-wal",
+            ["restore", "c.sqlite3"],
+            "refuse",
+            setup=both(copy_backup("c.sqlite3"), text_file("c.sqlite3-wal", garbage(4000))),
+        )
+    )
+    add(Case("search-doc-ambiguous", ["search", "x", "--doc", "vi"], "refuse"))
     add(Case("env-ascii-stdout", ["list"], "ok", env={"PYTHONIOENCODING": "ascii"}))
     add(Case("env-c-locale", ["show", "2"], "ok", env={"LC_ALL": "C", "LANG": "C"}))
     add(Case("import-2000-missing", ["import", *[f"missing-{i}.txt" for i in range(2000)]], "refuse"))

@@ -134,6 +134,15 @@ def test_refused_in_one_line(
     assert says in _one_line(err)
 
 
+def test_a_tag_named_twice_is_one_tag(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--tag prediction --tag PREDICTION` (the same tag, as tag names ignore case) was an IntegrityError."""
+    code, out, err = _run(
+        capsys, "claims", "add", "1", "--start", "40", "--end", "60", "--tag", "prediction", "--tag", "PREDICTION"
+    )
+    assert code == 0, err
+    assert out.count("prediction") == 1, out
+
+
 def test_a_tag_is_not_moved_onto_itself(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["claims", "edit", "1", "--tag", "statistic"]) == 0
     code, _, err = _run(capsys, "tags", "delete", "statistic", "--reassign", "statistic")

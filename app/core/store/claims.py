@@ -236,7 +236,7 @@ class ClaimStore:
                 ),
             )
             claim_id = int(cur.lastrowid or 0)
-            for tag in tags:
+            for tag in {t.id: t for t in tags}.values():  # a tag named twice ('x', 'X') is one tag
                 self.db.conn.execute("INSERT INTO claim_tags (claim_id, tag_id) VALUES (?, ?)", (claim_id, tag.id))
             if claim.note:
                 self.db.conn.execute(
@@ -373,7 +373,7 @@ class ClaimStore:
 
     def set_tags(self, claim_id: int, names: Iterable[str]) -> None:
         old = self.get(claim_id).tags
-        tags = [self.tag(n) for n in names]
+        tags = list({t.id: t for t in (self.tag(n) for n in names)}.values())  # each tag once
         new = tuple(sorted(t.name for t in tags))
         if tuple(sorted(old)) == new:
             return
