@@ -147,6 +147,7 @@ class AboutDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The table's text, for tests."""
+
         def text(r: int, c: int) -> str:
             item = self.table.item(r, c)
             return item.text() if item is not None else ""
