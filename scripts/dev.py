@@ -3,7 +3,8 @@
 
     python3 scripts/dev.py setup    create .venv and install the app (+ test extra)
     python3 scripts/dev.py run      setup, then start the app (extra arguments go to main.py)
-    python3 scripts/dev.py test     setup, build test fixtures, type-check app/ (mypy), run the whole suite (extra args go to pytest)
+    python3 scripts/dev.py test     setup, build test fixtures, type-check app/ (mypy), run the whole suite
+                                    (extra args go to pytest)
     python3 scripts/dev.py lint     ruff over the tree
     python3 scripts/dev.py package  setup + the `package` extra, then build the app for this OS into dist/
                                     (PyInstaller, packaging/doichieu.spec; extra args go to pyinstaller)
