@@ -48,14 +48,19 @@ def clean_text(text: str, encoding: str = "utf-8", kind: str = "text") -> CleanR
     return CleanResult(encoding=encoding, paragraphs=paragraphs, repairs=repairs, source_kind=kind)
 
 
-def ingest_file(path: str | os.PathLike[str], password: str = "") -> Ingested:
-    """Read a .txt/.md/.pdf file and rebuild its paragraphs. Raises a DoiChieuError on bad input."""
-    p = Path(path)
+def _check_importable(p: Path) -> None:
+    """An existing regular file, else FileMissingError naming what it is (folder, device...)."""
     if not p.exists():
         raise FileMissingError(f"{p}: no such file; check the path and try again")
     if not p.is_file():  # a folder or a device: the text reader says which, naming it
         text_ingest.read_text_file(p)
         raise FileMissingError(f"{p} is not a regular file; choose a .txt, .md or .pdf file")
+
+
+def ingest_file(path: str | os.PathLike[str], password: str = "") -> Ingested:
+    """Read a .txt/.md/.pdf file and rebuild its paragraphs. Raises a DoiChieuError on bad input."""
+    p = Path(path)
+    _check_importable(p)
     with p.open("rb") as fh:
         head = fh.read(1024)
     kind = source_kind(p, head)
@@ -127,11 +132,7 @@ def import_file(
     p = Path(path)
     if dbmod.connections_open(p):  # reading it would drop this process's SQLite locks (store/db.py)
         raise UnsupportedFormatError(f"{p.name} is the library itself, not a document; choose a file to import")
-    if not p.exists():
-        raise FileMissingError(f"{p}: no such file; check the path and try again")
-    if not p.is_file():  # a folder or a device: the text reader says which, naming it
-        text_ingest.read_text_file(p)
-        raise FileMissingError(f"{p} is not a regular file; choose a .txt, .md or .pdf file")
+    _check_importable(p)
     sha = sha256_of_file(p)
     progress(0, len(IMPORT_STAGES), "reading")
     existing = library.find_by_sha256(sha)
