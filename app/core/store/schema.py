@@ -284,6 +284,32 @@ CREATE TABLE comparison_translations (
 );
 """
 
+# 8 (issues 17 and 18): what a user says of a document (its source address, author and publication
+# date, shown in reports), where the reader left it, the link targets a Markdown file carried, and for a
+# document read by OCR each paragraph's mean word confidence (0-100, NULL: not read by OCR) and the
+# page images the reader shows beside the text.
+_V8_DOCUMENT_FACTS = """
+ALTER TABLE documents ADD COLUMN source_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN author TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN published TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN reading_segment INTEGER;
+CREATE TABLE document_links (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL,
+    PRIMARY KEY (document_id, idx)
+);
+ALTER TABLE paragraphs ADD COLUMN ocr_confidence REAL;
+CREATE TABLE page_images (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page INTEGER NOT NULL,
+    mime TEXT NOT NULL DEFAULT 'image/png',
+    image BLOB NOT NULL,
+    PRIMARY KEY (document_id, page)
+);
+"""
+
 INDEX_DOCUMENT_SEGMENTS = (
     f"INSERT INTO segments_fts(rowid, text) SELECT id, {FOLD_SQL.format(col='text')} FROM segments"
     " WHERE document_id = ?"
@@ -297,6 +323,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V5_LAYOUT_REVIEW,  # 5: undoable repairs
     _V6_GLOSSARY,  # 6: glossary, translation runs (model hash, decoding settings), scores and alternatives
     _V7_COMPARISON,  # 7: a second model's translations, for comparison
+    _V8_DOCUMENT_FACTS,  # 8: source URL, author, date, reading position, links, OCR confidences, page images
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
