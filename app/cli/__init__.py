@@ -279,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from app.cli.check import register as register_check
     from app.cli.claims import register as register_claims
+    from app.cli.documents import register as register_documents
     from app.cli.export import register as register_export
     from app.cli.glossary import register as register_glossary
     from app.cli.models import register as register_models
@@ -287,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_claims(sub)
     register_check(sub)
     register_export(sub)
+    register_documents(sub)
     register_glossary(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the library (safe while the app runs)")

@@ -21,6 +21,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             include_notes=not args.no_notes,
             tag=store.tag(args.tag).name if args.tag else None,  # as stored, whatever case the user typed
             page_size=args.page,
+            include_source_path=args.include_source_path,
         )
         doc_ids = select_documents(lib, args.doc, options.tag)
         path = export(lib, doc_ids, args.format, args.output, options)
@@ -44,6 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-notes", action="store_true", help="leave out claim and evidence notes")
     p.add_argument(
         "--tag", metavar="T", type=valid.text, help="only claims with this tag (and, without DOC, their documents)"
+    )
+    p.add_argument(
+        "--include-source-path",
+        action="store_true",
+        help="print the source file's whole path in the report (by default only its name: no /home/<you>/ leaks)",
     )
     p.add_argument("--page", choices=PAGE_SIZES, default="a4", help="page size for pdf and docx (default a4)")
     p.set_defaults(func=cmd_export)

@@ -244,6 +244,11 @@ def _section(doc: object, body: _Body, section: Section, index: int | None, text
         size=8,
     )
     _line_break(meta)
+    known = (("Source", section.source_url), ("Author", section.author), ("Published", section.published))
+    facts = [f"{label}: {value}" for label, value in known if value]
+    if facts:
+        _run(meta, " · ".join(facts), color=GREY, size=8)
+        _line_break(meta)
     if section.untranslated:
         _run(meta, "Not translated yet: the English column is empty.", color=WARN, size=9)
     else:

@@ -97,12 +97,27 @@ def _footnote(c: ClaimNote) -> list[str]:
     return lines
 
 
+def _facts(section: Section) -> str:
+    """Source address, author and publication date, as the user gave them ("" when none is known)."""
+    parts = []
+    if section.source_url:
+        parts.append("Source: " + _link(escape_md(section.source_url), section.source_url))
+    if section.author:
+        parts.append("Author: " + escape_md(section.author))
+    if section.published:
+        parts.append("Published: " + escape_md(section.published))
+    return " · ".join(parts)
+
+
 def _section(section: Section, heading: str) -> list[str]:
     lines = [f"## {heading}", ""]
     lines.append(
         f"Source file: {escape_md(section.source_path or '(pasted text)')} · imported "
         f"{escape_md(section.imported_at[:10])} · {section.sentence_count} sentences  "
     )
+    facts = _facts(section)
+    if facts:
+        lines.append(facts + "  ")
     if section.untranslated:
         lines.append("Translation: **not translated yet** (the English column is empty)")
     else:

@@ -32,6 +32,7 @@ class ExportOptions:
     include_notes: bool = True  # claim notes and evidence notes; verdicts, tags and sources always stay
     tag: str | None = None  # only claims carrying this tag (and, with no document given, their documents)
     page_size: str = "a4"  # a4 | letter: PDF and DOCX pages
+    include_source_path: bool = False  # the source file's whole path; by default its name only (no /home/<user>/)
 
     def __post_init__(self) -> None:
         if self.page_size not in PAGE_SIZES:

@@ -12,6 +12,7 @@ from app.core.claims.evidence import safe_url  # the one evidence link policy (r
 from app.core.errors import NotFoundError
 from app.core.export.options import ExportOptions
 from app.core.export.pieces import Mark, Piece, safe_color, split
+from app.core.services.documents import document_facts, source_shown
 from app.core.store import Library, StoredSegment, StoredTranslation
 from app.core.store.claims import ClaimRow, ClaimStore
 from app.core.translate.checks import explain
@@ -91,7 +92,7 @@ class Section:
 
     document_id: int
     title: str
-    source_path: str | None
+    source_path: str | None  # as the report shows it: the file name only unless options.include_source_path
     kind: str
     imported_at: str
     sentence_count: int
@@ -103,6 +104,9 @@ class Section:
     rows: tuple[Row, ...]
     claims: tuple[ClaimNote, ...]
     rows_total: int  # rows of the whole report, also when `rows` was cut short (build_report max_rows)
+    source_url: str = ""  # what the user said of the document (Document properties / `main.py properties`)
+    author: str = ""
+    published: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD
 
     @property
     def untranslated(self) -> bool:
@@ -232,10 +236,11 @@ def _section(
         )
         previous, last_kept = seg, i
     translations = list(english.values())
+    facts = document_facts(library, doc_id)
     return Section(
         document_id=doc_id,
         title=info.title,
-        source_path=info.source_path,
+        source_path=source_shown(info.source_path, options.include_source_path),
         kind=info.kind,
         imported_at=info.imported_at,
         sentence_count=len(segments),
@@ -247,6 +252,9 @@ def _section(
         rows=tuple(rows),
         claims=tuple(notes),
         rows_total=len(keep) if keep is not None else len(segments),
+        source_url=facts.source_url,
+        author=facts.author,
+        published=facts.published,
     )
 
 

@@ -23,10 +23,10 @@ from app.core.export import EXPORT_FORMATS, ExportOptions
 
 
 class ExportDialog(QDialog):
-    """Emits `preview_wanted(only_claims, include_notes)` when the options change and
-    `export_wanted(format, path, options)` when the user saves; the window runs both as jobs."""
+    """Emits `preview_wanted(only_claims, include_notes, include_source_path)` when the options change
+    and `export_wanted(format, path, options)` when the user saves; the window runs both as jobs."""
 
-    preview_wanted = Signal(bool, bool)
+    preview_wanted = Signal(bool, bool, bool)
     export_wanted = Signal(str, object, object)
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
@@ -41,6 +41,13 @@ class ExportDialog(QDialog):
         self.only_claims = QCheckBox("Only sentences with claims")
         self.notes = QCheckBox("Include notes")
         self.notes.setChecked(True)
+        # off by default: a report sent out must not show the folders of this computer ("/home/<you>/…")
+        self.source_path = QCheckBox("Include the source path")
+        self.source_path.setObjectName("includeSourcePath")
+        self.source_path.setToolTip(
+            "Print the whole path of the imported file (its folders on this computer). "
+            "Left unticked, reports name the file only."
+        )
         self.page = QComboBox()
         self.page.addItem("A4", "a4")
         self.page.addItem("Letter", "letter")
@@ -53,6 +60,7 @@ class ExportDialog(QDialog):
         options = QHBoxLayout()
         options.addWidget(self.only_claims)
         options.addWidget(self.notes)
+        options.addWidget(self.source_path)
         options.addStretch(1)
         form.addRow("", options)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
@@ -65,17 +73,19 @@ class ExportDialog(QDialog):
         lay.addWidget(buttons)
         self.only_claims.toggled.connect(self.refresh)
         self.notes.toggled.connect(self.refresh)
+        self.source_path.toggled.connect(self.refresh)
 
     def options(self) -> ExportOptions:
         return ExportOptions(
             only_claims=self.only_claims.isChecked(),
             include_notes=self.notes.isChecked(),
             page_size=str(self.page.currentData()),
+            include_source_path=self.source_path.isChecked(),
         )
 
     def refresh(self) -> None:
         self.status.setText("Preparing the preview…")
-        self.preview_wanted.emit(self.only_claims.isChecked(), self.notes.isChecked())
+        self.preview_wanted.emit(self.only_claims.isChecked(), self.notes.isChecked(), self.source_path.isChecked())
 
     def show_preview(self, html: str, shown: int, total: int) -> None:
         self.preview.setHtml(html)

@@ -101,10 +101,10 @@ class DocumentTools(Controller):
         dialog = ExportDialog(w.lib.document(doc_id).title, w)
         self.export_dialog = dialog
 
-        def preview(only_claims: bool, notes: bool) -> None:
+        def preview(only_claims: bool, notes: bool, source_path: bool = False) -> None:
             w.jobs.start(
                 "Preparing the report",
-                jobs.export_preview(doc_id, only_claims, notes),
+                jobs.export_preview(doc_id, only_claims, notes, source_path),
                 on_done=lambda r: dialog.show_preview(*r),
                 on_error=w.failed,
                 cancellable=False,
