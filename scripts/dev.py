@@ -22,6 +22,9 @@ import sys
 import venv
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import qt_libs
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".doichieu-installed"
@@ -115,6 +118,10 @@ def main(argv: list[str]) -> int:
         return 0
     if cmd == "run":
         py = setup()
+        problem = qt_libs.check(py)  # Linux: Qt's xcb platform needs system libraries pip cannot bring
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
         return subprocess.call([str(py), str(ROOT / "main.py"), *rest], cwd=ROOT, env=env)
     if cmd == "test":
         py = setup()
