@@ -86,8 +86,11 @@ class StoredTranslation:
     text: str
     kind: str  # machine | human | copy | memory
     model: str | None
-    flags: tuple[str, ...]  # quality flags; "source-changed" when the sentence changed since
+    flags: tuple[str, ...]  # quality flags shown (⚠); "source-changed" when the sentence changed since
     created_at: str
+    reviewed: bool = False  # the user accepted it unchanged (app.core.translate.review)
+    cleared: tuple[str, ...] = ()  # ⚠ kinds the user cleared: stored, no longer in `flags`
+    reverted: bool = False  # a human edit the user reverted to the machine translation (history only)
 
 
 @dataclass(frozen=True)
@@ -357,13 +360,24 @@ class Library:
         return count
 
     def current_translations(self, doc_id: int) -> dict[int, StoredTranslation]:
-        """Segment id -> the translation a reader sees (latest human edit, else latest machine)."""
+        """Segment id -> the translation a reader sees (latest human edit not reverted, else latest machine)."""
         rows = self.db.execute(
-            "SELECT c.id, c.segment_id, c.text, c.kind, c.model, c.flags, c.created_at, c.source, s.text"
+            "SELECT c.id, c.segment_id, c.text, c.kind, c.model, c.flags, c.created_at, c.source, s.text,"
+            " c.flags_cleared, c.reviewed_at, c.reverted_at"
             " FROM current_translations c JOIN segments s ON s.id = c.segment_id WHERE s.document_id = ?",
             [doc_id],
         ).fetchall()
-        return {r[1]: _translation(r) for r in rows}
+        return {r[1]: _translation(r[:9], r[9:]) for r in rows}
+
+    def current_translation(self, segment_id: int) -> StoredTranslation | None:
+        """The translation a reader sees for one sentence (None: not translated)."""
+        r = self.db.execute(
+            "SELECT c.id, c.segment_id, c.text, c.kind, c.model, c.flags, c.created_at, c.source, s.text,"
+            " c.flags_cleared, c.reviewed_at, c.reverted_at"
+            " FROM current_translations c JOIN segments s ON s.id = c.segment_id WHERE c.segment_id = ?",
+            [segment_id],
+        ).fetchone()
+        return _translation(r[:9], r[9:]) if r else None
 
     def memory_lookup(self, texts: Sequence[str], model: str | None) -> dict[str, StoredTranslation]:
         """Translation memory: for each sentence text, the best earlier translation of an identical
@@ -376,7 +390,7 @@ class Library:
                 "SELECT s.text, t.id, t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at "
                 "FROM segments s JOIN translations t ON t.segment_id = s.id "
                 f"WHERE s.text IN ({','.join('?' * len(chunk))}) AND (t.kind = 'human' OR t.model = ?)"
-                " AND (t.source IS NULL OR t.source = s.text)",
+                " AND (t.source IS NULL OR t.source = s.text) AND t.reverted_at IS NULL",
                 [*chunk, model],
             ).fetchall()
             for row in rows:
@@ -429,9 +443,14 @@ class Library:
             # Read under the write lock: a translation another process adds meanwhile moves too.
             old_segments = self.segments(doc_id)
             history = self.db.execute(
-                "SELECT t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at, coalesce(t.source, s.text)"
-                " FROM translations t "
+                "SELECT t.id, t.segment_id, t.text, t.kind, t.model, t.flags, t.created_at, coalesce(t.source, s.text),"
+                " t.reviewed_at, t.flags_cleared, t.reverted_at FROM translations t "
                 "JOIN segments s ON s.id = t.segment_id WHERE s.document_id = ? ORDER BY t.id",
+                [doc_id],
+            ).fetchall()
+            review_log = self.db.execute(
+                "SELECT l.segment_id, l.translation_id, l.action, l.detail, l.created_at FROM review_log l"
+                " JOIN segments s ON s.id = l.segment_id WHERE s.document_id = ? ORDER BY l.id",
                 [doc_id],
             ).fetchall()
             self.db.conn.execute("DELETE FROM paragraphs WHERE document_id = ?", (doc_id,))  # cascades to segments
@@ -462,27 +481,39 @@ class Library:
                 target = segment_map(old)
                 if target is not None:
                     moved[old.id] = new_ids[target]
-            for seg_id, text, kind, model, flags, created_at, source in history:
+            moved_translations: dict[int, int] = {}
+            for old_tid, seg_id, text, kind, model, flags, created_at, source, *review in history:
                 new_id = moved.get(seg_id)
                 if new_id is None:
                     continue
                 # Every translation moves, human or machine, with the sentence it translated: the
                 # reader is shown the one that fits the sentence as it reads now (see the view), and
                 # undoing a change later finds the old translation again.
-                self.db.conn.execute(
-                    "INSERT INTO translations (segment_id, text, kind, model, flags, created_at, source)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (new_id, text, kind, model, flags, created_at, source),
+                cur = self.db.conn.execute(
+                    "INSERT INTO translations (segment_id, text, kind, model, flags, created_at, source,"
+                    " reviewed_at, flags_cleared, reverted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (new_id, text, kind, model, flags, created_at, source, *review),
                 )
+                moved_translations[old_tid] = int(cur.lastrowid or 0)
+            # the review log moves with its translations (what was accepted, cleared or reverted, and when)
+            self.db.conn.executemany(
+                "INSERT INTO review_log (segment_id, translation_id, action, detail, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    (moved[seg_id], moved_translations.get(tid) if tid is not None else None, *rest)
+                    for seg_id, tid, *rest in review_log
+                    if seg_id in moved
+                ),
+            )
         return moved
 
     def translation_history(self, segment_id: int) -> list[StoredTranslation]:
         rows = self.db.execute(
-            "SELECT id, segment_id, text, kind, model, flags, created_at FROM translations "
-            "WHERE segment_id = ? ORDER BY id",
+            "SELECT id, segment_id, text, kind, model, flags, created_at, flags_cleared, reviewed_at, reverted_at"
+            " FROM translations WHERE segment_id = ? ORDER BY id",
             [segment_id],
         ).fetchall()
-        return [_translation(r) for r in rows]
+        return [_translation(r[:7], r[7:]) for r in rows]
 
     # search --------------------------------------------------------------------------------------
 
@@ -543,12 +574,27 @@ def paragraphs_json(paragraphs: Sequence[Paragraph]) -> str:
     )
 
 
-def _translation(r: Sequence[Any]) -> StoredTranslation:
-    """From (id, segment_id, text, kind, model, flags, created_at[, source, segment text])."""
+def _translation(r: Sequence[Any], review: Sequence[Any] = ()) -> StoredTranslation:
+    """From (id, segment_id, text, kind, model, flags, created_at[, source, segment text]) and
+    optionally (flags_cleared, reviewed_at, reverted_at): the flags the user cleared are not shown."""
     flags = tuple(str(r[5]).split()) if r[5] else ()
     if len(r) > 8 and r[7] is not None and r[7] != r[8]:
         flags = (*flags, "source-changed")
-    return StoredTranslation(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], flags, str(r[6]))
+    if not review:
+        return StoredTranslation(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], flags, str(r[6]))
+    cleared = tuple(str(review[0] or "").split())
+    return StoredTranslation(
+        int(r[0]),
+        int(r[1]),
+        str(r[2]),
+        str(r[3]),
+        r[4],
+        tuple(f for f in flags if f not in cleared),
+        str(r[6]),
+        reviewed=review[1] is not None,
+        cleared=cleared,
+        reverted=review[2] is not None,
+    )
 
 
 def highlight(text: str, query: str) -> str:

@@ -310,6 +310,59 @@ CREATE TABLE page_images (
 );
 """
 
+# 9 (issue 18): review states, OmegaT-style. A translation the user accepted unchanged has `reviewed_at`;
+# the ⚠ kinds the user cleared are listed in `flags_cleared` (the stored `flags` stay, for the record); a
+# human edit the user reverted to the machine translation keeps its row, with `reverted_at`, and is never
+# the current translation again. `review_log` records each of these actions with its time. The current
+# translation: the latest human edit not reverted, else the latest translation not reverted of the
+# sentence as it reads now, else the latest one (the view and the English search index use this rule).
+_CURRENT_RULE_V9 = (
+    "ORDER BY ({t}.kind = 'human' AND {t}.reverted_at IS NULL) DESC, ({t}.reverted_at IS NULL) DESC,"
+    " ({t}.source IS NULL OR {t}.source = {s}.text) DESC, {t}.id DESC LIMIT 1"
+)
+_CURRENT_EN_V9 = (
+    "INSERT INTO translations_fts(rowid, text) SELECT t.segment_id, {fold} FROM translations t"
+    " JOIN segments s ON s.id = t.segment_id WHERE t.segment_id = {seg} " + _CURRENT_RULE_V9.format(t="t", s="s") + ";"
+)
+_FOLD_T = FOLD_SQL.format(col="t.text")
+_V9_REVIEW = f"""
+ALTER TABLE translations ADD COLUMN reviewed_at TEXT;
+ALTER TABLE translations ADD COLUMN flags_cleared TEXT NOT NULL DEFAULT '';
+ALTER TABLE translations ADD COLUMN reverted_at TEXT;
+CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY,
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    translation_id INTEGER REFERENCES translations(id) ON DELETE SET NULL,
+    action TEXT NOT NULL,               -- accepted | flags-cleared | reverted
+    detail TEXT NOT NULL DEFAULT '',    -- e.g. the flag kinds cleared
+    created_at TEXT NOT NULL
+);
+CREATE INDEX review_log_segment ON review_log(segment_id, id);
+
+DROP VIEW current_translations;
+CREATE VIEW current_translations AS
+SELECT t.* FROM translations t
+WHERE t.id = (
+    SELECT t2.id FROM translations t2 JOIN segments s2 ON s2.id = t2.segment_id WHERE t2.segment_id = t.segment_id
+    {_CURRENT_RULE_V9.format(t="t2", s="s2")}
+);
+
+DROP TRIGGER translations_fts_insert;
+DROP TRIGGER translations_fts_delete;
+CREATE TRIGGER translations_fts_insert AFTER INSERT ON translations BEGIN
+    DELETE FROM translations_fts WHERE rowid = new.segment_id;
+    {_CURRENT_EN_V9.format(fold=_FOLD_T, seg="new.segment_id")}
+END;
+CREATE TRIGGER translations_fts_delete AFTER DELETE ON translations BEGIN
+    DELETE FROM translations_fts WHERE rowid = old.segment_id;
+    {_CURRENT_EN_V9.format(fold=_FOLD_T, seg="old.segment_id")}
+END;
+CREATE TRIGGER translations_fts_revert AFTER UPDATE OF reverted_at ON translations BEGIN
+    DELETE FROM translations_fts WHERE rowid = new.segment_id;
+    {_CURRENT_EN_V9.format(fold=_FOLD_T, seg="new.segment_id")}
+END;
+"""
+
 INDEX_DOCUMENT_SEGMENTS = (
     f"INSERT INTO segments_fts(rowid, text) SELECT id, {FOLD_SQL.format(col='text')} FROM segments"
     " WHERE document_id = ?"
@@ -324,6 +377,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V6_GLOSSARY,  # 6: glossary, translation runs (model hash, decoding settings), scores and alternatives
     _V7_COMPARISON,  # 7: a second model's translations, for comparison
     _V8_DOCUMENT_FACTS,  # 8: source URL, author, date, reading position, links, OCR confidences, page images
+    _V9_REVIEW,  # 9: review states (accepted, flags cleared, edits reverted) and their log
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
