@@ -70,7 +70,8 @@ def test_claim_fields_history_and_english(lib: Library, engine: Engine, fixtures
     assert row.verdict == "supported" and row.tags == ("ranking", "source-cited")
     assert row.evidence[0].url == "https://www.wipo.int/gii"
     assert store.note_history(claim) == ["GII 2023?", "Đúng: **GII 2023** xếp Trung Quốc thứ 12."]
-    assert [h[0] for h in store.history(claim)] == ["verdict", "tags", "evidence"]
+    # every note version is in claim_history too, in order with the other changes
+    assert [h[0] for h in store.history(claim)] == ["note", "verdict", "note", "tags", "evidence"]
     with pytest.raises(InputError):
         store.set_verdict(claim, "maybe")
 

@@ -113,13 +113,36 @@ def cmd_add(args: argparse.Namespace) -> int:
     with _library() as lib:
         doc_id = lib.resolve_document(args.doc)
         claim_id = create_claim(
-            lib, doc_id, args.start, args.end, tags=args.tag or [], note=args.note or "", verdict=args.verdict
+            lib,
+            doc_id,
+            args.start,
+            args.end,
+            tags=args.tag or [],
+            note=args.note or "",
+            verdict=args.verdict,
+            allow_duplicate=args.allow_duplicate,
         )
         data = _claim_json(lib, claim_id)
     if args.json:
         _write(json.dumps(data, ensure_ascii=False, indent=2))
     else:
+        if (data["start"], data["end"]) != (args.start, args.end):
+            _write(f"(the span {args.start}-{args.end} was taken as whole words: {data['start']}-{data['end']})")
         _print_claim(data)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from app.core.claims.history import claim_history
+
+    with _library() as lib:
+        entries = claim_history(lib, args.claim)
+    if args.json:
+        out = [{"when": e.when, "field": e.field, "old": e.old, "new": e.new} for e in entries]
+        _write(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for e in entries:
+        _write(e.line())
     return 0
 
 
@@ -163,6 +186,12 @@ def cmd_edit(args: argparse.Namespace) -> int:
                 quote=args.quote or "",
                 note=args.evidence_note or "",
             )
+        for evidence_id in args.remove_evidence or []:
+            if store.evidence(evidence_id)[0] != args.claim:
+                from app.core.errors import NotFoundError
+
+                raise NotFoundError(f"claim #{args.claim} has no evidence #{evidence_id}; --json lists the ids")
+            store.delete_evidence(evidence_id)
         if args.delete:
             store.delete(args.claim)
             _write(f"claim #{args.claim} deleted")
@@ -179,20 +208,26 @@ def cmd_tags(args: argparse.Namespace) -> int:
         raise InputError(f"`tags {args.action}` needs the tag's name")
     if args.action == "rename" and not args.new_name:
         raise InputError("`tags rename OLD NEW` needs the new name")
+    if args.action == "edit" and args.color is None and args.shortcut is None:
+        raise InputError("`tags edit NAME` needs --color C and/or --shortcut K (K = 1 to 9, or none)")
+    from app.core.claims import tags as tag_rules  # the rules the window's Tag manager follows too
+
     with _library() as lib:
         store = ClaimStore(lib)
         if args.action == "add":
-            store.add_tag(args.name, args.color or "#f4d03f", args.shortcut)
+            tag_rules.create_tag(lib, args.name, args.color, args.shortcut)
         elif args.action == "rename":
-            store.rename_tag(args.name, args.new_name)
+            tag_rules.rename_tag(lib, args.name, args.new_name)
+        elif args.action == "edit":
+            tag_rules.edit_tag(lib, args.name, color=args.color, shortcut=args.shortcut)
         elif args.action == "delete":
-            moved = store.delete_tag(args.name, reassign=args.reassign, force=args.force)
+            moved = tag_rules.delete_tag(lib, args.name, reassign=args.reassign, untag=args.force)
             _write(f"deleted the tag {args.name!r} ({moved} claim(s) " + ("moved)" if args.reassign else "untagged)"))
         tags = store.tags()
     if args.action == "list" and args.json:
         _write(json.dumps([dataclasses.asdict(t) for t in tags], ensure_ascii=False, indent=2))
         return 0
-    if args.action in {"list", "add", "rename"}:
+    if args.action in {"list", "add", "rename", "edit"}:
         for t in tags:
             key = f"[{t.shortcut}]" if t.shortcut else "   "
             _write(f"{key} {t.name:<16} {t.color}  {t.claims} claim(s)")
@@ -231,8 +266,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tag", action="append", metavar="T", type=valid.text)
     p.add_argument("--note", type=valid.text)
     p.add_argument("--verdict", choices=VERDICTS, default="unchecked")
+    p.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="mark it even if a claim already covers some of these words (refused otherwise)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_add)
+
+    p = csub.add_parser("history", help="everything that happened to a claim (verdicts, tags, notes, evidence)")
+    p.add_argument("claim", type=valid.record_id, metavar="CLAIM")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
 
     p = csub.add_parser("list", help="claims across the library, filtered")
     p.add_argument("--tag", type=valid.text)
@@ -260,15 +305,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--quote", type=valid.text, help="the evidence's quoted passage")
     p.add_argument("--evidence-note", type=valid.text)
+    p.add_argument(
+        "--remove-evidence", action="append", type=valid.record_id, metavar="ID", help="remove this evidence (repeat)"
+    )
     p.add_argument("--delete", action="store_true")
     p.set_defaults(func=cmd_edit)
 
-    tags = sub.add_parser("tags", help="list, add, rename or delete tags")
-    tags.add_argument("action", choices=("list", "add", "rename", "delete"))
+    tags = sub.add_parser("tags", help="list, add, rename, edit (colour, key) or delete tags")
+    tags.add_argument("action", choices=("list", "add", "rename", "edit", "delete"))
     tags.add_argument("name", nargs="?", type=valid.text)
     tags.add_argument("new_name", nargs="?", type=valid.text)
-    tags.add_argument("--color", type=valid.text)
-    tags.add_argument("--shortcut", type=valid.text)
+    tags.add_argument("--color", type=valid.text, help="#rrggbb (add: a free colour of the palette if not given)")
+    tags.add_argument(
+        "--shortcut", type=valid.text, help="the key 1-9 that applies it in the window; edit: none clears"
+    )
     tags.add_argument("--reassign", metavar="T", type=valid.text, help="delete: move its claims to this tag")
     tags.add_argument("--force", action="store_true", help="delete: drop the tag from its claims")
     tags.add_argument("--json", action="store_true")

@@ -11,6 +11,7 @@ from pathlib import Path
 from app.core import paths
 from app.core.claims.alignment import ClaimSpans, aligned_english, claim_spans, covered_sentences
 from app.core.claims.anchor import Anchor, make_anchor, reattach
+from app.core.claims.spans import claims_over, snap_to_words
 from app.core.errors import InputError
 from app.core.model import Paragraph, Repair, Segment
 from app.core.segment import segment_paragraphs
@@ -57,18 +58,17 @@ def create_claim(
     note: str = "",
     verdict: str = "unchecked",
     origin: str = "user",
+    allow_duplicate: bool = True,
 ) -> int:
-    """Mark the Vietnamese span [start, end) of the document's cleaned text as a claim."""
+    """Mark the Vietnamese span [start, end) of the document's cleaned text as a claim; the span is
+    widened to whole words (`spans.snap_to_words`) and trimmed of spaces (`claim_span`). With
+    `allow_duplicate=False`, words some claim already covers are refused (DuplicateClaimError)."""
     _raw, cleaned = library.document_texts(doc_id)
-    if not 0 <= start < end <= len(cleaned):
-        raise InputError(f"the span {start}-{end} is outside the document (0-{len(cleaned)})")
-    # Trim spaces the user's selection caught at either end.
-    while start < end and cleaned[start].isspace():
-        start += 1
-    while end > start and cleaned[end - 1].isspace():
-        end -= 1
-    if start == end:
-        raise InputError("the selection holds only spaces; select the words of the claim")
+    start, end = claim_span(cleaned, start, end)
+    if not allow_duplicate:
+        existing = claims_over(ClaimStore(library).for_document(doc_id), start, end)
+        if existing:
+            raise DuplicateClaimError(existing[0], start, end)
     anchor = make_anchor(cleaned, start, end)
     first, last = _segments_covering(library.segments(doc_id), start, end)
     return ClaimStore(library).add(
@@ -87,6 +87,43 @@ def create_claim(
             origin=origin,
         )
     )
+
+
+def claim_span(cleaned: str, start: int, end: int) -> tuple[int, int]:
+    """The span a selection [start, end) of the cleaned text marks: whole words, no spaces at its ends."""
+    if not 0 <= start < end <= len(cleaned):
+        raise InputError(f"the span {start}-{end} is outside the document (0-{len(cleaned)})")
+    start, end = snap_to_words(cleaned, start, end)
+    # Trim spaces the user's selection caught at either end.
+    while start < end and cleaned[start].isspace():
+        start += 1
+    while end > start and cleaned[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise InputError("the selection holds only spaces; select the words of the claim")
+    return start, end
+
+
+class DuplicateClaimError(InputError):
+    """A new claim over words an existing claim already covers."""
+
+    def __init__(self, existing: ClaimRow, start: int, end: int) -> None:
+        self.existing = existing
+        quote = existing.quote if len(existing.quote) <= 60 else existing.quote[:59] + "…"
+        what = f"claim #{existing.id} already covers these words ({existing.start}-{existing.end}: “{quote}”)"
+        super().__init__(
+            f"{what}; edit it with `main.py claims edit {existing.id}`,"
+            " or add --allow-duplicate to mark a second claim",
+            neutral=what,
+        )
+
+    def __reduce__(self) -> tuple[type, tuple[ClaimRow, int, int]]:  # type: ignore[override]
+        return (type(self), (self.existing, self.existing.start, self.existing.end))
+
+
+def claims_covering(library: Library, doc_id: int, start: int, end: int) -> list[ClaimRow]:
+    """The document's claims over the words [start, end), the most overlapping first (`spans.claims_over`)."""
+    return claims_over(ClaimStore(library).for_document(doc_id), start, end)
 
 
 def views(library: Library, rows: Sequence[ClaimRow]) -> list[ClaimView]:
@@ -110,6 +147,7 @@ def set_english_span(library: Library, claim_id: int, start: int, end: int) -> N
     aligned = aligned_english(*covered_sentences(library, row))
     if not aligned:
         raise InputError("this claim's sentences have no English yet; translate the document first")
+    start, end = snap_to_words(aligned, start, end)  # "hina leads" is "China leads"
     anchor = make_anchor(aligned, start, end)
     store.set_english_span(
         claim_id, start=anchor.start, end=anchor.end, quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix

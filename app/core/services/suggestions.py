@@ -6,6 +6,7 @@ list), and neither is one the user dismissed."""
 
 from __future__ import annotations
 
+from app.core.claims.spans import is_claimed
 from app.core.claims.suggest import Suggestion, suggest, suggestion_key
 from app.core.claims.workflow import document_segments
 from app.core.store import Library
@@ -15,9 +16,9 @@ from app.core.store.claims import ClaimStore
 def suggestions_for_reading(library: Library, doc_id: int) -> list[Suggestion]:
     store = ClaimStore(library)
     dismissed = store.dismissed_keys(doc_id)
-    claimed = [(c.start, c.end) for c in store.for_document(doc_id) if c.status == "attached"]
+    claims = store.for_document(doc_id)
     return [
         s
         for s in suggest(document_segments(library, doc_id))
-        if suggestion_key(s.text) not in dismissed and not any(a < s.end and s.start < b for a, b in claimed)
+        if suggestion_key(s.text) not in dismissed and not is_claimed(claims, s.start, s.end)
     ]

@@ -242,6 +242,7 @@ class ClaimStore:
                 self.db.conn.execute(
                     "INSERT INTO notes (claim_id, text, created_at) VALUES (?, ?, ?)", (claim_id, claim.note, now)
                 )
+                self._history(claim_id, "note", None, claim.note)  # in order with the other changes
         return claim_id
 
     def get(self, claim_id: int) -> ClaimRow:
@@ -359,7 +360,8 @@ class ClaimStore:
             self._history(claim_id, "verdict", old, verdict)
 
     def set_note(self, claim_id: int, text: str) -> None:
-        if self.get(claim_id).note == text:
+        old = self.get(claim_id).note
+        if old == text:
             return
         now = dbmod.utc_now()
         with self.lib.transaction():
@@ -367,9 +369,17 @@ class ClaimStore:
                 "INSERT INTO notes (claim_id, text, created_at) VALUES (?, ?, ?)", (claim_id, text, now)
             )
             self.db.conn.execute("UPDATE claims SET edited_at = ? WHERE id = ?", (now, claim_id))
+            self._history(claim_id, "note", old or None, text)
 
     def note_history(self, claim_id: int) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT text FROM notes WHERE claim_id = ? ORDER BY id", [claim_id])]
+
+    def note_versions(self, claim_id: int) -> list[tuple[str, str]]:
+        """(text, written at) of every version of the claim's note, oldest first."""
+        return [
+            (str(r[0]), str(r[1]))
+            for r in self.db.execute("SELECT text, created_at FROM notes WHERE claim_id = ? ORDER BY id", [claim_id])
+        ]
 
     def set_tags(self, claim_id: int, names: Iterable[str]) -> None:
         old = self.get(claim_id).tags
@@ -397,6 +407,42 @@ class ClaimStore:
             )
             self._history(claim_id, "evidence", None, url or citation)
         return int(cur.lastrowid or 0)
+
+    def evidence(self, evidence_id: int) -> tuple[int, Evidence]:
+        """(claim id, evidence) of one piece of evidence."""
+        row = self.db.execute(
+            "SELECT claim_id, id, url, citation, quote, note, created_at FROM evidence WHERE id = ?", [evidence_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no evidence #{evidence_id} (it may have been removed)")
+        return int(row[0]), Evidence(*row[1:])
+
+    def update_evidence(
+        self, evidence_id: int, *, url: str, citation: str, quote: str = "", note: str | None = None
+    ) -> bool:
+        """Change one piece of evidence (recorded in claim_history); returns whether anything changed."""
+        claim_id, old = self.evidence(evidence_id)
+        if not (url or citation):
+            raise InputError("evidence needs a URL or a citation; remove it instead")
+        note = old.note if note is None else note
+        if (old.url, old.citation, old.quote, old.note) == (url, citation, quote, note):
+            return False
+        with self.lib.transaction():
+            self.db.conn.execute(
+                "UPDATE evidence SET url = ?, citation = ?, quote = ?, note = ? WHERE id = ?",
+                (url, citation, quote, note, evidence_id),
+            )
+            self.db.conn.execute("UPDATE claims SET edited_at = ? WHERE id = ?", (dbmod.utc_now(), claim_id))
+            self._history(claim_id, "evidence", _evidence_text(old), _evidence_text(self.evidence(evidence_id)[1]))
+        return True
+
+    def delete_evidence(self, evidence_id: int) -> None:
+        """Remove one piece of evidence (what it said stays in claim_history)."""
+        claim_id, old = self.evidence(evidence_id)
+        with self.lib.transaction():
+            self.db.conn.execute("DELETE FROM evidence WHERE id = ?", (evidence_id,))
+            self.db.conn.execute("UPDATE claims SET edited_at = ? WHERE id = ?", (dbmod.utc_now(), claim_id))
+            self._history(claim_id, "evidence", _evidence_text(old), None)
 
     def move_anchor(
         self,
@@ -496,6 +542,11 @@ class ClaimStore:
             + "\n"
             for r in rows
         )
+
+
+def _evidence_text(e: Evidence) -> str:
+    """One line for claim_history: the link or citation, and the quote."""
+    return (e.url or e.citation) + (f" — “{e.quote}”" if e.quote else "")
 
 
 def _matches(row: ClaimRow, words: list[str], english: str) -> bool:
