@@ -32,6 +32,8 @@ class PdfPage:
 class PdfDocument:
     pages: tuple[PdfPage, ...]
     title: str = ""
+    ocr_pages: tuple[int, ...] = ()  # numbers of the pages whose text was read by OCR (scans)
+    page_images: tuple[tuple[int, str, bytes], ...] = ()  # (page, mime, image) of those pages
 
 
 @dataclass(frozen=True)
