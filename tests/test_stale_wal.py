@@ -227,3 +227,26 @@ def test_a_foreign_rollback_journal_is_set_aside_not_played_back(tmp_path: Path,
     assert len(list(library.parent.glob("library.sqlite3-journal.set-aside-*"))) == 1
     assert [line.split()[1] for line in res.stdout.splitlines()] == ["forum_post_ai_race.vi"]
     assert _integrity(library) == "ok"
+
+
+def test_restoring_a_backup_with_its_wal_reads_the_wal_and_leaves_its_folder_as_it_was(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    """A copy kept with its -wal (a library set aside by an earlier restore, or copied by hand) is
+    restored with what its WAL holds; SQLite's -shm is made in a private folder, not beside it."""
+    from app.core.store import backups
+
+    kept = tmp_path / "kept" / "copy.sqlite3"
+    kept.parent.mkdir()
+    Holder("doichieu", kept, fixtures / FOREIGN).end("vanish")  # its import lives only in the -wal
+    Path(f"{kept}-shm").unlink()  # as a user copies it: the file and its -wal
+    before = sorted(p.name for p in kept.parent.iterdir())
+    assert "copy.sqlite3-wal" in before and "copy.sqlite3-shm" not in before
+
+    data = tmp_path / "data"
+    data.mkdir()
+    backups.restore(kept, data / "library.sqlite3")
+
+    assert sorted(p.name for p in kept.parent.iterdir()) == before
+    assert _integrity(data / "library.sqlite3") == "ok"
+    assert len(_titles(data)) == 1  # the document the WAL held

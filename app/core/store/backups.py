@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -148,8 +151,8 @@ def restore(backup: Path, target: Path | None = None) -> Path | None:
     dbmod.require_no_connection(target, "restore a backup")
     dbmod.require_no_connection(backup, "restore from it")
     _refuse_library_files(backup, target)
-    with safe_write.reading(backup):
-        check_backup(backup)
+    with safe_write.reading(backup), _readable_copy(backup, target.parent) as readable:
+        check_backup(readable)
         safe_write.check_target(target, allow_library=True, protect=[backup])
         # The backup is copied beside the library first, and only then is the library swapped for
         # it: a copy that fails (disk full) leaves the library as it was.
@@ -159,7 +162,7 @@ def restore(backup: Path, target: Path | None = None) -> Path | None:
                     stale.unlink()
         tmp = keep.unique_path(target.parent, f".{target.name}.restoring-")
         try:
-            _copy_through_sqlite(backup, tmp)
+            _copy_through_sqlite(readable, tmp)
             _fsync(tmp)
             # No other process may have the library open while its files are swapped (their next
             # write would land in the file moved aside, or corrupt the new one); while we hold the
@@ -185,6 +188,22 @@ def restore(backup: Path, target: Path | None = None) -> Path | None:
                 tmp.unlink(missing_ok=True)
     keep.prune_library_copies(target, "before-restore")
     return moved[0][1] if moved else None
+
+
+@contextlib.contextmanager
+def _readable_copy(backup: Path, near: Path) -> Iterator[Path]:
+    """The file to read `backup` through. SQLite makes a -shm beside a WAL it reads, so a backup with a
+    -wal beside it is first copied with its -wal into a private folder (no connection to it is open
+    yet: THE RULE) and read there; the user's folder gets no new file."""
+    wal = Path(f"{backup}-wal")
+    if not wal.exists():
+        yield backup
+        return
+    with tempfile.TemporaryDirectory(prefix=".restoring-", dir=near if near.is_dir() else None) as folder:
+        copy = Path(folder) / backup.name
+        shutil.copyfile(backup, copy)
+        shutil.copyfile(wal, f"{copy}-wal")
+        yield copy
 
 
 def _copy_through_sqlite(backup: Path, dest: Path) -> None:
