@@ -127,9 +127,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
+    from app.core.services.search import search_sentences
+
     with _open_library() as lib:
         doc_id = lib.resolve_document(args.doc) if args.doc else None
-        hits = lib.search(args.query, limit=args.limit, document_id=doc_id)
+        hits = search_sentences(lib, args.query, limit=args.limit, document_id=doc_id)
     if args.json:
         _write(json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False, indent=2))
         return 0

@@ -3,8 +3,8 @@ the selected sentences in full, where a span of either language can be selected 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.core.claims.workflow import ClaimView
 from app.core.store import Library, SearchHit
 from app.core.translate import glossary
-from app.gui.delegates import SentenceDelegate
+from app.gui.find_marks import FindDelegate
 from app.gui.models import ALTERNATIVES_ROLE, SPANS_ROLE, SegmentTableModel
 
 DEFAULT_ROW_HEIGHT = 46
@@ -62,13 +62,16 @@ class DocumentView(QWidget):
         close = QPushButton("×")
         close.setFlat(True)
         close.setFixedWidth(24)
-        close.clicked.connect(self.find_bar.hide)
+        close.clicked.connect(self.close_find)
         fl.addWidget(self.find_edit, 1)
         fl.addWidget(self.find_status)
         fl.addWidget(close)
         self.find_bar.hide()
-        self.find_edit.returnPressed.connect(self._find_next)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_bar, self.find_bar.hide)
+        self.find_edit.setObjectName("findEdit")
+        self.find_status.setObjectName("findStatus")
+        self.find_edit.returnPressed.connect(self.find_next)  # Shift+Enter: see eventFilter
+        self.find_edit.installEventFilter(self)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_bar, self.close_find)
 
         # "confidence below X": only machine English the engine was unsure of stays listed
         self.filter_bar = QWidget()
@@ -103,10 +106,11 @@ class DocumentView(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the next pane (arrows move in it)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(DEFAULT_ROW_HEIGHT)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.delegate = SentenceDelegate(self.table)
+        self.delegate = FindDelegate(self.table)
         self.table.setItemDelegate(self.delegate)
         self.table.verticalScrollBar().valueChanged.connect(self._size_visible_rows)
         self.table.horizontalHeader().sectionResized.connect(self._widths_changed)
@@ -182,7 +186,9 @@ class DocumentView(QWidget):
         self.table.setColumnWidth(0, 44)
         width = max(400, self.table.viewport().width() - 44)
         self.table.setColumnWidth(1, width // 2)
-        self.hits, self._hit = [], -1
+        self.hits, self._hit, self._hits_for = [], -1, ""
+        self.delegate.clear_matches()
+        self.find_status.clear()
         self.vi_text.clear()
         self.en_text.clear()
         self._span = (-1, -1)
@@ -466,28 +472,83 @@ class DocumentView(QWidget):
         self.find_edit.setFocus()
         self.find_edit.selectAll()
 
-    def _find_next(self) -> None:
-        query = self.find_edit.text().strip()
-        if not query:
-            return
-        if self.hits and self._hits_for == query:
-            self._show_hit(self._hit + 1)
-        else:
-            self.find_status.setText("searching…")
-            self.find_requested.emit(query)
+    def close_find(self) -> None:
+        """Escape or ×: the bar closes and the matches are no longer marked."""
+        self.find_bar.hide()
+        self.delegate.clear_matches()
+        self.table.viewport().update()
+        if self.model is not None:
+            self.table.setFocus()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            obj is self.find_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.find_previous()
+            return True
+        return super().eventFilter(obj, event)
+
+    def find_next(self) -> None:
+        """Enter or F3: the next match (after the last one, the first again)."""
+        self._find(1)
+
+    def find_previous(self) -> None:
+        """Shift+Enter or Shift+F3: the previous match (before the first one, the last)."""
+        self._find(-1)
 
     _hits_for = ""
+    _direction = 1
+
+    def _find(self, step: int) -> None:
+        query = self.find_edit.text().strip()
+        if self.model is None:
+            return
+        if not query:
+            self.open_find()
+            return
+        if self._hits_for == query:
+            if self.hits:
+                self._show_hit(self._hit + step)
+            return
+        self._direction = step
+        self.find_status.setText("searching…")
+        self.find_requested.emit(query)
 
     def set_hits(self, query: str, hits: list[SearchHit]) -> None:
-        self.hits = sorted(hits, key=lambda h: h.segment_idx)
+        """The matches of `query` in this document (in reading order); shows the first one from the
+        current sentence on (or, searching backwards, the last one before it)."""
+        if query != self.find_edit.text().strip() and self.find_bar.isVisible():
+            return  # the words were changed while searching; the next Enter searches again
+        self.hits = sorted(hits, key=lambda h: (h.segment_idx, self._hit_column(h)))
         self._hits_for = query
+        cells = {(h.segment_idx, self._hit_column(h)) for h in self.hits}
+        self.delegate.set_matches(query, cells, None)
+        self.table.viewport().update()
         if not self.hits:
             self.find_status.setText("not found")
             return
-        self._show_hit(0)
+        here = self.table.currentIndex()
+        at = (here.row(), here.column()) if here.isValid() else (0, 0)
+        cells_in_order = [(h.segment_idx, self._hit_column(h)) for h in self.hits]
+        if self._direction > 0:
+            first = next((i for i, c in enumerate(cells_in_order) if c >= at), 0)
+        else:
+            first = next((i for i in reversed(range(len(cells_in_order))) if cells_in_order[i] < at), -1)
+        self._show_hit(first)
+
+    @staticmethod
+    def _hit_column(hit: SearchHit) -> int:
+        return 2 if hit.lang == "en" and hit.text != hit.source_text else 1
 
     def _show_hit(self, n: int) -> None:
         self._hit = n % len(self.hits)
         hit = self.hits[self._hit]
+        column = self._hit_column(hit)
         self.find_status.setText(f"{self._hit + 1} of {len(self.hits)}")
-        self.go_to_row(hit.segment_idx, 2 if hit.lang == "en" and hit.text != hit.source_text else 1)
+        self.delegate.set_matches(self._hits_for, self.delegate.find_cells, (hit.segment_idx, column))
+        self.go_to_row(hit.segment_idx, column)
+        self.table.viewport().update()

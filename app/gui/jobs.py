@@ -69,24 +69,14 @@ def suggestions(helper: HelperProcess, doc_id: int) -> JobFn:
     return SerialJob(job)
 
 
-def library_filter(text: str, tag: str | None, verdict: str | None) -> JobFn:
-    """Ids of documents whose title or sentences (either language) match, and that hold a claim with
-    the tag/verdict; None when nothing filters."""
+def library_search(text: str, tag: str | None, verdict: str | None) -> JobFn:
+    """The library search (`services.search.search_library`): matching sentences grouped by document,
+    and the documents to list (None when nothing filters)."""
 
-    def job(ctx: JobContext) -> set[int] | None:
-        from app.core.store.claims import ClaimStore
-        from app.core.store.library import fold
+    def job(ctx: JobContext) -> Any:
+        from app.core.services.search import search_library
 
-        lib = ctx.library()
-        ids: set[int] | None = None
-        if text:
-            wanted = fold(text)
-            ids = {d.id for d in lib.documents() if wanted in fold(d.title)}
-            ids |= {hit.document_id for hit in lib.search(text, limit=500)}
-        if tag or verdict:
-            with_claims = {c.document_id for c in ClaimStore(lib).search(tag=tag, verdict=verdict)}
-            ids = with_claims if ids is None else ids & with_claims
-        return ids
+        return search_library(ctx.library(), text, tag, verdict)
 
     return job
 
@@ -106,7 +96,9 @@ def translations(doc_id: int) -> JobFn:
 
 def find(doc_id: int, query: str) -> JobFn:
     def job(ctx: JobContext) -> tuple[str, list[Any]]:
-        return query, ctx.library().search(query, limit=1000, document_id=doc_id)
+        from app.core.services.search import find_in_document
+
+        return query, find_in_document(ctx.library(), doc_id, query)
 
     return job
 

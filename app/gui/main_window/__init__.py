@@ -271,6 +271,7 @@ class MainWindow(QMainWindow):
         self.library.open_last_document()
 
     def _save(self) -> None:
+        self.library.remember_reading()  # the open document reopens at this sentence
         settings.put(settings.WINDOW_GEOMETRY, self.saveGeometry())
         settings.put(settings.MAIN_SPLITTER, self.splitter.saveState())
         settings.put(settings.DOC_SPLITTER, self.view.splitter.saveState())
@@ -336,18 +337,24 @@ class MainWindow(QMainWindow):
 
     # drag and drop ------------------------------------------------------------------------------------
 
+    # A drop is always a copy: the library keeps its own copy of the text, and accepting the *move*
+    # a file manager proposes (Shift held) would let it delete the user's file.
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if has_paths(event.mimeData()):
-            event.acceptProposedAction()
+        if has_paths(event.mimeData()) and event.possibleActions() & Qt.DropAction.CopyAction:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
 
     def dragMoveEvent(self, event: Any) -> None:
-        if has_paths(event.mimeData()):
-            event.acceptProposedAction()
+        if has_paths(event.mimeData()) and event.possibleActions() & Qt.DropAction.CopyAction:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = paths_from_urls(event.mimeData().urls())
-        if paths:
-            event.acceptProposedAction()
+        if paths and event.possibleActions() & Qt.DropAction.CopyAction:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
             self.importing.import_paths(paths)
 
     # help -------------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ class Key(StrEnum):
     QUIT = "quit"
     PASTE_DOCUMENT = "pasteDocument"
     FIND = "find"
+    FIND_NEXT = "findNext"
+    FIND_PREVIOUS = "findPrevious"
     TRANSLATE = "translate"
     TRANSLATE_COMPARE = "translateCompare"
     ACCEPT_NEXT = "acceptAndNext"
@@ -41,6 +43,7 @@ class Key(StrEnum):
     INSTALL_MODEL = "installModel"
     GLOSSARY = "glossary"
     ABOUT = "about"
+    KEYBOARD_SHORTCUTS = "keyboardShortcuts"
 
 
 Shortcut = QKeySequence.StandardKey | str | None
@@ -62,6 +65,8 @@ SPECS: dict[Key, Spec] = {
     Key.QUIT: Spec("&Quit", lambda w: w.close, QKeySequence.StandardKey.Quit),
     Key.PASTE_DOCUMENT: Spec("&Paste as new document", lambda w: w.importing.paste_document, "Ctrl+Shift+V"),
     Key.FIND: Spec("&Find in document", lambda w: w.view.open_find, QKeySequence.StandardKey.Find),
+    Key.FIND_NEXT: Spec("Find &next", lambda w: w.view.find_next, "F3"),
+    Key.FIND_PREVIOUS: Spec("Find pre&vious", lambda w: w.view.find_previous, "Shift+F3"),
     Key.TRANSLATE: Spec("&Translate", lambda w: w.translation.translate_document, "Ctrl+R"),
     Key.TRANSLATE_COMPARE: Spec("Translate with &another model…", lambda w: w.translation.translate_with_another_model),
     Key.ACCEPT_NEXT: Spec("&Accept and go to next", lambda w: w.translation.accept_and_next, "Ctrl+Return"),
@@ -74,6 +79,7 @@ SPECS: dict[Key, Spec] = {
     Key.MODEL_MANAGER: Spec("&Manage translation models…", lambda w: w.translation.show_model_manager),
     Key.INSTALL_MODEL: Spec("&Install from file…", lambda w: w.translation.choose_package),
     Key.ABOUT: Spec("&About DoiChieu", lambda w: w.show_about),
+    Key.KEYBOARD_SHORTCUTS: Spec("&Keyboard shortcuts…", lambda w: lambda: _show_shortcuts(w), "F1"),
     Key.GLOSSARY: Spec("&Glossary…", lambda w: lambda: _open_glossary(w)),
 }
 
@@ -85,7 +91,7 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
         "&File",
         (Key.IMPORT_FILES, Key.IMPORT_FOLDER, Key.EXPORT, SEPARATOR, Key.BACKUP_NOW, Key.RESTORE_BACKUP, SEPARATOR),
     ),
-    ("&Edit", (Key.PASTE_DOCUMENT, Key.FIND, SEPARATOR, Key.GLOSSARY)),
+    ("&Edit", (Key.PASTE_DOCUMENT, Key.FIND, Key.FIND_NEXT, Key.FIND_PREVIOUS, SEPARATOR, Key.GLOSSARY)),
     (
         "&Document",
         (
@@ -100,10 +106,30 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
     ),
     ("&Claims", (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.SUGGEST, TAG_MENU)),
     ("&Models", (Key.MODEL_MANAGER, Key.INSTALL_MODEL)),
-    ("&Help", (Key.ABOUT,)),
+    ("&Help", (Key.KEYBOARD_SHORTCUTS, Key.ABOUT)),
 )
 
-NEEDS_DOCUMENT = (Key.LAYOUT_REVIEW, Key.DELETE_DOCUMENT, Key.FIND, Key.SUGGEST, Key.ACCEPT_NEXT)
+# Keys that work in one pane only (not menu commands); Help › Keyboard shortcuts lists them after the
+# actions. Add a line here when a pane learns a key. (where, what, keys)
+PANE_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("Window", "Next / previous pane", "Tab, Shift+Tab"),
+    ("Library search", "Go to the matching sentences", "Enter, Down"),
+    ("Search results", "Open the document at the sentence", "Enter, double-click"),
+    ("Find bar", "Next / previous match", "Enter, Shift+Enter"),
+    ("Find bar", "Close the find bar", "Esc"),
+    ("Sentence table", "Apply the tag with that key", "1 … 9"),
+    ("Sentence editor", "Store your English and go to the next sentence", "Ctrl+Enter"),
+)
+
+NEEDS_DOCUMENT = (
+    Key.LAYOUT_REVIEW,
+    Key.DELETE_DOCUMENT,
+    Key.FIND,
+    Key.FIND_NEXT,
+    Key.FIND_PREVIOUS,
+    Key.SUGGEST,
+    Key.ACCEPT_NEXT,
+)
 NEEDS_SELECTION = (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.EDIT_ENGLISH)
 
 
@@ -111,6 +137,12 @@ def _open_glossary(window: MainWindow) -> None:
     from app.gui.dialogs.glossary_dialog import open_glossary
 
     open_glossary(window)
+
+
+def _show_shortcuts(window: MainWindow) -> None:
+    from app.gui.dialogs.shortcuts import show_shortcuts
+
+    show_shortcuts(window)
 
 
 def create_actions(window: MainWindow) -> dict[Key, QAction]:

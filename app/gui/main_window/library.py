@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox
 
 from app.core.claims import workflow
 from app.core.errors import DoiChieuError
+from app.core.services.reading import reading_position, remember_reading_position
+from app.core.services.search import LibraryMatches
 from app.core.services.session import backups_folder, describe_backups, open_session, restore
 from app.gui import jobs, settings
 from app.gui.dialogs.backups import BackupsDialog, Choice
@@ -29,6 +33,8 @@ class LibraryController(Controller):
         self._filter_seq = 0  # only the newest library search's result is shown
         self.w.sidebar.document_chosen.connect(self.open_document)
         self.w.sidebar.filters_changed.connect(self.filter_library)
+        self.w.sidebar.results.sentence_chosen.connect(self.open_at)
+        self.w.sidebar.results.document_chosen.connect(self.open_document)
 
     # screens ------------------------------------------------------------------------------------------
 
@@ -68,20 +74,22 @@ class LibraryController(Controller):
         self._filter_seq += 1  # a search still running must not bring its old filter back
         if not (text or tag or verdict):
             self.w.sidebar.model.set_filter(None)
+            self.w.sidebar.show_matches(None)
             self.w.sidebar.update_status()
             return
         self.w.jobs.start(
             "Searching the library",
-            jobs.library_filter(text, tag, verdict),
+            jobs.library_search(text, tag, verdict),
             on_done=partial(self._filtered, self._filter_seq),
             on_error=self.w.failed,
             cancellable=False,
         )
 
-    def _filtered(self, seq: int, ids: set[int] | None) -> None:
+    def _filtered(self, seq: int, matches: LibraryMatches) -> None:
         if seq != self._filter_seq:
             return  # a newer search was asked for meanwhile
-        self.w.sidebar.model.set_filter(ids)
+        self.w.sidebar.model.set_filter(matches.document_ids)
+        self.w.sidebar.show_matches(matches)
         self.w.sidebar.update_status()
         shown = self.w.view.doc_id()
         if shown is not None:
@@ -89,19 +97,62 @@ class LibraryController(Controller):
 
     # documents ------------------------------------------------------------------------------------------
 
-    def open_document(self, doc_id: int) -> None:
+    def open_document(self, doc_id: int, at: tuple[int, int] | None = None) -> None:
+        """Show `doc_id` at sentence row `at[0]` (column `at[1]`), else where the reader left it."""
         w = self.w
         try:
             info = w.lib.document(doc_id)
         except DoiChieuError as err:
             w.notify(for_window(err))
             return
+        self.remember_reading()
         w.stack.setCurrentIndex(1)
         w.view.show_document(w.lib, doc_id)
         w.doc_title.setText(info.title)
         w.sidebar.select(doc_id)
         settings.put(settings.LAST_DOCUMENT, doc_id)
         w.document_opened.emit(doc_id)
+        if at is None:
+            row = reading_position(w.lib, doc_id)
+            at = (row, 1) if row else None
+        if at is not None:
+            w.view.go_to_row(*at)
+            # once the window has its final size, scroll there again (the first layout may be smaller)
+            QTimer.singleShot(0, lambda d=doc_id, r=at[0], c=at[1]: self._scroll_to(d, r, c))
+
+    def open_at(self, doc_id: int, row: int, column: int) -> None:
+        """A sentence chosen in the search results: its document, that sentence selected and in view."""
+        self.open_document(doc_id, (row, column))
+        self.w.view.table.setFocus()
+
+    def _scroll_to(self, doc_id: int, row: int, column: int) -> None:
+        view = self.w.view
+        if view.model is not None and view.doc_id() == doc_id and row < view.model.rowCount():
+            view.table.scrollTo(view.model.index(row, column), QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def reading_row(self) -> int | None:
+        """Where the reader is in the open document: the current sentence when it is in view, else the
+        sentence in the middle of the view."""
+        view = self.w.view
+        if view.model is None or view.model.rowCount() == 0:
+            return None
+        table = view.table
+        current = table.currentIndex()
+        if current.isValid() and table.visualRect(current).intersects(table.viewport().rect()):
+            return current.row()
+        if table.verticalScrollBar().value() == 0:
+            return None  # at the start
+        middle = table.rowAt(table.viewport().height() // 2)
+        return middle if middle >= 0 else None
+
+    def remember_reading(self) -> None:
+        """Keep where the reader is in the open document (on leaving it, and when the window closes)."""
+        doc_id = self.w.view.doc_id()
+        if doc_id is None or self.w.library_closed:
+            return
+        # a reading position is not worth a message (the library may be busy or read-only)
+        with contextlib.suppress(DoiChieuError):
+            remember_reading_position(self.w.lib, doc_id, self.reading_row())
 
     def open_last_document(self) -> None:
         """The document open when the window last closed, else the newest one."""

@@ -1,0 +1,163 @@
+"""The library search's sentences: grouped by document, the matched words highlighted; Enter or a
+double-click on a sentence opens its document at that sentence (`sentence_chosen`)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView, QWidget
+
+from app.core.services.search import LibraryMatches, is_english_column, match_spans
+
+DOC_ROLE = Qt.ItemDataRole.UserRole + 1  # the document id (every item)
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the sentence's row in the document (sentence items only)
+COLUMN_ROLE = Qt.ItemDataRole.UserRole + 3  # 1: matched in the Vietnamese, 2: in the English
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 4  # [(start, end)] of the matched words in the item's text
+MATCH_BG = "#f9e154"
+Index = QModelIndex | QPersistentModelIndex
+
+
+def highlighted_html(text: str, spans: list[tuple[int, int]], background: str = MATCH_BG) -> str:
+    """`text` as HTML, each span on `background`."""
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<span style="background-color:{background}">{html.escape(text[start:end])}</span>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+class MatchDelegate(QStyledItemDelegate):
+    """Sentence items wrapped, their matched words on a highlight; document items as Qt draws them."""
+
+    def _document(self, option: QStyleOptionViewItem, index: Index, width: int) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setDocumentMargin(3)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        doc.setHtml(highlighted_html(text, index.data(MATCH_ROLE) or []))
+        doc.setTextWidth(max(width, 40))
+        return doc
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        if index.data(ROW_ROLE) is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = self._document(opt, index, opt.rect.width())
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorGroup.Active, role))
+        painter.save()
+        painter.translate(opt.rect.topLeft())
+        painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        if index.data(ROW_ROLE) is None:
+            return super().sizeHint(option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        view = opt.widget
+        width = opt.rect.width()
+        if isinstance(view, QTreeView):
+            width = view.viewport().width() - view.indentation() - 2
+        doc = self._document(opt, index, width)
+        return QSize(width, int(doc.size().height()) + 1)
+
+
+class SearchResults(QTreeView):
+    """`sentence_chosen(document_id, row, column)`: open that document at that sentence;
+    `document_chosen(document_id)`: a document's heading was activated."""
+
+    sentence_chosen = Signal(int, int, int)
+    document_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchResults")
+        self.results = QStandardItemModel(self)
+        self.setModel(self.results)
+        self.setHeaderHidden(True)
+        self.setIndentation(12)
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setItemDelegate(MatchDelegate(self))
+        self.activated.connect(self._activated)  # Enter, and a double-click
+        self.matches: LibraryMatches | None = None
+
+    def show_matches(self, matches: LibraryMatches) -> None:
+        self.matches = matches
+        self.results.clear()
+        root = self.results.invisibleRootItem()
+        for group in matches.groups:
+            n = len(group.hits)
+            heading = QStandardItem(f"{group.title} ({n} sentence{'s' if n != 1 else ''})")
+            heading.setData(group.document_id, DOC_ROLE)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            heading.setToolTip(group.title)
+            for hit in group.hits:
+                english = is_english_column(hit)
+                item = QStandardItem(f"{hit.segment_idx + 1}. {hit.text}")
+                prefix = len(str(hit.segment_idx + 1)) + 2
+                spans = [(prefix + a, prefix + b) for a, b in match_spans(hit.text, matches.query)]
+                item.setData(group.document_id, DOC_ROLE)
+                item.setData(hit.segment_idx, ROW_ROLE)
+                item.setData(2 if english else 1, COLUMN_ROLE)
+                item.setData(spans, MATCH_ROLE)
+                item.setToolTip(f"English of: {hit.source_text}" if english else "")
+                heading.appendRow(item)
+            root.appendRow(heading)
+        self.expandAll()
+
+    def clear(self) -> None:
+        self.matches = None
+        self.results.clear()
+
+    def sentence_count(self) -> int:
+        return self.matches.sentence_count if self.matches is not None else 0
+
+    def focus_first(self) -> None:
+        """Select the first sentence and take the keyboard (from the search box: Enter or Down)."""
+        first = self.results.index(0, 0)
+        if first.isValid():
+            child = self.results.index(0, 0, first)
+            self.setCurrentIndex(child if child.isValid() else first)
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _activated(self, index: QModelIndex) -> None:
+        doc = index.data(DOC_ROLE)
+        if doc is None:
+            return
+        row = index.data(ROW_ROLE)
+        if row is None:
+            self.document_chosen.emit(int(doc))
+        else:
+            self.sentence_chosen.emit(int(doc), int(row), int(index.data(COLUMN_ROLE)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.scheduleDelayedItemsLayout()  # wrapped sentences: heights follow the width
