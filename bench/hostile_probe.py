@@ -481,7 +481,7 @@ def cases() -> list[Case]:
         )
 
     # --- claims
-    c_add = ["claims", "add", "1"]
+    c_add = ["claims", "add", "1", "--allow-duplicate"]  # the template holds a claim over 0-30
     for name, start, end in (
         ("zero-width", "10", "10"),
         ("end-before-start", "40", "10"),
@@ -493,6 +493,7 @@ def cases() -> list[Case]:
         ("float", "1.5", "5"),
     ):
         add(Case(f"claims-add-{name}", [*c_add, "--start", start, "--end", end], "refuse"))
+    add(Case("claims-add-duplicate", ["claims", "add", "1", "--start", "5", "--end", "20"], "refuse"))
     add(Case("claims-add-spaces-only", ["claims", "add", "1", "--start", "0", "--end", "0"], "refuse"))
     add(Case("claims-add-whitespace-span", [*c_add, "--start", "{ws}", "--end", "{ws1}"], "any", may_change=True))
     add(Case("claims-add-doc-missing", ["claims", "add", "999", "--start", "0", "--end", "5"], "refuse"))
