@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex,
 from PySide6.QtGui import QColor, QFont
 
 from app.core.claims.alignment import ClaimSpans, claim_spans
+from app.core.claims.tags import UNTAGGED_COLOR
 from app.core.claims.workflow import ClaimView
 from app.core.store import DocumentInfo, Library, StoredSegment, StoredTranslation
 from app.core.translate.checks import explain
@@ -272,7 +273,7 @@ class SegmentTableModel(QAbstractTableModel):
         for tag in view.row.tags:
             if tag in self.tag_colors:
                 return self.tag_colors[tag]
-        return "#f4d03f"
+        return UNTAGGED_COLOR  # its own neutral colour, not a tag's
 
     def claim_spans(self, view: ClaimView) -> ClaimSpans:
         """The claim's spans against the English this model shows (a post-edit made here counts at once)."""
@@ -358,8 +359,8 @@ class ClaimsModel(_RowsTableModel):
             if col == 2:
                 return ("⚠ " if row.status == "orphaned" else "") + row.quote
             return view.english
-        if role == Qt.ItemDataRole.BackgroundRole and col == 0 and row.tags:
-            return QColor(self.tag_colors.get(row.tags[0], "#ffffff"))
+        if role == Qt.ItemDataRole.BackgroundRole and col == 0:
+            return QColor(self.tag_colors.get(row.tags[0], UNTAGGED_COLOR) if row.tags else UNTAGGED_COLOR)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = row.quote
             if row.note:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from app.core.claims.alignment import ClaimSpans, claim_spans, covered_segments
 from app.core.claims.evidence import safe_url  # the one evidence link policy (re-exported here)
+from app.core.claims.tags import UNTAGGED_COLOR
 from app.core.errors import NotFoundError
 from app.core.export.options import ExportOptions
 from app.core.export.pieces import Mark, Piece, safe_color, split
@@ -301,7 +302,7 @@ def _claim_note(
         en_status=shown.english_status,
         en_custom=row.en_custom,
         tags=tags,
-        color=color or (tags[0].color if tags else safe_color(None)),
+        color=color or (tags[0].color if tags else UNTAGGED_COLOR),
         verdict=row.verdict,
         status=row.status,
         note=row.note if options.include_notes else "",
