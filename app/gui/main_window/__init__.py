@@ -39,6 +39,7 @@ from app.core.store import Library
 from app.core.store.claims import ClaimStore, Tag
 from app.gui import settings, warm_up
 from app.gui.claims_panel import ClaimsPanel
+from app.gui.dialogs.document_properties import DocumentActions
 from app.gui.dialogs.model_manager import NO_MODEL_TEXT
 from app.gui.document_view import DocumentView
 from app.gui.helper_process import HelperProcess
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.translation: TranslationController = TranslationController(self)
         self.claiming: ClaimsController = ClaimsController(self)
         self.tools: DocumentTools = DocumentTools(self)
+        self.documents: DocumentActions = DocumentActions(self)  # rename, properties (library list F2, menu)
         self._actions = actions_mod.create_actions(self)  # by key; QWidget.actions() stays Qt's
         actions_mod.build_menus(self, self._actions, self.claiming.tag_menu)
         actions_mod.add_tag_keys(self)
@@ -280,6 +282,7 @@ class MainWindow(QMainWindow):
     def close_dialogs(self) -> None:
         for box in list(self.messages):
             box.close()
+        self.documents.close_dialogs()
         for controller in (self.claiming, self.translation, self.tools):
             controller.close_dialogs()
 

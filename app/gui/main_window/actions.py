@@ -36,6 +36,9 @@ class Key(StrEnum):
     EDIT_ENGLISH = "editEnglish"
     LAYOUT_REVIEW = "layoutReview"
     DELETE_DOCUMENT = "deleteDocument"
+    RENAME_DOCUMENT = "renameDocument"
+    DOCUMENT_PROPERTIES = "documentProperties"
+    TAG_MANAGER = "tagManager"
     NEW_CLAIM = "newClaim"
     TAG_CLAIM = "tagClaim"
     SUGGEST = "suggestClaims"
@@ -73,6 +76,9 @@ SPECS: dict[Key, Spec] = {
     Key.EDIT_ENGLISH: Spec("&Edit English", lambda w: w.translation.edit_english, "F2"),
     Key.LAYOUT_REVIEW: Spec("&Layout review…", lambda w: w.tools.show_layout_review, "Ctrl+L"),
     Key.DELETE_DOCUMENT: Spec("&Delete document…", lambda w: w.library.delete_document),
+    Key.RENAME_DOCUMENT: Spec("Re&name document…", lambda w: w.documents.rename_current),
+    Key.DOCUMENT_PROPERTIES: Spec("Document p&roperties…", lambda w: w.documents.properties_current),
+    Key.TAG_MANAGER: Spec("&Manage tags…", lambda w: lambda: _open_tag_manager(w)),
     Key.NEW_CLAIM: Spec("&New claim…", lambda w: w.claiming.new_claim, "Ctrl+M"),
     Key.TAG_CLAIM: Spec("&Tag…", lambda w: w.claiming.tag_claim, "Ctrl+T"),
     Key.SUGGEST: Spec("&Suggest claims", lambda w: w.claiming.load_suggestions),
@@ -101,10 +107,12 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
             Key.EDIT_ENGLISH,
             Key.LAYOUT_REVIEW,
             SEPARATOR,
+            Key.RENAME_DOCUMENT,
+            Key.DOCUMENT_PROPERTIES,
             Key.DELETE_DOCUMENT,
         ),
     ),
-    ("&Claims", (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.SUGGEST, TAG_MENU)),
+    ("&Claims", (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.SUGGEST, TAG_MENU, SEPARATOR, Key.TAG_MANAGER)),
     ("&Models", (Key.MODEL_MANAGER, Key.INSTALL_MODEL)),
     ("&Help", (Key.KEYBOARD_SHORTCUTS, Key.ABOUT)),
 )
@@ -117,6 +125,7 @@ PANE_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Search results", "Open the document at the sentence", "Enter, double-click"),
     ("Find bar", "Next / previous match", "Enter, Shift+Enter"),
     ("Find bar", "Close the find bar", "Esc"),
+    ("Library list", "Rename the document", "F2"),
     ("Sentence table", "Apply the tag with that key", "1 … 9"),
     ("Sentence editor", "Store your English and go to the next sentence", "Ctrl+Enter"),
 )
@@ -124,6 +133,8 @@ PANE_KEYS: tuple[tuple[str, str, str], ...] = (
 NEEDS_DOCUMENT = (
     Key.LAYOUT_REVIEW,
     Key.DELETE_DOCUMENT,
+    Key.RENAME_DOCUMENT,
+    Key.DOCUMENT_PROPERTIES,
     Key.FIND,
     Key.FIND_NEXT,
     Key.FIND_PREVIOUS,
@@ -131,6 +142,12 @@ NEEDS_DOCUMENT = (
     Key.ACCEPT_NEXT,
 )
 NEEDS_SELECTION = (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.EDIT_ENGLISH)
+
+
+def _open_tag_manager(window: MainWindow) -> None:
+    from app.gui.dialogs.tag_manager import open_tag_manager
+
+    open_tag_manager(window)
 
 
 def _open_glossary(window: MainWindow) -> None:
