@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QShortcut, Q
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
-    QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.core.claims.workflow import ClaimView
 from app.core.store import Library, SearchHit
-from app.core.translate import glossary
+from app.core.translate import glossary, review
 from app.gui.find_marks import FindDelegate
 from app.gui.models import ALTERNATIVES_ROLE, SPANS_ROLE, SegmentTableModel
 
@@ -73,28 +73,32 @@ class DocumentView(QWidget):
         self.find_edit.installEventFilter(self)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_bar, self.close_find)
 
-        # "confidence below X": only machine English the engine was unsure of stays listed
+        # one filter: all sentences, or only the untranslated / flagged (⚠) / unreviewed / claimed ones, or
+        # machine English with a confidence below the limit (the rule: app.core.translate.review.shown_by)
         self.filter_bar = QWidget()
         cl = QHBoxLayout(self.filter_bar)
         cl.setContentsMargins(0, 0, 0, 0)
-        self.confidence_filter = QCheckBox("Only machine English with confidence below")
-        self.confidence_filter.setObjectName("confidenceFilter")
+        show = QLabel("&Show:")
+        self.review_filter = QComboBox()
+        self.review_filter.setObjectName("reviewFilter")
+        show.setBuddy(self.review_filter)
+        for mode, label in review.FILTERS.items():
+            self.review_filter.addItem(label, mode)
         self.confidence_limit = QSpinBox()
         self.confidence_limit.setObjectName("confidenceLimit")
         self.confidence_limit.setRange(1, 100)
         self.confidence_limit.setValue(50)
         self.confidence_limit.setSuffix(" %")
-        self.confidence_status = QLabel()
-        cl.addWidget(self.confidence_filter)
+        self.confidence_limit.setEnabled(False)  # only for the confidence filter
+        self.confidence_status = QLabel()  # "N sentences" while a filter is on
+        self.confidence_status.setObjectName("filterStatus")
+        cl.addWidget(show)
+        cl.addWidget(self.review_filter)
         cl.addWidget(self.confidence_limit)
         cl.addWidget(self.confidence_status)
-        self.flag_filter = QCheckBox("Only sentences to check (⚠)")  # a check flagged the pair
-        self.flag_filter.setObjectName("flagFilter")
-        cl.addWidget(self.flag_filter)
-        self.flag_filter.toggled.connect(self.apply_confidence_filter)
         cl.addStretch(1)
-        self.confidence_filter.toggled.connect(self.apply_confidence_filter)
-        self.confidence_limit.valueChanged.connect(self.apply_confidence_filter)
+        self.review_filter.currentIndexChanged.connect(self.apply_filter)
+        self.confidence_limit.valueChanged.connect(self.apply_filter)
         self.glossary = glossary.Glossary([])
 
         self.table = SentenceTable()
@@ -194,8 +198,8 @@ class DocumentView(QWidget):
         self._span = (-1, -1)
         self.reload_glossary()
         self.model.dataChanged.connect(self._translations_changed)
-        if self.confidence_filter.isChecked() or self.flag_filter.isChecked():
-            self.apply_confidence_filter()
+        if self.filter_mode() != review.ALL:
+            self.apply_filter()
         QTimer.singleShot(0, self._size_visible_rows)
 
     def doc_id(self) -> int | None:
@@ -237,27 +241,40 @@ class DocumentView(QWidget):
         self.compare_hint.setVisible(bool(lines))
 
     def _translations_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int] | None = None) -> None:
-        filtering = self.confidence_filter.isChecked() or self.flag_filter.isChecked()
-        if filtering and top.column() <= 2 <= bottom.column():
-            QTimer.singleShot(0, self.apply_confidence_filter)
+        if self.filter_mode() != review.ALL and top.column() <= 2 <= bottom.column():
+            QTimer.singleShot(0, self.apply_filter)
 
-    def apply_confidence_filter(self) -> None:
-        """Hide every row but machine English whose confidence is below the limit, and/or every row
-        no check flagged (or show all)."""
+    def filter_mode(self) -> str:
+        """The filter's key in app.core.translate.review.FILTERS ("all": every sentence listed)."""
+        return str(self.review_filter.currentData() or review.ALL)
+
+    def set_filter(self, mode: str) -> None:
+        self.review_filter.setCurrentIndex(max(0, self.review_filter.findData(mode)))
+
+    def apply_filter(self) -> None:
+        """List only the sentences the filter keeps (app.core.translate.review.shown_by), or all."""
+        mode = self.filter_mode()
+        self.confidence_limit.setEnabled(mode == review.ONLY_LOW_CONFIDENCE)
         if self.model is None:
             self.confidence_status.clear()
             return
-        by_confidence, by_flags = self.confidence_filter.isChecked(), self.flag_filter.isChecked()
-        on = by_confidence or by_flags
+        on = mode != review.ALL
         if on:
             self.model.fetch_until(self.model.total)
         limit = self.confidence_limit.value() / 100
+        claimed = {s.id for c in self.model.claims for s in c.segments} if mode == review.ONLY_CLAIMED else set()
         shown = 0
         for row in range(self.model.rowCount()):
-            value = self.model.confidence(row)
-            hide = (by_confidence and (value is None or value >= limit)) or (by_flags and not self.model.flagged(row))
-            self.table.setRowHidden(row, hide)
-            shown += not hide
+            seg = self.model.segments[row]
+            keep = review.shown_by(
+                mode,
+                self.model.translations.get(seg.id),
+                claimed=seg.id in claimed,
+                confidence=self.model.confidence(row) if mode == review.ONLY_LOW_CONFIDENCE else None,
+                limit=limit,
+            )
+            self.table.setRowHidden(row, not keep)
+            shown += keep
         self.confidence_status.setText(f"{shown} sentences" if on else "")
 
     def alternative_actions(self, parent: QObject) -> list[QAction]:
@@ -446,13 +463,22 @@ class DocumentView(QWidget):
         self.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         self._size_visible_rows()
+        self.table.updateGeometries()  # the rows just measured: their heights set the scroll range
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._size_visible_rows()
 
     def go_to_offset(self, offset: int) -> None:
         if self.model is not None:
             self.go_to_row(self.model.row_of_offset(offset))
 
+    def close_editor(self) -> None:
+        """Close an open post-edit editor without storing what it holds."""
+        editor = self.table.findChild(QPlainTextEdit, "postEditor")
+        if editor is not None and self.table.state() == QAbstractItemView.State.EditingState:
+            self.delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.RevertModelCache)
+
     def next_unreviewed(self, after: int) -> int:
-        """The next row (fetching as needed) with no English or only machine English."""
+        """The next row (fetching as needed) with no English or machine English nobody reviewed."""
         assert self.model is not None
         row = after + 1
         while True:
@@ -460,8 +486,7 @@ class DocumentView(QWidget):
             if row >= self.model.rowCount():
                 return -1
             seg = self.model.segments[row]
-            tr = self.model.translations.get(seg.id)
-            if tr is None or tr.kind == "machine":
+            if review.needs_review(self.model.translations.get(seg.id)):
                 return row
             row += 1
 
