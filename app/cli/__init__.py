@@ -74,11 +74,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     with _open_library() as lib:
         docs = lib.documents()
+        links = {d.id: lib.document_links(d.id) for d in docs}  # a Markdown file's sources
     if args.json:
-        _write(json.dumps([dataclasses.asdict(d) for d in docs], ensure_ascii=False, indent=2))
+        out = [{**dataclasses.asdict(d), "links": [{"text": t, "url": u} for t, u in links[d.id]]} for d in docs]
+        _write(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     for d in docs:
-        _write(f"#{d.id}  {d.title}  [{d.kind}, {d.paragraph_count} paragraphs, {d.segment_count} sentences]")
+        sources = f", {len(links[d.id])} sources" if links[d.id] else ""
+        _write(f"#{d.id}  {d.title}  [{d.kind}, {d.paragraph_count} paragraphs, {d.segment_count} sentences{sources}]")
     if not docs:
         _write("the library is empty; add files with `main.py import FILE...`")
     return 0
@@ -91,12 +94,14 @@ def _cmd_show(args: argparse.Namespace) -> int:
         paragraphs = lib.paragraphs(doc_id)
         segments = lib.segments(doc_id)
         english = lib.current_translations(doc_id)
+        links = lib.document_links(doc_id)
     by_para: dict[int, list] = {}
     for seg in segments:
         by_para.setdefault(seg.paragraph_id, []).append(seg)
     if args.json:
         out = {
             **dataclasses.asdict(info),
+            "links": [{"text": t, "url": u} for t, u in links],
             "paragraphs": [
                 {
                     **dataclasses.asdict(p),
@@ -115,6 +120,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
         _write(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     _write(f"#{info.id}  {info.title}\n")
+    if links:  # the link targets of a Markdown file: the document's sources
+        _write("Sources:")
+        for i, (text, url) in enumerate(links, 1):
+            _write(f"  [{i}] {text} <{url}>" if text != url else f"  [{i}] <{url}>")
+        _write("")
     for p in paragraphs:
         _write(f"¶{p.idx + 1} [{p.kind}, {p.lang}]")
         for s in by_para.get(p.id, []):

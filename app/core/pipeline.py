@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import EmptyInputError, FileMissingError, InputTooLargeError, UnsupportedFormatError, printable
+from app.core.ingest import markdown as markdown_ingest
 from app.core.ingest import pdf as pdf_ingest
 from app.core.ingest import text as text_ingest
+from app.core.ingest import web
 from app.core.layout import repair_pdf, repair_text
 from app.core.model import CleanResult, Paragraph, PdfDocument
 from app.core.progress import Progress, null_progress
@@ -41,6 +43,10 @@ class Ingested:
     raw_text: str
     title: str
     page_count: int | None = None
+    links: tuple[tuple[str, str], ...] = ()  # (text, url) a Markdown file links to, in reading order
+    source_url: str = ""  # a pasted page's own address, author and date, when it says
+    author: str = ""
+    published: str = ""
 
 
 def clean_text(text: str, encoding: str = "utf-8", kind: str = "text") -> CleanResult:
@@ -68,8 +74,14 @@ def ingest_file(path: str | os.PathLike[str], password: str = "") -> Ingested:
         doc = pdf_ingest.read_pdf(p, password=password)
         paragraphs, repairs = repair_pdf(doc)
         clean = CleanResult(encoding="pdf", paragraphs=paragraphs, repairs=repairs, source_kind="pdf")
-        return Ingested(clean, pdf_page_texts(doc), _pdf_title(doc.title) or _title(paragraphs, p), len(doc.pages))
+        title = pdf_heading(doc) or _pdf_title(doc.title) or _title(paragraphs, p)
+        return Ingested(clean, pdf_page_texts(doc), title, len(doc.pages))
     decoded = text_ingest.read_text_file(p)
+    if kind == "markdown":
+        parsed = markdown_ingest.parse(decoded.text)
+        clean = clean_text(parsed.text, decoded.encoding, kind)
+        links = tuple((link.text, link.url) for link in parsed.links)
+        return Ingested(clean, decoded.text, parsed.title or _title(clean.paragraphs, p), links=links)
     clean = clean_text(decoded.text, decoded.encoding, kind)
     return Ingested(clean, decoded.text, _title(clean.paragraphs, p))
 
@@ -81,6 +93,58 @@ def clean_file(path: str | os.PathLike[str], password: str = "") -> CleanResult:
 def pdf_page_texts(doc: PdfDocument) -> str:
     """The PDF's text as extracted, one page per form-feed-separated block."""
     return "\f".join("\n".join(line.text for line in page.lines) for page in doc.pages)
+
+
+def pdf_heading(doc: PdfDocument) -> str:
+    """The first page's heading: its largest type (at least 15% over the page's body text), read in
+    order and joined when it runs over several lines; running headers and footers (a line that comes
+    back on other pages) and page numbers are not headings. "" when the page has none."""
+    if not doc.pages or not doc.pages[0].lines:
+        return ""
+    repeated = _running_lines(doc)
+    lines = [
+        line
+        for line in doc.pages[0].lines
+        if sum(c.isalpha() for c in line.text) >= 2 and _line_key(line.text) not in repeated
+    ]
+    if not lines:
+        return ""
+    chars: dict[float, int] = {}
+    for line in lines:
+        chars[line.size] = chars.get(line.size, 0) + len(line.text)
+    body = max(chars, key=lambda size: chars[size])
+    top = max(line.size for line in lines)
+    if top < body * 1.15:
+        return ""
+    picked: list[str] = []
+    last = None
+    for line in sorted(lines, key=lambda ln: (ln.y0, ln.x0)):
+        if abs(line.size - top) > 0.5:
+            if picked:
+                break
+            continue
+        if last is not None and line.y0 - last.y1 > 1.5 * top:
+            break  # a second heading of the same size further down
+        picked.append(" ".join(line.text.split()))
+        last = line
+    heading = " ".join(picked).strip()
+    return heading if len(heading) <= TITLE_MAX else heading[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _line_key(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalpha())
+
+
+def _running_lines(doc: PdfDocument) -> set[str]:
+    """Lines (letters only, digits ignored) found on two or more pages: running headers/footers."""
+    if len(doc.pages) < 2:
+        return set()
+    seen: dict[str, int] = {}
+    for page in doc.pages[:20]:
+        for key in {_line_key(line.text) for line in page.lines}:
+            if key:
+                seen[key] = seen.get(key, 0) + 1
+    return {key for key, n in seen.items() if n >= 2}
 
 
 def _pdf_title(title: str) -> str:
@@ -144,11 +208,41 @@ def import_file(
     return _store(library, ingested, sha, source_path=source, size=p.stat().st_size, progress=progress)
 
 
-def import_text(library: Library, text: str, title: str | None = None) -> ImportOutcome:
-    """Store pasted text as a new document."""
-    data = text.encode("utf-8")
+def import_text(library: Library, text: str, title: str | None = None, html: str = "") -> ImportOutcome:
+    """Store pasted text as a new document.
+
+    A web page is reduced to its article (app/core/ingest/web.py): from `html` (the clipboard's
+    text/html) when given, else from `text` when it is HTML source or plain text with a page's menus
+    and footers. The title is the article's headline when one is found, else the first words."""
+    markup = html if html.strip() else text if web.looks_like_html(text) else ""
+    if len(markup.encode("utf-8")) > 2 * text_ingest.MAX_BYTES:
+        raise InputTooLargeError(
+            f"the pasted page is over {2 * text_ingest.MAX_BYTES // (1024 * 1024)} MB of HTML; "
+            "select the article's text and paste that"
+        )
+    if markup:
+        article = web.extract_html(markup)
+        if article.paragraphs:
+            return _import_paste(
+                library,
+                markup.encode("utf-8"),
+                article.text,
+                title or article.title or None,
+                facts=(article.source_url, article.author, article.published),
+            )
     if not text.strip():
         raise EmptyInputError("the clipboard holds no text; copy some text and paste again")
+    data = text.encode("utf-8")
+    reduced = web.article_text(text)
+    if reduced and reduced != text.strip():
+        return _import_paste(library, data, reduced, title or web.plain_text_title(reduced) or None)
+    return _import_paste(library, data, text, title)
+
+
+def _import_paste(
+    library: Library, data: bytes, text: str, title: str | None, facts: tuple[str, str, str] = ("", "", "")
+) -> ImportOutcome:
+    """`data`: what was pasted (the same paste twice is one document); `text`: what is kept of it."""
     if len(data) > text_ingest.MAX_BYTES:  # the same limit as a text file: beyond it cleaning takes minutes
         raise InputTooLargeError(
             f"the pasted text is {len(data) // (1024 * 1024)} MB, over the {text_ingest.MAX_BYTES // (1024 * 1024)} MB "
@@ -158,9 +252,17 @@ def import_text(library: Library, text: str, title: str | None = None) -> Import
     existing = library.find_by_sha256(sha)
     if existing is not None:
         return _existing(library, existing)
-    decoded = text_ingest.decode_bytes(data)
+    decoded = text_ingest.decode_bytes(text.encode("utf-8"))
     clean = clean_text(decoded.text, "utf-8", "paste")
-    ingested = Ingested(clean, decoded.text, title or _title(clean.paragraphs, None))
+    url, author, published = facts
+    ingested = Ingested(
+        clean,
+        decoded.text,
+        title or _title(clean.paragraphs, None),
+        source_url=url,
+        author=author,
+        published=published,
+    )
     return _store(library, ingested, sha, source_path=None, size=len(data))
 
 
@@ -197,6 +299,10 @@ def _store(
             encoding=clean.encoding,
             size_bytes=size,
             page_count=ingested.page_count,
+            source_url=ingested.source_url,
+            author=ingested.author,
+            published=ingested.published,
+            links=ingested.links,
         )
     )
     progress(4, len(IMPORT_STAGES), "done")

@@ -138,15 +138,16 @@ def layout_review(doc_id: int, undone: set[int] | None) -> tuple[Any, tuple[int,
         return review(lib, doc_id), claims
 
 
-def import_text(text: str) -> Any:
+def import_text(text: str, html: str = "") -> Any:
     """A pasted page of a long report is cleaned, segmented and stored here, not on a thread of the
-    window's process. Errors reach the window as they are: the core's typed errors pickle."""
+    window's process (a copied web page, `html`, is reduced to its article there too). Errors reach
+    the window as they are: the core's typed errors pickle."""
     from app.core.pipeline import import_text as core_import_text
     from app.core.store import Library
 
     _report(0, 0, "Importing pasted text")
     with Library.open() as lib:
-        return core_import_text(lib, text)
+        return core_import_text(lib, text, html=html)
 
 
 def export_report(doc_id: int, fmt: str, out: Path, options: Any) -> Path:

@@ -38,6 +38,12 @@ def has_paths(mime: QMimeData) -> bool:
     return mime.hasUrls() and any(u.isLocalFile() for u in mime.urls())
 
 
+def clipboard_html(mime: QMimeData | None) -> str:
+    """The clipboard's HTML (a copied web page or part of one), "" when it holds none: the import
+    reduces a page to its article (app/core/ingest/web.py)."""
+    return mime.html() if mime is not None and mime.hasHtml() else ""
+
+
 def clipboard_text(mime: QMimeData | None) -> str:
     """Plain text of the clipboard; copied web pages come as HTML, reduced to their text with
     paragraph breaks (plain text from a browser often runs table cells and paragraphs together)."""

@@ -30,9 +30,9 @@ def import_files(helper: HelperProcess, files: list[Path], password: str = "") -
     return SerialJob(job)
 
 
-def import_text(helper: HelperProcess, text: str) -> JobFn:
+def import_text(helper: HelperProcess, text: str, html: str = "") -> JobFn:
     def job(ctx: JobContext) -> ImportResult:
-        return ImportResult([helper.run(ctx, child.import_text, text)], [])
+        return ImportResult([helper.run(ctx, child.import_text, text, html)], [])
 
     return SerialJob(job)
 

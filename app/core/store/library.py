@@ -38,6 +38,12 @@ class NewDocument:
     encoding: str | None = None
     size_bytes: int = 0
     page_count: int | None = None
+    # what the source says of itself (a pasted page's address, author, date) and the link targets it
+    # carried, (text, url) in reading order (Markdown): stored in the same transaction as the text
+    source_url: str = ""
+    author: str = ""
+    published: str = ""
+    links: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,9 @@ class Library:
                         "segment_count": len(seg.segments),
                         "status": "ready",
                         "repaired_json": paragraphs_json(doc.paragraphs),
+                        "source_url": doc.source_url,
+                        "author": doc.author,
+                        "published": doc.published,
                     }
                 )
                 .last_pk
@@ -245,6 +254,10 @@ class Library:
                     (doc_id, i, r.kind, r.paragraph, r.detail, r.removed, r.page, r.at)
                     for i, r in enumerate(doc.repairs)
                 ),
+            )
+            self.db.conn.executemany(
+                "INSERT INTO document_links (document_id, idx, text, url) VALUES (?, ?, ?, ?)",
+                ((doc_id, i, text, url) for i, (text, url) in enumerate(doc.links)),
             )
         return int(doc_id)
 
@@ -296,6 +309,14 @@ class Library:
             raise NotFoundError(f"no document matches {ref!r}; `main.py list` shows ids and titles")
         choices = ", ".join(f"#{r[0]} {r[1][:40]}" for r in rows[:5])
         raise NotFoundError(f"{ref!r} matches {len(rows)} documents ({choices}); give the id")
+
+    def document_links(self, doc_id: int) -> list[tuple[str, str]]:
+        """The link targets the document's source carried, (text, url) in reading order (a Markdown
+        file's links; empty for other kinds)."""
+        rows = self.db.execute(
+            "SELECT text, url FROM document_links WHERE document_id = ? ORDER BY idx", [doc_id]
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
 
     def document_texts(self, doc_id: int) -> tuple[str, str]:
         """(raw_text, cleaned_text) of a document."""

@@ -43,6 +43,8 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("python-docx", "python-docx"),
     ("lxml", "lxml"),
     ("platformdirs", "platformdirs"),
+    ("markdown-it-py", "markdown-it-py"),
+    ("mdurl", "mdurl"),
 )
 # Metadata that names no licence, or one that is wrong for the build, is corrected here.
 KNOWN_LICENCES = {"doichieu": "AGPL-3.0-or-later"}

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
 
 from app.core.services.imports import file_dialog_filter
 from app.gui import jobs, settings
-from app.gui.imports import clipboard_text, sort_paths
+from app.gui.imports import clipboard_html, clipboard_text, sort_paths
 from app.gui.main_window.changes import Changes
 from app.gui.main_window.controller import Controller
 from app.gui.resources import sample_documents
@@ -45,13 +45,14 @@ class ImportController(Controller):
             self.import_paths([Path(folder)])
 
     def paste_document(self) -> None:
-        text = clipboard_text(QGuiApplication.clipboard().mimeData())
+        mime = QGuiApplication.clipboard().mimeData()
+        text, html = clipboard_text(mime), clipboard_html(mime)
         if not text.strip():
             self.w.notify("The clipboard holds no text; copy some text and paste again.")
             return
         self.w.jobs.start(
             "Importing pasted text",
-            jobs.import_text(self.w.helper, text),
+            jobs.import_text(self.w.helper, text, html),
             on_done=self._imported,
             on_error=self.w.failed,
         )

@@ -1,0 +1,138 @@
+"""How well a pasted web page is reduced to its article: DoiChieu's extractor against the window's old
+way (the whole page as text) and, when they are importable, trafilatura and readability-lxml.
+
+    .venv/bin/python bench/web_extraction.py [--extra-path DIR]
+
+Pages: tests/fixtures/web/*.html with a hand-made gold file (the article's paragraphs; the first is
+its title). Measured per page and extractor:
+- recall: share of gold paragraphs found whole in the output (spaces normalised);
+- precision: share of the output's characters that belong to gold (or neutral) paragraphs;
+- title: whether the document's title is the article's headline.
+Plain text: the page as Qt renders it to text (what the window got before) through `article_text`.
+
+--extra-path: a folder to put first on sys.path, e.g. one made with
+`pip install --target DIR trafilatura readability-lxml`, so the comparison does not need them in the
+project's environment."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+FIXTURES = ROOT / "tests" / "fixtures" / "web"
+_SPACE = re.compile(r"\s+")
+
+
+def norm(text: str) -> str:
+    return _SPACE.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
+
+
+def gold_for(page: Path) -> tuple[list[str], list[str]]:
+    name = re.sub(r"-mobile$", "", page.stem)
+    lines = (FIXTURES / f"{name}.gold.txt").read_text(encoding="utf-8").splitlines()
+    lines = [line for line in lines if not line.startswith("# ")]
+    cut = lines.index("## neutral")
+    return [norm(x) for x in lines[:cut] if x.strip()], [norm(x) for x in lines[cut + 1 :] if x.strip()]
+
+
+def score(title: str, text: str, gold: list[str], neutral: list[str]) -> tuple[float, float, bool]:
+    out = norm(text)
+    recall = sum(1 for g in gold if g in out) / len(gold)
+    wanted = sum(len(g) for g in gold + neutral if g in out)
+    precision = min(1.0, wanted / max(1, len(out.replace(" ", "")) + out.count(" ")))
+    return recall, precision, norm(title) == gold[0]
+
+
+def qt_text(markup: str) -> str:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication, QTextDocument
+
+    QGuiApplication.instance() or QGuiApplication([])
+    doc = QTextDocument()
+    doc.setHtml(markup)
+    return doc.toPlainText().replace("\u2028", "\n").replace("\u00a0", " ")
+
+
+def old_window(markup: str) -> tuple[str, str]:
+    text = qt_text(markup)
+    first = next((norm(x) for x in text.split("\n") if x.strip()), "")
+    return first, text
+
+
+def ours_html(markup: str) -> tuple[str, str]:
+    from app.core.ingest.web import extract_html
+
+    article = extract_html(markup)
+    return article.title, article.text
+
+
+def ours_plain(markup: str) -> tuple[str, str]:
+    from app.core.ingest.web import article_text, plain_text_title
+
+    text = article_text(qt_text(markup))
+    return plain_text_title(text), text
+
+
+def trafilatura_html(markup: str) -> tuple[str, str]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(markup, with_metadata=True, favor_precision=False)
+    if doc is None:
+        return "", ""
+    get = doc.get if isinstance(doc, dict) else lambda k, d="": getattr(doc, k, d)
+    return str(get("title", "") or ""), str(get("text", "") or "")
+
+
+def readability_html(markup: str) -> tuple[str, str]:
+    import lxml.html
+    from readability import Document
+
+    doc = Document(markup)
+    body = lxml.html.fromstring(doc.summary(html_partial=True))
+    for el in body.iter("br", "p", "h1", "h2", "h3", "li", "td", "div", "table"):
+        el.tail = "\n" + (el.tail or "")
+    return doc.short_title(), body.text_content()
+
+
+EXTRACTORS: dict[str, Callable[[str], tuple[str, str]]] = {
+    "window before (Qt text of the page)": old_window,
+    "DoiChieu HTML (app/core/ingest/web.py)": ours_html,
+    "DoiChieu plain text (article_text)": ours_plain,
+    "trafilatura": trafilatura_html,
+    "readability-lxml": readability_html,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--extra-path", type=Path)
+    args = parser.parse_args()
+    if args.extra_path:
+        sys.path.insert(0, str(args.extra_path))
+    pages = sorted(FIXTURES.glob("*.html"))
+    print(f"{'extractor':42} {'page':48} {'recall':>6} {'prec.':>6} {'title':>5} {'ms':>6}")
+    for name, fn in EXTRACTORS.items():
+        for page in pages:
+            markup = page.read_text(encoding="utf-8")
+            gold, neutral = gold_for(page)
+            try:
+                start = time.perf_counter()
+                title, text = fn(markup)
+                ms = (time.perf_counter() - start) * 1000
+            except ImportError as err:
+                print(f"{name:42} {page.name:48} not installed ({err.name})")
+                break
+            recall, precision, title_ok = score(title, text, gold, neutral)
+            print(f"{name:42} {page.name:48} {recall:6.2f} {precision:6.2f} {'yes' if title_ok else 'no':>5} {ms:6.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

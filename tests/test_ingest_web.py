@@ -1,0 +1,169 @@
+"""A pasted web page is reduced to its article and titled by its headline (issue 18).
+
+The page is a real one: a Tuổi Trẻ Online article saved with its menus, share buttons, comments,
+related links and footer (tests/fixtures/web/README.md says where it comes from and its licence), as
+HTML (desktop and mobile layouts) and as the plain text a copy of the whole page gives."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtWidgets import QApplication
+
+from app.core.ingest import web
+from app.core.pipeline import import_text
+from app.core.store import Library
+
+WEB = Path(__file__).parent / "fixtures" / "web"
+PAGE = WEB / "tuoitre-2015-03-23-chat-cay-xanh.html"
+MOBILE = WEB / "tuoitre-2015-03-23-chat-cay-xanh-mobile.html"
+COPIED = WEB / "tuoitre-2015-03-23-chat-cay-xanh.copied.txt"
+HEADLINE = "Thanh tra vụ chặt cây xanh Hà Nội trong 30 ngày"
+# What the page holds besides the article: menu items, teasers of other articles, the comment box,
+# the tags, the share-by-mail form and the footer.
+CHROME = (
+    "Thời sự - Suy nghĩ",
+    "Đặt báo Tuổi Trẻ",
+    "Di sản lớn nhất của Lý Quang Diệu",
+    "Bình Luận",
+    "Vui lòng nhập nội dung bình luận",
+    "Từ khóa",
+    "Tin liên quan",
+    "Chia sẻ bài viết qua e-mail",
+    "Copyright",
+    "giữ bản quyền",
+    "Đặt Tuoitre.vn làm trang chủ",
+)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
+
+
+def _gold() -> tuple[list[str], list[str]]:
+    lines = [x for x in (WEB / f"{PAGE.stem}.gold.txt").read_text(encoding="utf-8").splitlines() if x[:2] != "# "]
+    cut = lines.index("## neutral")
+    return [_norm(x) for x in lines[:cut]], [_norm(x) for x in lines[cut + 1 :]]
+
+
+def _check_article(text: str) -> None:
+    gold, neutral = _gold()
+    out = _norm(text)
+    missing = [g[:60] for g in gold if g not in out]
+    assert not missing, f"article paragraphs left out: {missing}"
+    leaked = [c for c in CHROME if c in text]
+    assert not leaked, f"page chrome kept: {leaked}"
+    kept = sum(len(p) for p in gold + neutral if p in out)
+    assert kept / len(out) > 0.97  # precision by characters
+
+
+@pytest.mark.parametrize("page", [PAGE, MOBILE], ids=["desktop", "mobile"])
+def test_a_saved_news_page_is_reduced_to_its_article(page: Path) -> None:
+    article = web.extract_html(page.read_text(encoding="utf-8"))
+    assert article.title == HEADLINE  # not "… - Chính trị - Xã hội - Tuổi Trẻ Online", not a menu
+    _check_article(article.text)
+    assert article.source_url == "http://tuoitre.vn/tin/chinh-tri-xa-hoi/20150323/chat-cay-xanh-ha-noi/724115.html"
+
+
+def test_plain_text_copied_from_the_whole_page_keeps_the_article() -> None:
+    text = web.article_text(COPIED.read_text(encoding="utf-8"))
+    _check_article(text)
+    assert web.plain_text_title(text) == HEADLINE
+
+
+def test_menu_share_and_footer_lines_are_chrome_sentences_are_not() -> None:
+    for line in (
+        "Trang chủ | Thời sự | Kinh tế",
+        "Trang chủ » Thời sự » Kinh tế",
+        "Chia sẻ",
+        "Facebook · Twitter · Zalo",
+        "Bình luận (19)",
+        "© 2024 Báo Điện tử. Ghi rõ nguồn khi phát hành lại thông tin từ website này.",
+        "Đăng nhập",
+        "120 bình luận",
+    ):
+        assert web.chrome_line(line), line
+    for line in (
+        "Năm 2023, GDP tăng 5,05% | theo Tổng cục Thống kê.",
+        "Trang chủ của dự án đã được cập nhật vào tháng 3.",
+        "Hà Nội",
+        "2024",
+    ):
+        assert not web.chrome_line(line), line
+
+
+def test_text_without_page_chrome_is_left_as_it_is() -> None:
+    text = "Báo cáo quý\n\nEmail\n\nDoanh thu tăng 12%, lợi nhuận giảm 3%.\n\nHà Nội\nHuế\nĐà Nẵng\nCần Thơ"
+    assert web.article_text(text) == text
+
+
+def test_a_selection_of_paragraphs_is_kept_whole() -> None:
+    """A user who selects two paragraphs and copies them gets both, even in two different blocks."""
+    html = (
+        "<html><body><!--StartFragment--><div><p>Năm 2024, GDP tăng 7%, theo Tổng cục Thống kê.</p></div>"
+        "<div><p>Đây là đoạn thứ hai, ngắn hơn.</p></div><!--EndFragment--></body></html>"
+    )
+    article = web.extract_html(html)
+    assert article.paragraphs == ("Năm 2024, GDP tăng 7%, theo Tổng cục Thống kê.", "Đây là đoạn thứ hai, ngắn hơn.")
+
+
+def test_html_source_or_prose_is_told_apart() -> None:
+    assert web.looks_like_html("<!DOCTYPE html><html><body><p>x</p></body></html>")
+    assert web.looks_like_html("<meta charset='utf-8'><div>x</div>")
+    assert not web.looks_like_html("Năm 2024 <b> tăng")
+    assert not web.looks_like_html("a < b và <p> là thẻ đoạn văn")
+
+
+def test_pasted_page_is_stored_as_its_article_with_its_headline(data_dir: Path) -> None:
+    html = PAGE.read_text(encoding="utf-8")
+    with Library.open() as lib:
+        outcome = import_text(lib, "", html=html)  # the clipboard's HTML (its text is the whole page)
+        assert outcome.created and outcome.title == HEADLINE
+        sentences = " ".join(s.text for s in lib.segments(outcome.document_id))
+        facts = lib.db.execute(
+            "SELECT source_url, published, kind FROM documents WHERE id = ?", [outcome.document_id]
+        ).fetchone()
+        again = import_text(lib, "", html=html)
+    _check_article(sentences)
+    assert facts == (
+        "http://tuoitre.vn/tin/chinh-tri-xa-hoi/20150323/chat-cay-xanh-ha-noi/724115.html",
+        "2015-03-23",
+        "paste",
+    )
+    assert not again.created and again.document_id == outcome.document_id  # the same paste twice
+
+
+def test_pasted_plain_text_of_a_page_is_titled_by_its_headline(data_dir: Path) -> None:
+    with Library.open() as lib:
+        outcome = import_text(lib, COPIED.read_text(encoding="utf-8"))
+        sentences = " ".join(s.text for s in lib.segments(outcome.document_id))
+    assert outcome.title == HEADLINE
+    _check_article(sentences)
+
+
+def test_paste_of_a_web_page_in_the_window(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Copy a whole page in a browser (the clipboard holds its HTML and its text), paste it as a new
+    document: the library lists it by its headline and the reader holds the article only."""
+    from app.gui.main_window import MainWindow
+
+    html = PAGE.read_text(encoding="utf-8")
+    mime = QMimeData()
+    mime.setHtml(html)
+    mime.setText(COPIED.read_text(encoding="utf-8"))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    QApplication.clipboard().setMimeData(mime)
+    win.importing.paste_document()
+    qtbot.waitUntil(lambda: len(win.sidebar.model.document_ids()) == 1 and not win.jobs.busy(), timeout=30_000)
+    QApplication.clipboard().clear()
+    doc_id = win.sidebar.model.document_ids()[0]
+    listed = win.sidebar.model.data(win.sidebar.model.index(0), Qt.ItemDataRole.DisplayRole)
+    assert listed == HEADLINE  # what the library pane shows
+    qtbot.waitUntil(lambda: win.view.doc_id() == doc_id and win.view.model is not None, timeout=10_000)
+    model = win.view.model
+    model.fetch_until(model.total - 1)
+    _check_article(" ".join(s.text for s in model.segments))  # what the reader shows
+    win.close()
