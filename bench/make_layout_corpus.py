@@ -19,8 +19,16 @@ OUT_DIR/gold.json = {chapter: [paragraph, ...]}, and per chapter OUT_DIR/<chapte
   story2c.pdf    PyMuPDF Story, two columns, running header (chapter title) and page-number footer
   qt.pdf         Qt QTextDocument + QPdfWriter: Noto Serif 11pt, first-line indents, no paragraph
                  spacing, Qt's own page numbers bottom right
+  lo_docx.pdf    LibreOffice from DOCX (FODT -> DOCX -> PDF), Liberation Serif 13pt: a font without
+                 Vietnamese letters, so they come from a fallback font; 1 cm first-line indents
+  chromium.pdf   Chromium print-to-PDF of the HTML: Noto Sans 10pt, running header, "Trang N / M"
+  xelatex.pdf    pandoc -> xelatex: Latin Modern 11pt, LaTeX's indents, no space characters drawn
+  tcvn3.pdf      LibreOffice, typed in TCVN3 fonts (.VnTime/.VnTimeH built from Noto Serif): its
+                 text layer is cp1252 mojibake ("Céng hßa") to be decoded
   pdftotext.txt  `pdftotext -enc UTF-8 lo.pdf` (default mode)
   pasted.txt     lo.pdf's lines as a PDF viewer's copy gives them (like shared/samples/pdf_copy_*.txt)
+  partial.txt    the same copy with half of the paragraph marks missing
+OUT_DIR/split.json names the development and held-out chapters (see SPLIT_RULE);
 OUT_DIR/big300.pdf is a 300-page two-column Story PDF for the speed benchmark;
 OUT_DIR/_sources/ keeps the generated HTML and FODT of every chapter.
 """
@@ -28,6 +36,7 @@ OUT_DIR/_sources/ keeps the generated HTML and FODT of every chapter.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import gzip
 import html
@@ -41,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -59,6 +69,11 @@ APT_PACKAGES = [
     "poppler-utils",
     "fonts-dejavu-core",
     "fonts-noto-core",
+    "fonts-liberation",
+    "python3-fonttools",
+    "chromium",
+    "pandoc",
+    "texlive-xetex",
 ]
 
 SEED = 20240611
@@ -72,8 +87,23 @@ MAX_TOKEN = 40  # longer unbreakable words overflow a story2c column and lose ch
 MIN_VI_SHARE = 0.6  # share of a help page's text that must be Vietnamese
 BIG_PAGES = 300
 FIXED_DATE = "D:20240101000000Z"
-PDF_VARIANTS = ["lo.pdf", "lo_big.pdf", "story2c.pdf", "qt.pdf"]
-TEXT_VARIANTS = ["pdftotext.txt", "pasted.txt"]
+PDF_VARIANTS = [
+    "lo.pdf",
+    "lo_big.pdf",
+    "story2c.pdf",
+    "qt.pdf",
+    "lo_docx.pdf",
+    "chromium.pdf",
+    "xelatex.pdf",
+    "tcvn3.pdf",
+]
+TEXT_VARIANTS = ["pdftotext.txt", "pasted.txt", "partial.txt"]
+# Characters that a producer draws from a fallback font come out of order: checked as a multiset.
+UNORDERED_VARIANTS = {"lo_docx.pdf"}
+# Text layers in TCVN3 (cp1252 characters standing for Vietnamese letters): checked once decoded.
+TCVN3_VARIANTS = {"tcvn3.pdf"}
+HELDOUT_SEED = SEED + 1
+PARTIAL_MISSING = 0.5  # share of the paragraph marks left out of partial.txt
 VARIANTS = PDF_VARIANTS + TEXT_VARIANTS
 
 
@@ -532,13 +562,22 @@ def _same_text(a: list[Block], b: list[Block]) -> bool:
 # --------------------------------------------------------------------------- selection
 
 
-def select_chapters(n: int) -> list[Chapter]:
+def select_chapters(n: int, n_heldout: int = 0) -> tuple[list[Chapter], list[Chapter]]:
+    """The development chapters (the first selection, the one the layout code was tuned on before
+    issue 16) and held-out chapters drawn from the candidates left, with another seed."""
     rng = random.Random(SEED)
     helps, mans = help_chapters(), man_chapters()
     n_man = min(len(mans), round(n * MAN_SHARE))
     n_help = min(len(helps), n - n_man)
-    picked = rng.sample(helps, n_help) + rng.sample(mans, n_man)
-    return sorted(picked, key=lambda c: c.name)
+    dev = rng.sample(helps, n_help) + rng.sample(mans, n_man)
+    taken = {c.name for c in dev}
+    helps = [c for c in helps if c.name not in taken]
+    mans = [c for c in mans if c.name not in taken]
+    rest = random.Random(HELDOUT_SEED)
+    n_man = min(len(mans), round(n_heldout * MAN_SHARE))
+    n_help = min(len(helps), n_heldout - n_man)
+    heldout = rest.sample(helps, n_help) + rest.sample(mans, n_man)
+    return sorted(dev, key=lambda c: c.name), sorted(heldout, key=lambda c: c.name)
 
 
 # --------------------------------------------------------------------------- documents
@@ -573,6 +612,7 @@ class LoStyle:
     list_indent_cm: float
     header: bool
     footer: bool
+    first_indent_cm: float = 0.0  # first-line indent of body paragraphs
 
 
 LO_STYLES = {
@@ -581,6 +621,11 @@ LO_STYLES = {
     ),
     "lo_big.pdf": LoStyle(
         "Noto Sans", "Noto Serif", 17, "start", (2.6, 2.2, 1.6, 3.4), 0.35, 1.0, header=True, footer=False
+    ),
+    # A Word document as Vietnamese offices write them (Times 13pt, 1 cm first-line indent, 6pt after),
+    # in a Times face without Vietnamese letters: rendered by render_lo_docx, not render_libreoffice.
+    "lo_docx.pdf": LoStyle(
+        "Liberation Serif", "Liberation Serif", 13, "justify", (2.0, 2.0, 3.0, 2.0), 0.21, 0.75, False, True, 1.0
     ),
 }
 
@@ -605,7 +650,7 @@ def _odf_styles(s: LoStyle) -> str:
 <style:text-properties style:font-name="{s.font}" fo:font-size="{s.size}pt" fo:language="vi" fo:country="VN"
  fo:hyphenate="false"/></style:default-style>
 <style:style style:name="Body" style:family="paragraph"><style:paragraph-properties fo:text-align="{s.align}"
- fo:margin-top="0cm" fo:margin-bottom="{s.space_cm}cm"/></style:style>
+ fo:margin-top="0cm" fo:margin-bottom="{s.space_cm}cm" fo:text-indent="{s.first_indent_cm}cm"/></style:style>
 <style:style style:name="Item" style:family="paragraph" style:parent-style-name="Body">
 <style:paragraph-properties fo:margin-left="{s.list_indent_cm}cm" fo:text-indent="-{s.list_indent_cm}cm"/>
 </style:style>
@@ -636,10 +681,14 @@ def _odf_page(s: LoStyle, title: str) -> str:
 {header_p if s.header else ""}{footer_p if s.footer else ""}</style:master-page></office:master-styles>"""
 
 
-def fodt_document(chapter: Chapter, s: LoStyle) -> str:
+def fodt_document(chapter: Chapter, s: LoStyle, runs: Callable[[str], list[tuple[str, str]]] | None = None) -> str:
+    """The chapter as a flat ODF text document in style `s`; `runs` splits a paragraph into
+    (text style, text) spans (tcvn3_runs)."""
     body = []
     for b in chapter.blocks:
         text = xml_escape(b.text)
+        if runs is not None:
+            text = "".join(f'<text:span text:style-name="{st}">{xml_escape(t)}</text:span>' for st, t in runs(b.text))
         if b.kind in ("h1", "h2"):
             level = b.kind[1]
             body.append(f'<text:h text:style-name="H{level}" text:outline-level="{level}">{text}</text:h>')
@@ -666,6 +715,8 @@ def render_libreoffice(chapters: list[Chapter], out: Path, src: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="lo-corpus-") as tmp:
         profile = Path(tmp, "profile").as_uri()
         for variant, style in LO_STYLES.items():
+            if variant == "lo_docx.pdf":
+                continue
             indir, outdir = Path(tmp, variant, "in"), Path(tmp, variant, "out")
             indir.mkdir(parents=True)
             files = []
@@ -851,6 +902,258 @@ def render_qt(chapter: Chapter, out: Path) -> None:
     doc.print_(writer)
 
 
+# --------------------------------------------------------------------------- more producers (issue 16)
+
+LIBERATION = Path("/usr/share/fonts/truetype/liberation")  # 1.07: Latin-1 and more, no Vietnamese letters
+
+
+def render_lo_docx(chapters: list[Chapter], out: Path, src: Path, variant: str = "lo_docx.pdf") -> None:
+    """LibreOffice, the way a Word file reaches it: FODT -> DOCX -> PDF, set in Liberation Serif 1.07 (the
+    Times-metric face Debian ships, without Vietnamese letters past Latin-1), so LibreOffice draws
+    ă ơ ư ạ ế … from a fallback font."""
+    style = LO_STYLES[variant]
+    with tempfile.TemporaryDirectory(prefix="lo-docx-") as tmp:
+        env = dict(os.environ)
+        profile = Path(tmp, "profile").as_uri()
+        indir, mid, outdir = Path(tmp, "in"), Path(tmp, "docx"), Path(tmp, "out")
+        indir.mkdir()
+        files = []
+        for ch in chapters:
+            fodt = fodt_document(ch, style)
+            (src / f"{ch.name}.{variant.removesuffix('.pdf')}.fodt").write_text(fodt, encoding="utf-8")
+            files.append(indir / f"{ch.name}.fodt")
+            files[-1].write_text(fodt, encoding="utf-8")
+        base = [soffice_binary(), f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to"]
+        run = dict(check=True, capture_output=True, timeout=1800, env=env)
+        subprocess.run([*base, "docx:MS Word 2007 XML", "--outdir", str(mid), *map(str, files)], **run)
+        docx = [mid / f"{ch.name}.docx" for ch in chapters]
+        subprocess.run([*base, "pdf:writer_pdf_Export", "--outdir", str(outdir), *map(str, docx)], **run)
+        for ch in chapters:
+            shutil.move(outdir / f"{ch.name}.pdf", out / ch.name / variant)
+
+
+def chromium_binary() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return name
+    sys.exit("Chromium not found: apt-get install -y chromium")
+
+
+def chromium_css(title: str) -> str:
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    return f"""
+@page {{ size: A4; margin: 24mm 19mm 22mm 21mm;
+  @top-right {{ content: "{html.escape(quoted, quote=False)}"; font: italic 8pt "Noto Sans"; color: #555; }}
+  @bottom-center {{ content: "Trang " counter(page) " / " counter(pages); font: 8pt "Noto Sans"; }} }}
+body {{ font-family: "Noto Sans"; font-size: 10pt; line-height: 1.5; text-align: left; margin: 0; }}
+p {{ margin: 0 0 7pt 0; }}
+p.li {{ margin: 0 0 3pt 16pt; text-indent: -11pt; }}
+h1 {{ font-size: 19pt; margin: 0 0 12pt 0; }}
+h2 {{ font-size: 13.5pt; margin: 14pt 0 5pt 0; }}
+"""
+
+
+def render_chromium(chapter: Chapter, out: Path, src: Path) -> None:
+    """Chromium's print-to-PDF of the chapter's HTML: Noto Sans 10pt ragged right, paragraphs 7pt apart,
+    a running header (chapter title, top right) and "Trang N / M" centred at the bottom."""
+    body = chapter_html(chapter.blocks)
+    page = html_document(chapter.title, body).replace(
+        "</title></head>", f"</title><style>{chromium_css(chapter.title)}</style></head>"
+    )
+    page_path = src / f"{chapter.name}.chromium.html"
+    page_path.write_text(page, encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="chromium-corpus-") as tmp:
+        cmd = [
+            chromium_binary(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={tmp}",
+            f"--print-to-pdf={out}",
+            page_path.as_uri(),
+        ]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+
+
+def render_xelatex(chapter: Chapter, out: Path, src: Path) -> None:
+    """pandoc HTML -> LaTeX -> xelatex: Latin Modern 11pt justified, first-line indents and no space
+    between paragraphs (LaTeX's defaults), Vietnamese hyphenation (polyglossia), page number centred."""
+    body = html_document("", chapter_html(chapter.blocks)).replace("<title></title>", "")
+    page_path = src / f"{chapter.name}.xelatex.html"
+    page_path.write_text(body, encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="xelatex-corpus-") as tmp:
+        cmd = [
+            "pandoc",
+            "-f",
+            "html",
+            str(page_path),
+            "--pdf-engine=xelatex",
+            "-V",
+            "lang=vi",
+            "-V",
+            "fontsize=11pt",
+            "-V",
+            "geometry:a4paper,margin=2.5cm",
+            "-o",
+            str(out),
+        ]
+        env = dict(os.environ, TMPDIR=tmp, SOURCE_DATE_EPOCH="1704067200")
+        subprocess.run(cmd, check=True, capture_output=True, timeout=600, env=env, cwd=tmp)
+
+
+# --------------------------------------------------------------------------- TCVN3 (ABC) legacy fonts
+
+TCVN3_FONT, TCVN3_CAPS_FONT, PLAIN_FONT = ".VnTime", ".VnTimeH", "Noto Serif"
+# TCVN3 puts "ư" at 0xAD, the soft hyphen, which LibreOffice does not draw: it is typed as U+F0AD (the
+# symbol-font code of that byte) and the PDF's ToUnicode maps it back to U+00AD (fix_soft_hyphens).
+SOFT_HYPHEN_STANDIN = 0xF0AD
+_LEGACY_FONT_SCRIPT = r"""
+import json, sys
+from fontTools.ttLib import TTFont
+src, dst, family, style, mapping = sys.argv[1:6]
+font = TTFont(src)
+cmap = font.getBestCmap()
+new = {}
+for code, letter in json.loads(mapping).items():
+    glyph = cmap.get(ord(letter))
+    if glyph is not None:
+        new[int(code)] = glyph
+for table in font["cmap"].tables:
+    if table.isUnicode():
+        table.cmap = dict(new)
+for rec in list(font["name"].names):
+    if rec.nameID in (1, 16):
+        rec.string = family
+    elif rec.nameID == 4:
+        rec.string = f"{family} {style}"
+    elif rec.nameID == 6:
+        rec.string = f"{family.replace(' ', '').replace('.', '')}-{style}"
+font.save(dst)
+"""
+
+
+def make_tcvn3_fonts(font_dir: Path) -> Path:
+    """.VnTime and .VnTimeH (regular, bold) built from Noto Serif the way the old TCVN3 fonts
+    are made: the code point of each cp1252 character carries the glyph of the Vietnamese letter
+    TCVN3 puts at that byte (.VnTimeH: its capital). Returns a fontconfig file that adds them."""
+    sys.path.insert(0, str(BENCH.parent))
+    from app.core.ingest.legacy_vn import TCVN3_DECODE
+
+    font_dir.mkdir(parents=True, exist_ok=True)
+    for family, caps in ((TCVN3_FONT, False), (TCVN3_CAPS_FONT, True)):
+        mapping = {}
+        for byte in range(0x20, 0x100):
+            try:
+                code = ord(bytes([byte]).decode("cp1252"))
+            except UnicodeDecodeError:
+                continue
+            letter = TCVN3_DECODE[byte]
+            mapping[code] = letter.upper() if caps else letter
+        mapping[SOFT_HYPHEN_STANDIN] = mapping[0xAD]
+        for style, src in (("Regular", "NotoSerif-Regular.ttf"), ("Bold", "NotoSerif-Bold.ttf")):
+            dst = font_dir / f"{family.strip('.')}-{style}.ttf"
+            args = [str(NOTO / src), str(dst), family, style, json.dumps(mapping)]
+            subprocess.run(["/usr/bin/python3", "-c", _LEGACY_FONT_SCRIPT, *args], check=True, capture_output=True)
+    conf = font_dir / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"<include>/etc/fonts/fonts.conf</include>\n<dir>{font_dir}</dir>\n"
+        f"<cachedir>{font_dir / 'cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def tcvn3_runs(text: str) -> list[tuple[str, str]]:
+    """(span style, typed text) runs of a paragraph typed with TCVN3 fonts: letters in .VnTime as
+    their cp1252 characters; capitals with a tone in .VnTimeH (typed with the lower-case code, as
+    TCVN3 has no code for them); characters TCVN3 cannot hold in Noto Serif, as they are."""
+    sys.path.insert(0, str(BENCH.parent))
+    from app.core.ingest.legacy_vn import encode_tcvn3
+
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        try:
+            typed = encode_tcvn3(ch).decode("cp1252")
+            shares_code = ch.isupper() and not ch.isascii() and encode_tcvn3(ch.lower()) == encode_tcvn3(ch)
+            style = "TH" if shares_code else "TV"
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            typed, style = ch, "TU"
+        typed = typed.replace("\xad", chr(SOFT_HYPHEN_STANDIN))
+        if runs and runs[-1][0] == style:
+            runs[-1] = (style, runs[-1][1] + typed)
+        else:
+            runs.append((style, typed))
+    return runs
+
+
+def tcvn3_fodt(chapter: Chapter) -> str:
+    """fodt_document in .VnTime: every paragraph typed as TCVN3 runs."""
+    style = LO_STYLES["lo_docx.pdf"]
+    style = dataclasses.replace(style, font=TCVN3_FONT, head_font=TCVN3_FONT)
+    text_style = '<style:style style:name="{}" style:family="text"><style:text-properties style:font-name="{}"/>'
+    spans = "".join(
+        text_style.format(name, font) + "</style:style>"
+        for name, font in (("TV", TCVN3_FONT), ("TH", TCVN3_CAPS_FONT), ("TU", PLAIN_FONT))
+    )
+    doc = fodt_document(chapter, style, runs=tcvn3_runs)
+    faces = "".join(
+        f'<style:font-face style:name="{f}" svg:font-family="\'{f}\'"/>' for f in (TCVN3_CAPS_FONT, PLAIN_FONT)
+    )
+    doc = doc.replace("</office:font-face-decls>", faces + "</office:font-face-decls>", 1)
+    return doc.replace("<office:automatic-styles>", "<office:automatic-styles>" + spans, 1)
+
+
+def fix_soft_hyphens(path: Path) -> None:
+    """Map the stand-in U+F0AD back to U+00AD in the PDF's ToUnicode CMaps (see SOFT_HYPHEN_STANDIN)."""
+    import pymupdf
+
+    doc = pymupdf.open(path)
+    standin = f"<{SOFT_HYPHEN_STANDIN:04X}>".encode()
+    for xref in range(1, doc.xref_length()):
+        kind, value = doc.xref_get_key(xref, "ToUnicode")
+        if kind != "xref":
+            continue
+        cmap = int(value.split()[0])
+        data = doc.xref_stream(cmap)
+        if standin in data:
+            doc.update_stream(cmap, data.replace(standin, b"<00AD>"))
+    data = doc.tobytes(garbage=1, no_new_id=True)
+    doc.close()
+    path.write_bytes(data)
+
+
+def render_tcvn3(chapters: list[Chapter], out: Path, src: Path, variant: str = "tcvn3.pdf") -> None:
+    """LibreOffice PDF of a document typed in TCVN3 fonts: its text layer holds cp1252 mojibake."""
+    with tempfile.TemporaryDirectory(prefix="lo-tcvn3-") as tmp:
+        env = dict(os.environ, FONTCONFIG_FILE=str(make_tcvn3_fonts(Path(tmp, "fonts"))))
+        profile = Path(tmp, "profile").as_uri()
+        indir, outdir = Path(tmp, "in"), Path(tmp, "out")
+        indir.mkdir()
+        files = []
+        for ch in chapters:
+            fodt = tcvn3_fodt(ch)
+            (src / f"{ch.name}.{variant.removesuffix('.pdf')}.fodt").write_text(fodt, encoding="utf-8")
+            files.append(indir / f"{ch.name}.fodt")
+            files[-1].write_text(fodt, encoding="utf-8")
+        cmd = [
+            soffice_binary(),
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(outdir),
+            *map(str, files),
+        ]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=1800, env=env)
+        for ch in chapters:
+            shutil.move(outdir / f"{ch.name}.pdf", out / ch.name / variant)
+            fix_soft_hyphens(out / ch.name / variant)
+
+
 # --------------------------------------------------------------------------- text variants
 
 
@@ -898,10 +1201,12 @@ def paragraph_end_flags(lines: list[str], gold: list[str]) -> list[bool]:
     return flags
 
 
-def pasted_copy(pages: list[list[str]], gold: list[str], rng: random.Random) -> str:
+def pasted_copy(pages: list[list[str]], gold: list[str], rng: random.Random, missing: float = 0.0) -> str:
     """Imitate a PDF viewer's copy: every line, one trailing space and a blank line after it;
     a paragraph ends with two trailing spaces or with an extra line holding one space; a page break
-    adds 2-3 blank lines (wherever it falls, mid-sentence too); no running header or footer."""
+    adds 2-3 blank lines (wherever it falls, mid-sentence too); no running header or footer.
+    With `missing` > 0 that share of the paragraph ends (drawn with `rng`) carries no mark at all:
+    the viewer's own paragraph detection missed them (partial.txt)."""
     flat = [line for page in pages for line in page]
     flags = paragraph_end_flags(flat, gold)
     page_last = set()
@@ -912,6 +1217,8 @@ def pasted_copy(pages: list[list[str]], gold: list[str], rng: random.Random) -> 
     out = []
     for i, (line, end) in enumerate(zip(flat, flags, strict=True)):
         last = i == len(flat) - 1
+        if end and missing and not last and rng.random() < missing:
+            end = False
         if end and (last or rng.random() < 0.3):
             out.append(f"{line} \n\n \n\n")
         else:
@@ -960,6 +1267,27 @@ def check_text(gold: list[str], text: str) -> TextCheck:
     return TextCheck(found / max(1, sum(map(len, g))), ligatures, split)
 
 
+def check_text_tcvn3(gold: list[str], text: str) -> TextCheck:
+    """`check_text` for a TCVN3 text layer: decoded first (lower case: .VnTimeH capitals share the
+    lower-case codes), against the gold in lower case."""
+    sys.path.insert(0, str(BENCH.parent))
+    from app.core.ingest.legacy_vn import decode_tcvn3
+
+    raw = text.encode("cp1252", errors="replace")
+    return check_text([g.lower() for g in gold], decode_tcvn3(raw).lower())
+
+
+def check_text_unordered(gold: list[str], text: str) -> TextCheck:
+    """`check_text` for a text layer whose characters come out of order: the share of the gold's
+    non-space characters (as a multiset, NFC) that the text holds."""
+    from collections import Counter
+
+    g = Counter(re.sub(r"\s", "", unicodedata.normalize("NFC", " ".join(gold))))
+    t = Counter(re.sub(r"\s", "", unicodedata.normalize("NFC", text.translate(LIGATURES))))
+    found = sum(min(n, t[ch]) for ch, n in g.items())
+    return TextCheck(found / max(1, sum(g.values())), 0, 0)
+
+
 def page_count(path: Path) -> int:
     import pymupdf
 
@@ -982,7 +1310,10 @@ def summarize(out: Path, chapters: list[Chapter], big_pages: int) -> bool:
     )
     ok = True
     for variant in VARIANTS:
-        checks = [check_text(c.gold, extracted_text(out / c.name / variant)) for c in chapters]
+        check = check_text_unordered if variant in UNORDERED_VARIANTS else check_text
+        if variant in TCVN3_VARIANTS:
+            check = check_text_tcvn3
+        checks = [check(c.gold, extracted_text(out / c.name / variant)) for c in chapters]
         cov = [k.coverage for k in checks]
         pages = [page_count(out / c.name / variant) for c in chapters] if variant.endswith(".pdf") else []
         pcol = f"{sum(pages):6d} {min(pages):4d} {max(pages):4d}" if pages else f"{'-':>6} {'-':>4} {'-':>4}"
@@ -1009,6 +1340,12 @@ def check_tools() -> None:
         "poppler-utils": bool(shutil.which("pdftotext")),
         "fonts-dejavu-core": (DEJAVU / "DejaVuSerif.ttf").exists(),
         "fonts-noto-core": (NOTO / "NotoSerif-Regular.ttf").exists(),
+        "fonts-liberation": (LIBERATION / "LiberationSerif-Regular.ttf").exists(),
+        "python3-fonttools": Path("/usr/bin/python3").exists()
+        and subprocess.run(["/usr/bin/python3", "-c", "import fontTools"], capture_output=True).returncode == 0,
+        "chromium": any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")),
+        "pandoc": bool(shutil.which("pandoc")),
+        "texlive-xetex": bool(shutil.which("xelatex")),
     }
     missing = [package for package, ok in present.items() if not ok]
     if missing:
@@ -1018,9 +1355,23 @@ def check_tools() -> None:
     soffice_binary()
 
 
-def build(out: Path, n_chapters: int = DEFAULT_CHAPTERS) -> bool:
+SPLIT_RULE = (
+    "dev: the first selection (seed {seed}: {n_dev} chapters, the ones the layout code was tuned on "
+    "before issue 16); heldout: {n_heldout} more drawn with seed {heldout_seed} from the candidates "
+    "left (same share of man pages). Tune on dev only; report both."
+)
+
+
+def write_split(out: Path, dev: list[Chapter], heldout: list[Chapter]) -> None:
+    rule = SPLIT_RULE.format(seed=SEED, n_dev=len(dev), n_heldout=len(heldout), heldout_seed=HELDOUT_SEED)
+    split = {"rule": rule, "dev": [c.name for c in dev], "heldout": [c.name for c in heldout]}
+    (out / "split.json").write_text(json.dumps(split, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def build(out: Path, n_chapters: int = DEFAULT_CHAPTERS, n_heldout: int | None = None) -> bool:
     check_tools()
-    chapters = select_chapters(n_chapters)
+    dev, heldout = select_chapters(n_chapters, n_chapters if n_heldout is None else n_heldout)
+    chapters = sorted(dev + heldout, key=lambda c: c.name)
     out.mkdir(parents=True, exist_ok=True)
     src = out / "_sources"
     src.mkdir(exist_ok=True)
@@ -1030,17 +1381,26 @@ def build(out: Path, n_chapters: int = DEFAULT_CHAPTERS) -> bool:
         (src / f"{ch.name}.html").write_text(page, encoding="utf-8")
     gold = {c.name: c.gold for c in chapters}
     (out / "gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_split(out, dev, heldout)
     (src / "sources.json").write_text(json.dumps({c.name: c.sources for c in chapters}, indent=1) + "\n")
     print(f"rendering {len(chapters)} chapters with LibreOffice ...", flush=True)
     render_libreoffice(chapters, out, src)
-    print("rendering PyMuPDF Story, Qt, pdftotext, pasted copies ...", flush=True)
+    print("rendering LibreOffice via DOCX in a font without Vietnamese letters, and in TCVN3 fonts ...", flush=True)
+    render_lo_docx(chapters, out, src)
+    render_tcvn3(chapters, out, src)
+    print("rendering PyMuPDF Story, Qt, Chromium, xelatex, pdftotext, pasted copies ...", flush=True)
     for ch in chapters:
         d = out / ch.name
         render_story(ch, d / "story2c.pdf")
         render_qt(ch, d / "qt.pdf")
+        render_chromium(ch, d / "chromium.pdf", src)
+        render_xelatex(ch, d / "xelatex.pdf", src)
         render_pdftotext(d / "lo.pdf", d / "pdftotext.txt")
-        pasted = pasted_copy(pdf_visual_lines(d / "lo.pdf"), ch.gold, random.Random(f"{SEED}:{ch.name}"))
+        lines = pdf_visual_lines(d / "lo.pdf")
+        pasted = pasted_copy(lines, ch.gold, random.Random(f"{SEED}:{ch.name}"))
         (d / "pasted.txt").write_text(pasted, encoding="utf-8")
+        partial = pasted_copy(lines, ch.gold, random.Random(f"{SEED}:partial:{ch.name}"), PARTIAL_MISSING)
+        (d / "partial.txt").write_text(partial, encoding="utf-8")
     print(f"rendering big300.pdf ({BIG_PAGES} pages) ...", flush=True)
     big = render_big(chapters, out / "big300.pdf")
     for pdf in [out / "big300.pdf", *(out / c.name / v for c in chapters for v in PDF_VARIANTS)]:
@@ -1051,9 +1411,10 @@ def build(out: Path, n_chapters: int = DEFAULT_CHAPTERS) -> bool:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir", nargs="?", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--chapters", type=int, default=DEFAULT_CHAPTERS)
+    ap.add_argument("--chapters", type=int, default=DEFAULT_CHAPTERS, help="development chapters")
+    ap.add_argument("--heldout", type=int, default=None, help="held-out chapters (default: as many as --chapters)")
     args = ap.parse_args(argv)
-    return 0 if build(args.out_dir, args.chapters) else 1
+    return 0 if build(args.out_dir, args.chapters, args.heldout) else 1
 
 
 if __name__ == "__main__":
