@@ -155,6 +155,24 @@ def main() -> int:
     review.list.setCurrentIndex(review.model.index(row, 0))
     shot(review, "layout-review")
     review.close()
+
+    # 5b. library search: the matching sentences by document, words highlighted (typed without accents);
+    # then Ctrl+F in the document: every match marked, the current one in orange
+    window.sidebar.search.setText("bang sang che")
+    settle(400)
+    wait_jobs(window)
+    shot(window, "library-search")
+    window.sidebar.search.clear()
+    settle(400)
+    wait_jobs(window)
+    window.open_document(doc_id)
+    window.view.open_find()
+    window.view.find_edit.setText("du lieu")
+    window.view.find_next()
+    wait_jobs(window)
+    window.view.find_next()
+    shot(window, "find-in-document")
+    window.view.close_find()
     window.close()
 
     # 6. the recovery dialog a damaged library opens at start (real backups of this library)
