@@ -156,6 +156,13 @@ def main() -> int:
     shot(review, "layout-review")
     review.close()
 
+    # 5a. the tag manager (Claims › Manage tags…), one tag selected
+    window.action(Key.TAG_MANAGER).trigger()
+    manager = window.tag_manager  # type: ignore[attr-defined]
+    manager.select("statistic")
+    shot(manager, "tag-manager")
+    manager.close()
+
     # 5b. library search: the matching sentences by document, words highlighted (typed without accents);
     # then Ctrl+F in the document: every match marked, the current one in orange
     window.sidebar.search.setText("bang sang che")

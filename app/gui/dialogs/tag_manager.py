@@ -94,7 +94,7 @@ class TagManagerDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Manage tags")
         self.setObjectName("tagManager")
-        self.resize(620, 420)
+        self.resize(680, 420)
         self.lib = library
         self.reserved = reserved or {}
         self.tags: list[Tag] = []
@@ -156,8 +156,8 @@ class TagManagerDialog(QDialog):
         side.addStretch(1)
         side.addWidget(untagged)
         body = QHBoxLayout()
-        body.addWidget(self.table, 3)
-        body.addLayout(side, 2)
+        body.addWidget(self.table, 1)
+        body.addLayout(side, 1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -175,6 +175,7 @@ class TagManagerDialog(QDialog):
         for i, tag in enumerate(self.tags):
             name = QTableWidgetItem(tag.name)
             name.setBackground(QColor(tag.color))
+            name.setData(Qt.ItemDataRole.DecorationRole, QColor(tag.color))  # a swatch, seen when selected too
             name.setData(Qt.ItemDataRole.UserRole, tag.name)
             self.table.setItem(i, 0, name)
             self.table.setItem(i, 1, QTableWidgetItem(tag.shortcut or ""))
