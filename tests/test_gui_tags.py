@@ -141,7 +141,7 @@ def test_a_new_key_applies_its_tag_in_the_table(window: MainWindow, qtbot) -> No
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.error.text() == "" and ClaimStore(window.lib).tag("prediction").shortcut == "6"
     assert ClaimStore(window.lib).tag("opinion").shortcut is None
-    dialog.close()
+    dialog.name.setText("dự báo")  # typed, not saved yet: tagging in the window meanwhile keeps it
     doc = window.view.doc_id()
     assert doc is not None
     window.view.go_to_offset(window.lib.document_texts(doc)[1].index("bằng sáng chế AI"))  # selects its row
@@ -151,6 +151,9 @@ def test_a_new_key_applies_its_tag_in_the_table(window: MainWindow, qtbot) -> No
     qtbot.waitUntil(window.view.table.hasFocus, timeout=5_000)
     qtbot.keyClick(window.view.table, Qt.Key.Key_6)  # the table's tag keys follow the new key
     assert _claim_tags(window, "bằng sáng chế AI") == ("prediction",)
+    row = next(i for i, t in enumerate(dialog.tags) if t.name == "prediction")
+    assert dialog.table.item(row, 2).text() == "1" and dialog.name.text() == "dự báo"
+    dialog.close()
 
 
 def test_rules_refuse_what_the_window_and_other_tags_hold(data_dir: Path) -> None:

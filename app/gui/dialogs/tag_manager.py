@@ -35,6 +35,7 @@ from app.gui.wording import for_window
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
+    from app.gui.main_window.changes import Changes
 
 NO_KEY = "none"
 UNTAGGED = "(leave them untagged)"
@@ -188,6 +189,19 @@ class TagManagerDialog(QDialog):
             self.table.clearSelection()
         self._selected()
 
+    def refresh(self) -> None:
+        """Claims were tagged elsewhere meanwhile: new counts, the form left as the user has it (all
+        of it reloaded only when the tags themselves changed)."""
+        fresh = ClaimStore(self.lib).tags()
+        if [(t.id, t.name, t.color, t.shortcut) for t in fresh] != [
+            (t.id, t.name, t.color, t.shortcut) for t in self.tags
+        ]:
+            self.reload()
+            return
+        self.tags = fresh
+        for i, tag in enumerate(fresh):
+            self.table.setItem(i, 2, QTableWidgetItem(str(tag.claims)))
+
     def current_name(self) -> str | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return str(rows[0].data(Qt.ItemDataRole.UserRole)) if rows else None
@@ -288,8 +302,19 @@ def open_tag_manager(window: MainWindow) -> TagManagerDialog:
             existing.close()  # on a library that was replaced (a restore)
         existing = TagManagerDialog(window.lib, reserved_keys(window), window)
         existing.changed.connect(lambda: window.report(Changes(tags=True, claims=True)))
+        window.changed.connect(lambda c, d=existing: _window_changed(d, c))
         window.tag_manager = existing  # type: ignore[attr-defined]
     existing.show()
     existing.raise_()
     existing.activateWindow()
     return existing
+
+
+def _window_changed(dialog: TagManagerDialog, changes: Changes) -> None:
+    try:
+        if changes.library:
+            dialog.close()  # its library was replaced (a restore): reopened, it shows the new one
+        elif dialog.isVisible() and (changes.claims or changes.tags):
+            dialog.refresh()
+    except RuntimeError:  # the dialog is gone (the window is closing)
+        pass
