@@ -200,13 +200,13 @@ def test_reader_hint_confidence_alternatives_and_dialog(qtbot, data_dir: Path, t
         assert confidence is not None and 0 < confidence <= 1
         assert f"confidence {confidence:.0%}" in model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
         view.confidence_limit.setValue(100)
-        view.confidence_filter.setChecked(True)
+        view.set_filter("low-confidence")
         assert not view.table.isRowHidden(0) and not view.table.isRowHidden(1)
         assert view.confidence_status.text() == "2 sentences"
         below = int(confidence * 100)  # just under the first sentence's confidence: it is hidden
         view.confidence_limit.setValue(max(1, below))
         assert view.table.isRowHidden(0)
-        view.confidence_filter.setChecked(False)
+        view.set_filter("all")
         assert not view.table.isRowHidden(0)
 
         # the engine's other translations, offered to pick from: the pick is stored as the user's English

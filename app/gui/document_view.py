@@ -442,10 +442,16 @@ class DocumentView(QWidget):
         cursor = self.en_text.textCursor()
         return cursor.selectionStart(), cursor.selectionEnd()
 
+    def post_editor(self) -> QPlainTextEdit | None:
+        """The open post-edit editor (closed ones linger, hidden, until Qt deletes them)."""
+        if self.table.state() != QAbstractItemView.State.EditingState:
+            return None
+        return next((e for e in self.table.findChildren(QPlainTextEdit, "postEditor") if e.isVisible()), None)
+
     def commit_editor(self) -> None:
         """Store and close an open post-edit editor."""
-        editor = self.table.findChild(QPlainTextEdit, "postEditor")
-        if editor is not None and self.table.state() == QAbstractItemView.State.EditingState:
+        editor = self.post_editor()
+        if editor is not None:
             self.delegate.commitData.emit(editor)
             self.delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
@@ -473,8 +479,8 @@ class DocumentView(QWidget):
 
     def close_editor(self) -> None:
         """Close an open post-edit editor without storing what it holds."""
-        editor = self.table.findChild(QPlainTextEdit, "postEditor")
-        if editor is not None and self.table.state() == QAbstractItemView.State.EditingState:
+        editor = self.post_editor()
+        if editor is not None:
             self.delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.RevertModelCache)
 
     def next_unreviewed(self, after: int) -> int:
@@ -486,7 +492,8 @@ class DocumentView(QWidget):
             if row >= self.model.rowCount():
                 return -1
             seg = self.model.segments[row]
-            if review.needs_review(self.model.translations.get(seg.id)):
+            listed = not self.table.isRowHidden(row)  # with a filter on, Ctrl+Enter walks what it lists
+            if listed and review.needs_review(self.model.translations.get(seg.id)):
                 return row
             row += 1
 

@@ -217,6 +217,10 @@ class SegmentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             who = {"human": "your edit", "memory": "your earlier edit of this sentence", "copy": "kept as is"}
             tip = who.get(tr.kind, f"machine translation ({tr.model})")
+            if tr.kind == "machine" and tr.reviewed:
+                tip = f"✓ machine translation ({tr.model}), reviewed: you accepted it unchanged"
+            if tr.cleared and not tr.flags:
+                tip += "\nwarning cleared by you (" + ", ".join(tr.cleared) + ")"
             detail = self.details.get(seg.id) if tr.kind == "machine" else None
             if detail is not None and detail.confidence is not None:
                 tip += f"\nconfidence {detail.confidence:.0%}"
@@ -226,6 +230,20 @@ class SegmentTableModel(QAbstractTableModel):
                 tip += "\ncheck it:\n" + "\n".join(f"⚠ {why}" for why in explain(seg.text, tr.text, tr.flags))
             return tip
         return None
+
+    def refresh_row(self, row: int) -> None:
+        """Read one sentence's current English again, after a review action stored it (accepted,
+        reverted, warning cleared: app.core.translate.review)."""
+        if not 0 <= row < len(self.segments):
+            return
+        seg = self.segments[row]
+        tr = self.lib.current_translation(seg.id)
+        if tr is None:
+            self.translations.pop(seg.id, None)
+        else:
+            self.translations[seg.id] = tr
+        self._spans.clear()
+        self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
 
     def flagged(self, row: int) -> bool:
         """A check flagged this sentence's English (shown ⚠, with the reason in its tooltip)."""

@@ -31,6 +31,7 @@ EDITED_FILL = "EAF2FB"
 GREY = RGBColor(0x77, 0x77, 0x77)
 WARN = RGBColor(0xB0, 0x3A, 0x00)
 LINK = RGBColor(0x1F, 0x4E, 0x8C)
+OK = RGBColor(0x1E, 0x7B, 0x45)
 
 
 def _el(tag: str, **attrs: str) -> BaseOxmlElement:
@@ -223,6 +224,8 @@ def _row(tbl: BaseOxmlElement, row: Row, widths: Sequence[float]) -> None:
         _pieces(en, row.en)
     else:
         _run(en, "not translated yet", italic=True, color=GREY)
+    if row.reviewed:
+        _run(en, " ✓ reviewed", color=OK, size=8)
     if row.edited:
         _run(en, " ✎ edited by hand", color=LINK, size=8)
     if row.kind == "copy":
@@ -253,7 +256,9 @@ def _section(doc: object, body: _Body, section: Section, index: int | None, text
         _run(meta, "Not translated yet: the English column is empty.", color=WARN, size=9)
     else:
         models = ", ".join(section.models) or "no machine translation"
-        extra = f" · ✎ {section.human} edited by hand" if section.human else ""
+        extra = f" · {section.unreviewed} machine, not reviewed" if section.unreviewed else ""
+        extra += f" · ✓ {section.reviewed} reviewed" if section.reviewed else ""
+        extra += f" · ✎ {section.human} edited by hand" if section.human else ""
         extra += f" · ⚠ {section.flagged} flagged" if section.flagged else ""
         _run(
             meta,
@@ -355,7 +360,8 @@ def write_docx(report: Report, out: Path) -> Path:
     _run(
         body.paragraph(),
         "Shaded: a claim, in its tag’s colour, with its note number. "
-        "✎ English edited by hand (cell shaded blue). ⚠ machine translation flagged for review.",
+        "English with no mark: machine translation, not reviewed. ✓ machine translation reviewed (accepted "
+        "unchanged). ✎ English edited by hand (cell shaded blue). ⚠ machine translation flagged for review.",
         size=9,
     )
     text_mm = width - 2 * margin

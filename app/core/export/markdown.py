@@ -50,6 +50,8 @@ def _pieces(pieces: tuple[Piece, ...]) -> str:
 
 def _english(row: Row) -> str:
     cell = _pieces(row.en) if row.en_text else "*not translated yet*"
+    if row.reviewed:
+        cell += " ✓"
     if row.edited:
         cell += " ✎"
     if row.kind == "copy":
@@ -123,6 +125,7 @@ def _section(section: Section, heading: str) -> list[str]:
     else:
         lines.append(
             f"Translation: {escape_md(', '.join(section.models) or 'no machine translation')} · "
+            f"{section.unreviewed} machine, not reviewed · ✓ {section.reviewed} reviewed · "
             f"✎ {section.human} edited by hand · ⚠ {section.flagged} flagged"
         )
     lines += ["", "| # | Tiếng Việt | English |", "|---:|---|---|"]
@@ -141,7 +144,8 @@ def render_markdown(report: Report) -> str:
     report = visible_report(report)
     lines = [f"# {escape_md(report.title)}", "", f"Bilingual report made by DoiChieu on {report.generated}.  "]
     lines.append(
-        "**Bold**: a claim, with its footnote. ¶ a new paragraph. ✎ English edited by hand. "
+        "**Bold**: a claim, with its footnote. ¶ a new paragraph. English with no mark: machine translation, "
+        "not reviewed. ✓ machine translation reviewed (accepted unchanged). ✎ English edited by hand. "
         "⚠ machine translation flagged for review."
     )
     lines += ["", f"## Claims ({len(report.claims)})", ""]

@@ -16,6 +16,7 @@ from app.core.export.pieces import Mark, Piece, safe_color, split
 from app.core.services.documents import document_facts, source_shown
 from app.core.store import Library, StoredSegment, StoredTranslation
 from app.core.store.claims import ClaimRow, ClaimStore
+from app.core.translate import review
 from app.core.translate.checks import explain
 
 
@@ -35,10 +36,17 @@ class Row:
     kind: str  # machine | human | memory (your edit of an identical sentence) | copy (English source) | none
     model: str | None
     flags: tuple[str, ...]  # checks on the pair, each "kind: reason in words" (translate.checks.explain)
+    # review state (app.core.translate.review): machine (untouched) | reviewed (machine output accepted
+    # unchanged) | edited (by hand) | copy | untranslated
+    review: str = "machine"
 
     @property
     def edited(self) -> bool:
         return self.kind in {"human", "memory"}
+
+    @property
+    def reviewed(self) -> bool:
+        return self.review == "reviewed"
 
 
 @dataclass(frozen=True)
@@ -108,10 +116,16 @@ class Section:
     source_url: str = ""  # what the user said of the document (Document properties / `main.py properties`)
     author: str = ""
     published: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD
+    reviewed: int = 0  # sentences whose machine English the user accepted unchanged
 
     @property
     def untranslated(self) -> bool:
         return self.translated == 0
+
+    @property
+    def unreviewed(self) -> int:
+        """Sentences whose English is machine output nobody accepted or edited."""
+        return self.translated - self.human - self.reviewed - self.copied
 
 
 @dataclass(frozen=True)
@@ -233,6 +247,7 @@ def _section(
                 kind=tr.kind if tr else "none",
                 model=tr.model if tr else None,
                 flags=tuple(explain(seg.text, en_text, tr.flags)) if tr else (),  # "kind: reason in words"
+                review=review.state_of(tr),
             )
         )
         previous, last_kept = seg, i
@@ -250,6 +265,7 @@ def _section(
         human=sum(t.kind in {"human", "memory"} for t in translations),
         flagged=sum(bool(t.flags) for t in translations),
         copied=sum(t.kind == "copy" for t in translations),
+        reviewed=sum(review.state_of(t) == review.REVIEWED for t in translations),
         rows=tuple(rows),
         claims=tuple(notes),
         rows_total=len(keep) if keep is not None else len(segments),

@@ -1,7 +1,9 @@
 """Translation memory exchange (TMX 1.4b): one <tu> per translated sentence pair, vi -> en.
 
 Human edits carry <prop type="x-doichieu-kind">human</prop> and changeid="doichieu-user"; machine
-output names its model. Sentences that were English in the source ("copy") are skipped: they are
+output names its model. <prop type="x-doichieu-review"> tells machine output nobody reviewed
+("machine") from machine output the user accepted unchanged ("reviewed") and edits ("edited").
+Sentences that were English in the source ("copy") are skipped: they are
 not translations. Characters XML 1.0 forbids (control codes from broken PDFs, lone surrogates) are
 replaced by U+FFFD (`encode.visible`), so the file stays well-formed and the gap stays visible."""
 
@@ -44,6 +46,7 @@ def build_tmx(report: Report, version: str = "0.1.0") -> ET.Element:
                 ("x-doichieu-document", section.title),
                 ("x-doichieu-sentence", str(row.number)),
                 ("x-doichieu-kind", "human" if row.edited else row.kind),
+                ("x-doichieu-review", row.review),  # machine (not reviewed) | reviewed | edited
             ]
             if row.model and not row.edited:
                 props.append(("x-doichieu-model", row.model))

@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
             has_selection=has_doc and bool(self.view.selected_rows()),
             translating=self.translation.running,
         )
+        self.translation.update_review_actions()
 
     # settings --------------------------------------------------------------------------------------
 

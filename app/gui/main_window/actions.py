@@ -34,6 +34,8 @@ class Key(StrEnum):
     TRANSLATE_COMPARE = "translateCompare"
     ACCEPT_NEXT = "acceptAndNext"
     EDIT_ENGLISH = "editEnglish"
+    REVERT_MACHINE = "revertToMachine"
+    CLEAR_WARNING = "clearWarning"
     LAYOUT_REVIEW = "layoutReview"
     DELETE_DOCUMENT = "deleteDocument"
     RENAME_DOCUMENT = "renameDocument"
@@ -74,6 +76,8 @@ SPECS: dict[Key, Spec] = {
     Key.TRANSLATE_COMPARE: Spec("Translate with &another model…", lambda w: w.translation.translate_with_another_model),
     Key.ACCEPT_NEXT: Spec("&Accept and go to next", lambda w: w.translation.accept_and_next, "Ctrl+Return"),
     Key.EDIT_ENGLISH: Spec("&Edit English", lambda w: w.translation.edit_english, "F2"),
+    Key.REVERT_MACHINE: Spec("&Revert to machine translation", lambda w: w.translation.revert_to_machine),
+    Key.CLEAR_WARNING: Spec("&Clear warning (⚠)", lambda w: w.translation.clear_warning),
     Key.LAYOUT_REVIEW: Spec("&Layout review…", lambda w: w.tools.show_layout_review, "Ctrl+L"),
     Key.DELETE_DOCUMENT: Spec("&Delete document…", lambda w: w.library.delete_document),
     Key.RENAME_DOCUMENT: Spec("Re&name document…", lambda w: w.documents.rename_current),
@@ -105,6 +109,8 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
             Key.TRANSLATE_COMPARE,
             Key.ACCEPT_NEXT,
             Key.EDIT_ENGLISH,
+            Key.REVERT_MACHINE,
+            Key.CLEAR_WARNING,
             Key.LAYOUT_REVIEW,
             SEPARATOR,
             Key.RENAME_DOCUMENT,
@@ -128,6 +134,7 @@ PANE_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Library list", "Rename the document", "F2"),
     ("Sentence table", "Apply the tag with that key", "1 … 9"),
     ("Sentence editor", "Store your English and go to the next sentence", "Ctrl+Enter"),
+    ("Sentence editor", "Back to the machine translation (when there is nothing left to undo)", "Ctrl+Z"),
 )
 
 NEEDS_DOCUMENT = (
@@ -142,6 +149,7 @@ NEEDS_DOCUMENT = (
     Key.ACCEPT_NEXT,
 )
 NEEDS_SELECTION = (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.EDIT_ENGLISH)
+# Key.REVERT_MACHINE and Key.CLEAR_WARNING follow the current sentence's review state (translating.py)
 
 
 def _open_tag_manager(window: MainWindow) -> None:

@@ -110,6 +110,7 @@ class ClaimsController(Controller):
         menu.addSeparator()
         menu.addAction(self.w.action(Key.EDIT_ENGLISH))
         menu.addAction(self.w.action(Key.ACCEPT_NEXT))
+        self.w.translation.add_review_actions(menu)  # revert to the machine English, clear ⚠
         alternatives = self.w.view.alternative_actions(menu)  # the engine's other translations
         if alternatives:
             menu.addMenu("Other &translations").addActions(alternatives)
