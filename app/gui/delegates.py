@@ -1,5 +1,5 @@
 """Painting sentence cells: wrapped text, claims highlighted in their tag's colour, and markers for
-the English column (✎ your edit, ⚠ a translation to check)."""
+the English column (✓ machine English you accepted, ✎ your edit, ⚠ a translation to check)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QPlainTextEdit,
@@ -18,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.translate import review
 from app.core.translate.checks import describe
 from app.gui.models import SPANS_ROLE, TRANSLATION_ROLE, Span
 
@@ -48,9 +57,11 @@ def span_html(text: str, spans: list[Span]) -> str:
 
 
 class SentenceDelegate(QStyledItemDelegate):
-    """`accept_requested`: Ctrl+Enter in the post-edit editor (commit, then go to the next sentence)."""
+    """`accept_requested`: Ctrl+Enter in the post-edit editor (commit, then go to the next sentence).
+    `revert_requested`: Ctrl+Z in the editor with nothing left to undo there (back to the machine English)."""
 
     accept_requested = Signal()
+    revert_requested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +80,15 @@ class SentenceDelegate(QStyledItemDelegate):
             self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.NoHint)
             self.accept_requested.emit()
             return True
+        if (
+            isinstance(obj, QPlainTextEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+            and not obj.document().isUndoAvailable()
+        ):
+            self.revert_requested.emit()  # the window reverts if the English is an edit (else nothing)
+            return True
         return super().eventFilter(obj, event)
 
     def _document(self, option: QStyleOptionViewItem, index: Index, width: int) -> QTextDocument:
@@ -81,6 +101,7 @@ class SentenceDelegate(QStyledItemDelegate):
             text,
             tuple(spans),
             tr.kind if tr else None,
+            tr.reviewed if tr else False,
             tuple(tr.flags) if tr else (),
             str(index.sibling(index.row(), 1).data(Qt.ItemDataRole.DisplayRole) or "") if tr and tr.flags else "",
             index.column(),
@@ -103,15 +124,18 @@ class SentenceDelegate(QStyledItemDelegate):
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         doc.setDocumentMargin(PAD)
-        plain = not spans and (tr is None or (tr.kind not in {"human", "memory"} and not tr.flags))
+        state = review.state_of(tr)
+        plain = not spans and (tr is None or (state not in {review.EDITED, review.REVIEWED} and not tr.flags))
         if plain and (tr is not None or index.column() != 2):
             doc.setPlainText(text)  # most cells: no markup to parse
             doc.setTextWidth(max(width, 20))
             return doc
         body = span_html(text, spans)
         if tr is not None:
-            if tr.kind in {"human", "memory"}:
+            if state == review.EDITED:
                 body = f'<span style="color:#1a5276">✎ </span><i style="color:#1a5276">{body}</i>'
+            elif state == review.REVIEWED:  # machine English the user accepted unchanged
+                body = f'<span style="color:#1e8449">✓ </span>{body}'
             if tr.flags:  # the reason in words under the English (checks.describe: one formatter)
                 vi = str(index.sibling(index.row(), 1).data(Qt.ItemDataRole.DisplayRole) or "")
                 why = html.escape(describe(vi, tr.text, tr.flags))

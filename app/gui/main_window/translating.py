@@ -1,4 +1,5 @@
-"""Translation of the open document (in the helper process), post-editing, and translation models."""
+"""Translation of the open document (in the helper process), post-editing and review (accept, revert to
+the machine English, clear ⚠: the rules are app.core.translate.review's), and translation models."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QInputDialog, QMenu
 
 from app.core.errors import CancelledError, DoiChieuError, ModelMissingError
+from app.core.translate import review
 from app.core.translate.packages import list_packages
 from app.gui import jobs, settings
 from app.gui.dialogs.model_manager import FILE_FILTER, ModelManager, licence_confirmed
@@ -33,6 +36,7 @@ class TranslationController(Controller):
         self._reading = False  # the English column's translations are being read on a quick thread
         self._reads = 0  # reads started; only the newest one's result is shown
         self._finish_after_read = False
+        window.view.delegate.revert_requested.connect(lambda: QTimer.singleShot(0, self.revert_to_machine))
 
     # screens ------------------------------------------------------------------------------------------
 
@@ -178,8 +182,9 @@ class TranslationController(Controller):
             self.w.view.table.edit(index.siblingAtColumn(2))
 
     def accept_and_next(self) -> None:
-        """Ctrl+Enter: the current English is accepted (kept as your own: reviewed), then the next
-        sentence that is untranslated or only machine-translated is selected."""
+        """Ctrl+Enter (OmegaT's flow): what the editor holds is stored (an edit becomes your English),
+        untouched machine English is accepted as it is (reviewed: still machine output, ⚠ kept), then the
+        editor opens on the next sentence that is untranslated or unreviewed."""
         view = self.w.view
         model = view.model
         if model is None:
@@ -189,17 +194,104 @@ class TranslationController(Controller):
         row = index.row() if index.isValid() else -1
         if row >= 0:
             seg = model.segments[row]
-            tr = model.translations.get(seg.id)
-            if tr is not None and tr.kind == "machine":
-                from app.core.translate.memory import post_edit
-
-                post_edit(self.w.lib, seg.id, tr.text)
-                self.w.report(Changes(translations=True, document_id=model.doc_id))
+            if review.state_of(model.translations.get(seg.id)) == review.MACHINE:
+                try:
+                    review.accept(self.w.lib, seg.id)
+                except DoiChieuError as err:
+                    self.w.failed(err)
+                    return
+                self._reviewed(row)
         nxt = view.next_unreviewed(row)
         if nxt >= 0:
             view.go_to_row(nxt, 2)
+            view.table.edit(model.index(nxt, 2))
         else:
             self.w.statusBar().showMessage("Every sentence has been reviewed", 5000)
+
+    def _current_row(self) -> int:
+        index = self.w.view.table.currentIndex()
+        rows = self.w.view.selected_rows()
+        return index.row() if index.isValid() else (rows[0] if rows else -1)
+
+    def _reviewed(self, *rows: int) -> None:
+        """Rows whose review state changed in the library: shown at once, and told to the other panes."""
+        model = self.w.view.model
+        if model is None:
+            return
+        for row in rows:
+            model.refresh_row(row)
+        self.w.report(Changes(translations=True, document_id=model.doc_id))
+
+    def revert_to_machine(self) -> None:
+        """Back to the machine English of the current sentence (context menu, or Ctrl+Z in the editor with
+        nothing left to undo there). The edit is kept in the library's history; an open editor reopens on
+        the machine English."""
+        view = self.w.view
+        model = view.model
+        row = self._current_row()
+        if model is None or row < 0:
+            return
+        seg = model.segments[row]
+        if not review.can_revert(model.translations.get(seg.id)):
+            self.w.statusBar().showMessage("This sentence's English is not your edit: nothing to revert", 5000)
+            return
+        editing = view.table.state() == QAbstractItemView.State.EditingState
+        try:
+            back = review.revert_to_machine(self.w.lib, seg.id)
+        except DoiChieuError as err:
+            self.w.statusBar().showMessage(for_window(err), 8000)
+            return
+        if editing:
+            view.close_editor()  # what it holds is the edit just reverted: not stored again
+        self._reviewed(row)
+        self.w.statusBar().showMessage(
+            f"Back to the machine translation (your edit is kept in the history): {back.text[:60]}", 8000
+        )
+        if editing:
+            view.go_to_row(row, 2)
+            view.table.edit(model.index(row, 2))
+
+    def clear_warning(self) -> None:
+        """Clear the ⚠ of the selected sentences: you have checked them (recorded in the library)."""
+        view = self.w.view
+        model = view.model
+        if model is None:
+            return
+        cleared: list[int] = []
+        try:
+            for row in view.selected_rows():
+                if model.flagged(row) and review.clear_flags(self.w.lib, model.segments[row].id):
+                    cleared.append(row)
+        except DoiChieuError as err:
+            self.w.failed(err)
+        if cleared:
+            self._reviewed(*cleared)
+            self.w.statusBar().showMessage(f"Warning cleared on {len(cleared)} sentence(s)", 5000)
+        else:
+            self.w.statusBar().showMessage("No warning (⚠) on the selected sentences", 5000)
+
+    def update_review_actions(self) -> None:
+        """Revert and Clear warning are enabled for what the selected sentences allow."""
+        from app.gui.main_window.actions import Key
+
+        model = self.w.view.model
+        row = self._current_row()
+        tr = (
+            model.translations.get(model.segments[row].id)
+            if model is not None and 0 <= row < model.rowCount()
+            else None
+        )
+        self.w.action(Key.REVERT_MACHINE).setEnabled(review.can_revert(tr))
+        flagged = model is not None and any(model.flagged(r) for r in self.w.view.selected_rows())
+        self.w.action(Key.CLEAR_WARNING).setEnabled(flagged)
+
+    def add_review_actions(self, menu: QMenu) -> None:
+        """The sentence context menu's review entries."""
+        from app.gui.main_window.actions import Key
+
+        self.update_review_actions()
+        menu.addAction(self.w.action(Key.REVERT_MACHINE))
+        menu.addAction(self.w.action(Key.CLEAR_WARNING))
 
     # models -----------------------------------------------------------------------------------------
 
