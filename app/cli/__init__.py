@@ -62,12 +62,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
         if out is None:
             _write(f"refused  {path}: {why}")
         elif out.created:
-            _write(f"#{out.document_id}  {out.title}  ({out.paragraphs} paragraphs, {out.sentences} sentences)")
+            ocr = f", {out.ocr_pages} {'page' if out.ocr_pages == 1 else 'pages'} read by OCR" if out.ocr_pages else ""
+            _write(f"#{out.document_id}  {out.title}  ({out.paragraphs} paragraphs, {out.sentences} sentences{ocr})")
         else:
             _write(f"#{out.document_id}  {out.title}  (already in the library)")
 
+    def pages(done: int, total: int, message: str) -> None:  # a scan: one line per page read by OCR
+        if "by OCR (" in message:
+            sys.stderr.write(message.replace(": cleaning: ", ": ") + "\n")
+            sys.stderr.flush()
+
     with _open_library() as lib:
-        result = import_batch(lib, args.files, password=args.password or "", on_item=say)
+        result = import_batch(lib, args.files, password=args.password or "", on_item=say, progress=pages)
     return 2 if result.refused or result.locked else 0
 
 

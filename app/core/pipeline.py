@@ -13,14 +13,15 @@ from app.core.ingest import pdf as pdf_ingest
 from app.core.ingest import text as text_ingest
 from app.core.ingest import web
 from app.core.layout import repair_pdf, repair_text
-from app.core.model import CleanResult, Paragraph, PdfDocument
+from app.core.model import CleanResult, Paragraph, PdfDocument, PdfLine
 from app.core.progress import Progress, null_progress
 from app.core.segment import segment_paragraphs
 from app.core.store import Library, NewDocument
 from app.core.store import db as dbmod
 
 UNSUPPORTED_SUFFIXES = {".doc", ".docx", ".odt", ".rtf", ".epub", ".png", ".jpg", ".jpeg", ".zip"}
-TITLE_MAX = 90
+TITLE_MAX = 90  # pasted text named by its first words
+HEADING_MAX = 200  # a heading the document shows is kept whole up to a title's limit (services.documents)
 
 
 def source_kind(path: Path, head: bytes) -> str:
@@ -101,18 +102,20 @@ def pdf_heading(doc: PdfDocument) -> str:
     back on other pages) and page numbers are not headings. "" when the page has none."""
     if not doc.pages or not doc.pages[0].lines:
         return ""
+    first = doc.pages[0]
+    chars: dict[float, int] = {}
+    for line in first.lines:
+        chars[line.size] = chars.get(line.size, 0) + len(line.text)
+    body = max(chars, key=lambda size: chars[size])
     repeated = _running_lines(doc)
     lines = [
         line
-        for line in doc.pages[0].lines
-        if sum(c.isalpha() for c in line.text) >= 2 and _line_key(line.text) not in repeated
+        for line in first.lines
+        if sum(c.isalpha() for c in line.text) >= 2
+        and not (_in_margin(line, first.height) and _line_key(line.text) in repeated)
     ]
     if not lines:
         return ""
-    chars: dict[float, int] = {}
-    for line in lines:
-        chars[line.size] = chars.get(line.size, 0) + len(line.text)
-    body = max(chars, key=lambda size: chars[size])
     top = max(line.size for line in lines)
     if top < body * 1.15:
         return ""
@@ -128,20 +131,25 @@ def pdf_heading(doc: PdfDocument) -> str:
         picked.append(" ".join(line.text.split()))
         last = line
     heading = " ".join(picked).strip()
-    return heading if len(heading) <= TITLE_MAX else heading[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return heading if len(heading) <= HEADING_MAX else heading[: HEADING_MAX - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _line_key(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalpha())
 
 
+def _in_margin(line: PdfLine, height: float) -> bool:
+    return line.y1 < height * 0.15 or line.y0 > height * 0.85
+
+
 def _running_lines(doc: PdfDocument) -> set[str]:
-    """Lines (letters only, digits ignored) found on two or more pages: running headers/footers."""
+    """Lines in the top or bottom margin (letters only, digits ignored) found on two or more pages:
+    running headers and footers."""
     if len(doc.pages) < 2:
         return set()
     seen: dict[str, int] = {}
     for page in doc.pages[:20]:
-        for key in {_line_key(line.text) for line in page.lines}:
+        for key in {_line_key(line.text) for line in page.lines if _in_margin(line, page.height)}:
             if key:
                 seen[key] = seen.get(key, 0) + 1
     return {key for key, n in seen.items() if n >= 2}

@@ -9,12 +9,17 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from app.core.errors import (
+    CancelledError,
     CorruptPdfError,
     EncryptedPdfError,
     FileMissingError,
@@ -86,28 +91,36 @@ def strip_extras(doc: object) -> None:
         pass
 
 
-def extract_document(path: str, password: str = "", *, strip: bool = False) -> PdfDocument:
+def extract_document(
+    path: str, password: str = "", *, strip: bool = False, report: Callable[[int, int, str], None] | None = None
+) -> PdfDocument:
     """Open and read a PDF in this process. Raises PdfError subclasses; used inside the child.
 
     If MuPDF fails while reading the pages, the file is opened again and read without its
     annotations and embedded objects (`strip_extras`) before it is refused; `strip=True` reads it
     that way at once (the parent asks for it after the child crashed)."""
     try:
-        return _extract(path, password, strip)
+        return _extract(path, password, strip, report)
     except _ExtractFailed as first:
         if strip:
             raise CorruptPdfError(str(first)) from first
         try:
-            return _extract(path, password, True)
+            return _extract(path, password, True, report)
         except PdfError:
             raise CorruptPdfError(str(first)) from first
 
 
-def _extract(path: str, password: str, strip: bool) -> PdfDocument:
+def _extract(
+    path: str, password: str, strip: bool, report: Callable[[int, int, str], None] | None = None
+) -> PdfDocument:
     import pymupdf
 
     try:
-        doc = pymupdf.open(path, filetype="pdf")
+    from app.core.ingest import images, ocr
+
+        doc = images.open_as_pdf(path) if images.is_image(path) else pymupdf.open(path, filetype="pdf")
+    except InputError:
+        raise
     except Exception as err:  # MuPDF raises several types for damaged files
         raise CorruptPdfError(f"{Path(path).name}: this PDF is damaged and cannot be read ({err})") from err
     if doc.needs_pass and not doc.authenticate(password):
@@ -136,11 +149,15 @@ def _extract(path: str, password: str, strip: bool) -> PdfDocument:
                         continue  # vertical or rotated text: margins notes, stamps
                     line = _line_from_dict(raw, block_no)
                     if line is not None:
+    scanned = ocr.read_scanned_pages(doc, pages, Path(path).name, report)  # issue 17: scans read by OCR
+    pages = scanned.pages
                         lines.append(line)
             rect = page.rect
             pages.append(PdfPage(page.number + 1, rect.width, rect.height, tuple(lines)))
     except Exception as err:
         raise _ExtractFailed(f"{Path(path).name}: this PDF is damaged and cannot be read ({err})") from err
+    if not any(p.lines for p in pages) and images.is_image(path):
+        raise NoTextLayerError(f"{Path(path).name}: no text could be read from this image, even by OCR")
     if not pages:
         raise CorruptPdfError(f"{Path(path).name}: this PDF has no pages")
     if not any(p.lines for p in pages) and doc.is_repaired:
@@ -150,11 +167,11 @@ def _extract(path: str, password: str, strip: bool) -> PdfDocument:
         )
     if not any(p.lines for p in pages):
         raise NoTextLayerError(
-            f"{Path(path).name}: this PDF has no text layer (it is scanned images); "
-            "run OCR first (for example with ocrmypdf) and import the result"
+            f"{Path(path).name}: this PDF has no text layer and OCR read no text from its pages; "
+            "check that it holds text (not only pictures), or run another OCR program and import the result"
         )
     title = (doc.metadata or {}).get("title") or ""
-    return PdfDocument(tuple(pages), title=title)
+    return PdfDocument(tuple(pages), title=title, ocr_pages=tuple(scanned.read), page_images=tuple(scanned.images))
 
 
 def _answer_channel() -> BinaryIO:
@@ -177,10 +194,16 @@ def worker_main(path: str) -> int:
         pymupdf.TOOLS.mupdf_display_errors(False)
         pymupdf.TOOLS.mupdf_display_warnings(False)
     except Exception:  # quieter is nicer, not needed
+
+    def report(done: int, total: int, what: str) -> None:  # progress frames before the answer
+        answer.write(pickle.dumps(("progress", done, total, what), protocol=pickle.HIGHEST_PROTOCOL))
+        answer.flush()
+
         pass
     try:
         strip = os.environ.get(STRIP_ENV) == "1"
-        result: tuple = ("ok", extract_document(path, os.environ.get(PASSWORD_ENV, ""), strip=strip))
+        password = os.environ.get(PASSWORD_ENV, "")
+        result: tuple = ("ok", extract_document(path, password, strip=strip, report=report))
     except (PdfError, InputTooLargeError) as err:
         kind = next((k for k, cls in _ERRORS.items() if isinstance(err, cls)), "corrupt")
         result = ("err", kind, str(err), err.neutral)
@@ -210,9 +233,14 @@ def read_pdf(
     *,
     timeout: float = DEFAULT_TIMEOUT_S,
     memory_limit: int = MEMORY_LIMIT_BYTES,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
     password: str = "",
 ) -> PdfDocument:
-    """Parse a PDF in a child process; raise a typed PdfError on any failure, never hang."""
+    """Parse a PDF (or an image, see ingest/images.py) in a child process; raise a typed PdfError on
+    any failure, never hang. Scanned pages are read by OCR there (ingest/ocr.py): `progress` hears each
+    page, `cancel()` returning True stops the child (CancelledError), and the time limit grows by
+    ocr.SECONDS_PER_PAGE for each page to read."""
     p = Path(path)
     if not p.is_file():
         raise FileMissingError(f"{p}: no such file; check the path and try again")
@@ -230,26 +258,16 @@ def read_pdf(
     message = None
     for strip in ("0", "1"):  # a crash (MuPDF died on the file): once more without annotations
         env[STRIP_ENV] = strip
-        try:
-            proc = subprocess.run(
-                _worker_command(str(p.resolve())),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,  # MuPDF's warnings: possibly megabytes, never shown
-                stdin=subprocess.DEVNULL,
-                timeout=timeout,
-                env=env,
-                preexec_fn=preexec,
-                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-            )
-        except subprocess.TimeoutExpired:
-            raise PdfTimeoutError(
-                f"{p.name}: reading this PDF took longer than {timeout:.0f} s and was stopped; "
-                "the file may be damaged: try printing it to a new PDF and import that"
-            ) from None
-        try:
-            message = pickle.loads(proc.stdout) if proc.stdout else None
-        except Exception:
-            message = None
+        proc = subprocess.Popen(
+            _worker_command(str(p.resolve())),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # MuPDF's warnings: possibly megabytes, never shown
+            stdin=subprocess.DEVNULL,
+            env=env,
+            preexec_fn=preexec,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+        message = _child_answer(proc, p.name, timeout, progress, cancel)
         if message:
             break
     if not message:
@@ -261,6 +279,68 @@ def read_pdf(
         return message[1]
     _, kind, text, *neutral = message
     raise _ERRORS[kind](text, neutral=neutral[0] if neutral else None)
+
+def _read_frames(stream: BinaryIO, frames: queue.Queue[tuple | None]) -> None:
+    """The child's pickled frames (progress, then the answer) into `frames`, None at the end."""
+    try:
+        while True:
+            frames.put(pickle.load(stream))
+    except Exception:  # EOF, or a child that died mid-frame
+        pass
+    finally:
+        frames.put(None)
+
+
+def _child_answer(
+    proc: subprocess.Popen[bytes],
+    name: str,
+    timeout: float,
+    progress: Callable[[int, int, str], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> tuple | None:
+    """Wait for the child's answer, passing its progress on; stop it on cancel or past the deadline."""
+    from app.core.ingest.ocr import SECONDS_PER_PAGE
+
+    assert proc.stdout is not None
+    frames: queue.Queue[tuple | None] = queue.Queue()
+    threading.Thread(target=_read_frames, args=(proc.stdout, frames), daemon=True).start()
+    deadline = time.monotonic() + timeout
+    ocr_pages = 0
+    answer: tuple | None = None
+    try:
+        while True:
+            if cancel is not None and cancel():
+                raise CancelledError(f"{name}: not imported: cancelled")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                what = f"reading this PDF by OCR ({ocr_pages} scanned pages)" if ocr_pages else "reading this PDF"
+                raise PdfTimeoutError(
+                    f"{name}: {what} took longer than {timeout + ocr_pages * SECONDS_PER_PAGE:.0f} s and was "
+                    "stopped; the file may be damaged: try printing it to a new PDF and import that"
+                )
+            try:
+                frame = frames.get(timeout=min(left, 0.1))
+            except queue.Empty:
+                continue
+            if frame is None:
+                break
+            if frame[0] == "progress":
+                _, done, total, what = frame
+                if total and not ocr_pages:  # the child is about to OCR `total` pages: allow for them
+                    ocr_pages = total
+                    deadline += total * SECONDS_PER_PAGE
+                if progress is not None:
+                    progress(done, total, what)
+                continue
+            answer = frame
+    finally:
+        if proc.poll() is None and answer is None:
+            proc.kill()
+        proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+    return answer
+
 
 
 if __name__ == "__main__":

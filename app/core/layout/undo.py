@@ -16,7 +16,7 @@ DROPS = {"drop_header", "drop_footer", "drop_page_number"}
 def is_undoable(repair: Repair) -> bool:
     if repair.at is None:
         return False
-    return repair.kind in SPLITTING or repair.kind in DROPS or repair.kind == "dehyphenate"
+    return repair.kind in SPLITTING or repair.kind in DROPS or repair.kind in ("dehyphenate", "split_glued")
 
 
 def undo_repairs(
@@ -27,7 +27,7 @@ def undo_repairs(
     A join undone splits its paragraph where the second line started; a de-hyphenation undone puts
     the hyphen back; a dropped header or page number comes back as a paragraph of its own where it
     stood."""
-    cuts: dict[int, dict[int, tuple[bool, str]]] = {}  # paragraph -> offset -> (split here, text to insert)
+    cuts: dict[int, dict[int, tuple[bool, str, int]]] = {}  # paragraph -> offset -> (split, insert, chars to drop)
     restored: dict[int, list[Repair]] = {}  # paragraph index -> dropped lines to put back before it
     for i in sorted(set(undone)):
         if not 0 <= i < len(repairs) or not is_undoable(repairs[i]):
@@ -39,12 +39,14 @@ def undo_repairs(
             continue
         if not 0 <= r.paragraph < len(paragraphs):
             continue
-        split, insert = cuts.setdefault(r.paragraph, {}).get(r.at, (False, ""))
+        split, insert, drop = cuts.setdefault(r.paragraph, {}).get(r.at, (False, "", 0))
         if r.kind == "dehyphenate":
             insert = r.removed
+        elif r.kind == "split_glued":  # OCR: the space it put between two glued syllables goes
+            drop = 1
         else:
             split = True
-        cuts[r.paragraph][r.at] = (split, insert)
+        cuts[r.paragraph][r.at] = (split, insert, drop)
 
     out: list[Paragraph] = []
     for n, para in enumerate(paragraphs):
@@ -58,17 +60,17 @@ def _restored(drops: list[Repair]) -> list[Paragraph]:
     return [Paragraph(r.removed, "paragraph", cues.detect_lang(r.removed), r.page) for r in drops if r.removed.strip()]
 
 
-def _cut(para: Paragraph, cuts: dict[int, tuple[bool, str]]) -> list[Paragraph]:
+def _cut(para: Paragraph, cuts: dict[int, tuple[bool, str, int]]) -> list[Paragraph]:
     if not cuts:
         return [para]
     pieces: list[str] = []
     current = ""
     pos = 0
     for at in sorted(cuts):
-        split, insert = cuts[at]
+        split, insert, drop = cuts[at]
         at = min(max(at, 0), len(para.text))
         current += para.text[pos:at] + insert
-        pos = at
+        pos = at + drop
         if split:
             pieces.append(current)
             current = ""

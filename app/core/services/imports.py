@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # the window imports this module at start-up: the pipeline lo
     from app.core.store import Library
 
 # What a folder gives: the kinds the importer reads (its file dialog shows these too).
-IMPORTABLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".pdf")
+# Images (scans, photos of pages) are read by OCR (issue 17: app/core/ingest/ocr.py).
+IMPORTABLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 MAX_FOLDER_FILES = 500  # a home folder named by mistake must not start thousands of imports
 
 
@@ -98,7 +99,7 @@ def import_batch(
             progress(done, total, f"{label}: {message}")
 
         try:
-            outcome = import_file(library, path, stage, password)
+            outcome = import_file(library, path, stage, password, cancel)
         except EncryptedPdfError as err:
             result.locked.append((path, err.neutral or str(err)))  # on_item gets the CLI's words
             if on_item:

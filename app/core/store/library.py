@@ -38,6 +38,8 @@ class NewDocument:
     encoding: str | None = None
     size_bytes: int = 0
     page_count: int | None = None
+    ocr_confidence: Sequence[float | None] = ()  # per paragraph, for text read by OCR (issue 17)
+    page_images: Sequence[tuple[int, str, bytes]] = ()  # (page, mime, image) of the pages read by OCR
     # what the source says of itself (a pasted page's address, author, date) and the link targets it
     # carried, (text, url) in reading order (Markdown): stored in the same transaction as the text
     source_url: str = ""
@@ -238,6 +240,14 @@ class Library:
             )
             assert doc_id is not None  # the row was just inserted
             para_ids = self._insert_paragraphs(doc_id, doc.paragraphs, seg)
+            self.db.conn.executemany(
+                "UPDATE paragraphs SET ocr_confidence = ? WHERE id = ?",
+                ((c, pid) for c, pid in zip(doc.ocr_confidence, para_ids, strict=False) if c is not None),
+            )
+            self.db.conn.executemany(
+                "INSERT INTO page_images (document_id, page, mime, image) VALUES (?, ?, ?, ?)",
+                ((doc_id, page, mime, image) for page, mime, image in doc.page_images),
+            )
             self.db.conn.execute("UPDATE search_state SET deferred = 1")  # see schema: index in one go below
             # executemany, not insert_all: sqlite-utils' per-value checks took half the import time.
             self.db.conn.executemany(
@@ -317,6 +327,26 @@ class Library:
             "SELECT text, url FROM document_links WHERE document_id = ? ORDER BY idx", [doc_id]
         ).fetchall()
         return [(str(r[0]), str(r[1])) for r in rows]
+
+    def ocr_confidences(self, doc_id: int) -> dict[int, float]:
+        """Paragraph index -> confidence (0-100) of the paragraphs read by OCR; empty for others."""
+        rows = self.db.execute(
+            "SELECT idx, ocr_confidence FROM paragraphs WHERE document_id = ? AND ocr_confidence IS NOT NULL",
+            [doc_id],
+        ).fetchall()
+        return {int(r[0]): float(r[1]) for r in rows}
+
+    def page_image_numbers(self, doc_id: int) -> list[int]:
+        """Pages of the document kept as images (the pages read by OCR)."""
+        rows = self.db.execute("SELECT page FROM page_images WHERE document_id = ? ORDER BY page", [doc_id])
+        return [int(r[0]) for r in rows.fetchall()]
+
+    def page_image(self, doc_id: int, page: int) -> tuple[str, bytes] | None:
+        """(mime, image bytes) of a page read by OCR, or None."""
+        row = self.db.execute(
+            "SELECT mime, image FROM page_images WHERE document_id = ? AND page = ?", [doc_id, page]
+        ).fetchone()
+        return (str(row[0]), bytes(row[1])) if row else None
 
     def document_texts(self, doc_id: int) -> tuple[str, str]:
         """(raw_text, cleaned_text) of a document."""

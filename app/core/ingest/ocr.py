@@ -1,0 +1,446 @@
+"""Offline OCR of scanned pages with the Tesseract inside MuPDF (`pymupdf`), run in the PDF child.
+
+Which pages: a page with no text layer that shows an image, and a page covered by an image whose
+text layer is unusable (a scanner's OCR that lost the Vietnamese diacritics: "CONG HOA.xA HOI cnu
+NGHiA"); such a layer is replaced only when our OCR of the page reads better. The data files
+(`vie.traineddata`, `eng.traineddata`, Apache-2.0) ship in `resources/tessdata`; no Tesseract needs to
+be installed. Rotation by 90/180/270 degrees is found by OCR-ing a small rendering of the page each
+way and keeping the way whose text is most like Vietnamese (MuPDF has no orientation detection).
+
+MuPDF does not pass Tesseract's word confidences on, so a page's and a paragraph's confidence is an
+estimate on the same 0-100 scale: the share of its words that are well-formed Vietnamese syllables,
+numbers or words the document itself uses elsewhere (`text_confidence`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.core.errors import InputTooLargeError, NoTextLayerError
+from app.core.model import Paragraph, PdfLine, PdfPage, Repair
+
+if TYPE_CHECKING:
+    import pymupdf
+
+TESSDATA_ENV = "DOICHIEU_TESSDATA"  # a folder with other traineddata files (tests, power users)
+LANGUAGE_ENV = "DOICHIEU_OCR_LANGUAGE"
+# "vie" alone: Debian's fast vie model reads the Latin letters of English words as well, and
+# "vie+eng" took twice as long for no better text (bench/ocr_quality.py --language vie+eng).
+LANGUAGE = "vie"
+DPI = 200  # measured best: 150 dpi loses small diacritics, 300 dpi is 2-3x slower and no better
+MAX_SIDE = 3500  # pixels: a 4000-pixel phone photo is read at this size (Tesseract's time grows with it)
+PROBE_DPI = 100  # the small rendering that decides a page's orientation
+IMAGE_DPI = 100  # the page image kept for the reader
+IMAGE_JPEG_QUALITY = 60
+MAX_OCR_PAGES = 100  # ~3-5 s a page: beyond this, ask to split the file
+SECONDS_PER_PAGE = 30.0  # the child's time limit grows by this per page to read by OCR
+MIN_IMAGE_COVER = 0.10  # a page without text showing images over this share of it is a scan
+FULL_IMAGE_COVER = 0.80  # a page covered this much by an image whose text layer is suspicious: OCR it
+GOOD_ORIENTATION = 0.2  # text pages read upright score 0.3-0.9, sideways or upside down under 0.1
+LOW_CONFIDENCE = 80.0  # paragraphs below this are marked "read by OCR — check against the page"
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_VI_LETTER = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
+
+Report = Callable[[int, int, str], None]
+
+
+def tessdata_dir() -> Path | None:
+    """The folder holding vie.traineddata: $DOICHIEU_TESSDATA, else the app's resources (source tree
+    or frozen build). None when it is missing (a build made without it)."""
+    from app.resources import resource_path
+
+    override = os.environ.get(TESSDATA_ENV)
+    folder = Path(override) if override else resource_path("tessdata")
+    return folder if (folder / "vie.traineddata").is_file() else None
+
+
+def language() -> str:
+    lang = os.environ.get(LANGUAGE_ENV, LANGUAGE)
+    return lang if re.fullmatch(r"[a-z_]+(\+[a-z_]+)*", lang) else LANGUAGE
+
+
+# --------------------------------------------------------------------------- judging text
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFC", text))
+
+
+def _well_formed(word: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> bool:
+    from app.core.syllables import is_syllable
+
+    if word.isdigit():
+        return True
+    low = word.lower()
+    return is_syllable(low) or low in vocabulary
+
+
+def text_confidence(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> float | None:
+    """0-100: the share of the words of `text` that are well-formed Vietnamese syllables, numbers or
+    words in `vocabulary`, weighted by length. None for text without words."""
+    ws = words(text)
+    if not ws:
+        return None
+    total = sum(len(w) for w in ws)
+    good = sum(len(w) for w in ws if _well_formed(w, vocabulary))
+    return 100.0 * good / total
+
+
+def diacritic_share(text: str) -> float:
+    """Share of the words carrying a Vietnamese letter (ă, ơ, đ, a tone mark...): ~0.6-0.8 in
+    Vietnamese prose, ~0 in a layer that lost its diacritics (and in English)."""
+    ws = [w for w in words(text) if w.isalpha()]
+    if not ws:
+        return 0.0
+    return sum(1 for w in ws if _VI_LETTER.search(w)) / len(ws)
+
+
+def reading_score(text: str) -> float:
+    """How much `text` reads like text (0-1, higher is better): the share of its non-space characters
+    that belong to readable words (well-formed Vietnamese syllables, or Latin words of three letters
+    or more with a vowel, in lower, Title or UPPER case), scaled down when there are fewer than 300
+    such characters. Text OCR makes of a page held sideways or upside down is single letters and
+    symbols, and scores low."""
+    from app.core.syllables import is_syllable
+
+    chars = sum(1 for ch in text if not ch.isspace())
+    if not chars:
+        return 0.0
+    readable = 0
+    for w in words(text):
+        if len(w) < 2 or not w.isalpha():
+            continue
+        if is_syllable(w) or (len(w) >= 3 and _LATIN_WORD.fullmatch(w)):
+            readable += len(w)
+    return readable / chars * min(1.0, readable / 300)
+
+
+def layer_score(text: str) -> float:
+    """For choosing between a page's own text layer and our OCR of it: `reading_score` once glued
+    syllables are split, plus a bonus for diacritics (a layer that lost them reads "CONG HOA XA HOI",
+    all well-formed syllables). An English page scores the same both ways, and keeps its layer."""
+    from app.core.syllables import repair_glued
+
+    return reading_score(repair_glued(text)[0]) + 0.5 * diacritic_share(text)
+
+
+_LATIN_WORD = re.compile(r"(?=.*[aeiouyAEIOUY])(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)")
+
+
+# --------------------------------------------------------------------------- which pages
+
+
+def image_cover(page: pymupdf.Page) -> float:
+    """Share of the page's area covered by its images (the biggest one, clipped to the page)."""
+    import pymupdf
+
+    area = abs(page.rect) or 1.0
+    best = 0.0
+    try:
+        infos = page.get_image_info()
+    except Exception:  # a damaged image list: treat as no image
+        return 0.0
+    for info in infos:
+        box = pymupdf.Rect(info["bbox"]) & page.rect
+        if not box.is_empty:
+            best = max(best, abs(box) / area)
+    return best
+
+
+def layer_suspicious(lines: Iterable[PdfLine]) -> bool:
+    """A text layer a scanner's OCR made badly: few diacritics and many malformed words, or junk
+    characters (~, |) inside words."""
+    from app.core.syllables import malformed_share
+
+    text = "\n".join(line.text for line in lines)
+    if len(words(text)) < 5:
+        return True
+    return diacritic_share(text) < 0.25 or malformed_share(text) > 0.2
+
+
+def pages_to_read(doc: pymupdf.Document, pages: list[PdfPage]) -> list[tuple[int, str]]:
+    """(index, why) of the pages to OCR: "scan" (no text layer, an image shows) or "layer" (an image
+    covers it and its text layer looks broken; replaced only if OCR reads better)."""
+    out: list[tuple[int, str]] = []
+    for i, page in enumerate(pages):
+        cover = image_cover(doc[i])
+        if not page.lines and cover >= MIN_IMAGE_COVER:
+            out.append((i, "scan"))
+        elif page.lines and cover >= FULL_IMAGE_COVER and layer_suspicious(page.lines):
+            out.append((i, "layer"))
+    return out
+
+
+# --------------------------------------------------------------------------- reading a page
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    page: PdfPage
+    rotation: int  # degrees the page was turned (clockwise) to be read upright
+    score: float
+    image: bytes  # JPEG of the page as read, for the reader
+
+
+def _zoom(page: pymupdf.Page, dpi: int) -> float:
+    """`dpi` / 72, but a page that is one image is never enlarged past the image's own pixels (a photo
+    recorded at 72 or 96 dpi would be blown up 3x for nothing), and no side goes over MAX_SIDE."""
+    zoom = dpi / 72.0
+    try:
+        infos = page.get_image_info()
+    except Exception:
+        infos = []
+    if len(infos) == 1 and page.rect.width > 0:
+        native = infos[0]["width"] / max(1.0, abs(infos[0]["bbox"][2] - infos[0]["bbox"][0]))
+        if infos[0].get("transform", (1, 0))[1] != 0:  # the image is drawn turned: its height runs across
+            native = infos[0]["height"] / max(1.0, abs(infos[0]["bbox"][2] - infos[0]["bbox"][0]))
+        zoom = min(zoom, max(native, 72 / 72.0))
+    side = max(page.rect.width, page.rect.height) or 1.0
+    return min(zoom, MAX_SIDE / side)
+
+
+def _render(page: pymupdf.Page, dpi: int, rotation: int) -> pymupdf.Pixmap:
+    import pymupdf
+
+    zoom = _zoom(page, DPI) * dpi / DPI
+    dpi = round(zoom * 72)
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom).prerotate(rotation), alpha=False)
+    if pix.n != 3:  # pdfocr needs RGB (a gray pixmap gives no text at all)
+        pix = pymupdf.Pixmap(pymupdf.csRGB, pix)
+    pix.set_dpi(max(dpi, 70), max(dpi, 70))  # Tesseract refuses less
+    return pix
+
+
+def _ocr_pixmap(pix: pymupdf.Pixmap, tessdata: Path, lang: str) -> pymupdf.Page:
+    import pymupdf
+
+    data = pix.pdfocr_tobytes(compress=True, language=lang, tessdata=str(tessdata))
+    return pymupdf.open("pdf", data)[0]
+
+
+def _page_lines(page: pymupdf.Page) -> list[PdfLine]:
+    import pymupdf
+
+    from app.core.ingest.pdf import _line_from_dict
+
+    lines: list[PdfLine] = []
+    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    for block_no, block in enumerate(page.get_text("dict", flags=flags)["blocks"]):
+        if block.get("type") != 0:
+            continue
+        for raw in block["lines"]:
+            line = _line_from_dict(raw, block_no)
+            if line is not None:
+                lines.append(line)
+    return lines
+
+
+def even_sizes(lines: list[PdfLine]) -> list[PdfLine]:
+    """OCR gives each line the size of its own box (13.0, 13.9, 13.2 for lines of one paragraph), and
+    layout repair reads a size change as a new paragraph: sizes within 25 % of the page's body size
+    (the median of its longer lines) become that size."""
+    long = sorted(line.size for line in lines if len(line.text) > 20) or sorted(line.size for line in lines)
+    if not long:
+        return lines
+    body = round(long[len(long) // 2], 1)
+    out: list[PdfLine] = []
+    for ln in lines:
+        size = body if 0.75 * body <= ln.size <= 1.25 * body else ln.size
+        out.append(dataclasses.replace(ln, size=size) if size != ln.size else ln)
+    return out
+
+
+def _nfc_line(line: PdfLine) -> PdfLine:
+    text = unicodedata.normalize("NFC", line.text)
+    if text == line.text:
+        return line
+    return PdfLine(text, line.x0, line.y0, line.x1, line.y1, line.size, line.bold, line.font, line.block)
+
+
+def orientation(page: pymupdf.Page, tessdata: Path, lang: str) -> tuple[int, float]:
+    """(rotation, score) of the first other way (180, 90, 270) in which a small rendering of the page
+    reads as text, else the best of them. Called only when the page does not read as it stands."""
+    best = (0, -1.0)
+    for rotation in (180, 90, 270):
+        text = _ocr_pixmap(_render(page, PROBE_DPI, rotation), tessdata, lang).get_text()
+        score = reading_score(text)
+        if score > best[1]:
+            best = (rotation, score)
+        if score >= GOOD_ORIENTATION:
+            break
+    return best
+
+
+def read_page(page: pymupdf.Page, number: int, tessdata: Path, *, dpi: int = DPI, lang: str = "") -> OcrResult:
+    """OCR one page upright. It is read as it stands first; only if that does not read like text are
+    the other three orientations tried on a small rendering."""
+    lang = lang or language()
+    rotation = 0
+    pix = _render(page, dpi, 0)
+    read = _ocr_pixmap(pix, tessdata, lang)
+    lines = _page_lines(read)
+    score = reading_score("\n".join(line.text for line in lines))
+    if score < GOOD_ORIENTATION:
+        turned, _ = orientation(page, tessdata, lang)
+        if turned:
+            pix2 = _render(page, dpi, turned)
+            read2 = _ocr_pixmap(pix2, tessdata, lang)
+            lines2 = _page_lines(read2)
+            score2 = reading_score("\n".join(line.text for line in lines2))
+            if score2 > 1.3 * score + 0.05:  # clearly better, or the page stays as it stood
+                rotation, pix, read, lines, score = turned, pix2, read2, lines2, score2
+    rect = read.rect
+    out = PdfPage(number, rect.width, rect.height, tuple(even_sizes(lines)))
+    return OcrResult(out, rotation, score, page_image(page, rotation))
+
+
+def page_image(page: pymupdf.Page, rotation: int = 0) -> bytes:
+    """A small JPEG of the page (upright), what the reader shows beside the OCR text."""
+    try:
+        pix = _render(page, IMAGE_DPI, rotation)
+        return bytes(pix.tobytes("jpeg", jpg_quality=IMAGE_JPEG_QUALITY))
+    except Exception:  # the reader then shows no image: never a reason to refuse the document
+        return b""
+
+
+# --------------------------------------------------------------------------- the hook in the child
+
+
+@dataclass(frozen=True)
+class OcrOutcome:
+    pages: list[PdfPage]
+    read: dict[int, int]  # page number -> rotation, for every page whose text came from OCR
+    images: list[tuple[int, str, bytes]]  # (page number, mime, image) of the pages read by OCR
+
+
+def read_scanned_pages(
+    doc: pymupdf.Document, pages: list[PdfPage], name: str, report: Report | None = None
+) -> OcrOutcome:
+    """`pages` with the scanned ones read by OCR (see `pages_to_read`). `report(done, total, what)`
+    hears each page; raises NoTextLayerError when nothing can be read and OCR is not available,
+    InputTooLargeError over MAX_OCR_PAGES pages to read."""
+    todo = pages_to_read(doc, pages)
+    if not todo:
+        return OcrOutcome(pages, {}, [])
+    tessdata = tessdata_dir()
+    if tessdata is None:
+        if any(p.lines for p in pages):
+            return OcrOutcome(pages, {}, [])
+        raise NoTextLayerError(
+            f"{name}: this PDF has no text layer (it is scanned images) and this copy of DoiChieu has no OCR "
+            "data (resources/tessdata); reinstall it, or run OCR first (for example with ocrmypdf)"
+        )
+    if len(todo) > MAX_OCR_PAGES:
+        raise InputTooLargeError(
+            f"{name}: {len(todo):,} scanned pages to read by OCR, more than the {MAX_OCR_PAGES} DoiChieu reads "
+            f"at once (about 4 s a page); split it (for example with `qpdf --split-pages={MAX_OCR_PAGES}`) "
+            "and import the parts"
+        )
+    out = list(pages)
+    read: dict[int, int] = {}
+    images: list[tuple[int, str, bytes]] = []
+    lang = language()
+    for n, (i, why) in enumerate(todo):
+        number = pages[i].number
+        if report:
+            report(n, len(todo), f"reading page {number} by OCR ({n + 1}/{len(todo)})")
+        result = read_page(doc[i], number, tessdata, lang=lang)
+        if why == "layer":
+            old = layer_score("\n".join(line.text for line in pages[i].lines))
+            if layer_score("\n".join(line.text for line in result.page.lines)) <= old:
+                continue  # the layer it carries reads as well: keep it
+        out[i] = result.page
+        read[number] = result.rotation
+        if result.image:
+            images.append((number, "image/jpeg", result.image))
+    if report:
+        report(len(todo), len(todo), "OCR done")
+    return OcrOutcome(out, read, images)
+
+
+# --------------------------------------------------------------------------- repairing OCR text
+
+_ODD = re.compile(r"[^\w\s.,;:!?()\[\]\"'“”‘’«»/%&+=*#@°–—-]")
+
+
+def paragraph_confidence(text: str) -> float | None:
+    """0-100 for a paragraph read by OCR: the share of its Vietnamese-looking words that are
+    well-formed syllables, lowered by stray symbols (⁄, Ñ, ƒ...) that OCR makes of stamps and
+    pictures. None for text without words."""
+    from app.core.syllables import malformed_share
+
+    if not words(text):
+        return None
+    odd = len(_ODD.findall(text)) / max(1, len(text.replace(" ", "")))
+    return round(100.0 * (1.0 - malformed_share(text)) * max(0.0, 1.0 - 3.0 * odd), 1)
+
+
+def repair_ocr(
+    paragraphs: list[Paragraph], repairs: list[Repair], ocr_pages: Iterable[int]
+) -> tuple[list[Paragraph], list[Repair], list[float | None]]:
+    """Repair the paragraphs that come from pages read by OCR: diacritics recomposed (NFC) and glued
+    syllables split (app/core/syllables, with the document's own vocabulary), each split space one
+    undoable `split_glued` repair (`at`: the offset of the space it inserted). The offsets of the
+    layout repairs already made in those paragraphs move with the inserted spaces. Returns the
+    paragraphs, all repairs and each paragraph's confidence (None: not read by OCR). Pure."""
+    from app.core.syllables import repair_glued, vocabulary
+
+    pages = set(ocr_pages)
+    vocab = vocabulary(p.text for p in paragraphs)
+    out: list[Paragraph] = []
+    moved = list(repairs)
+    added: list[Repair] = []
+    confidence: list[float | None] = []
+    for i, para in enumerate(paragraphs):
+        if para.page not in pages:
+            out.append(para)
+            confidence.append(None)
+            continue
+        text = para.text
+        nfc = unicodedata.normalize("NFC", text)
+        if nfc != text:
+            changed = sum(1 for a, b in zip(text, nfc, strict=False) if a != b) or 1
+            added.append(Repair("ocr_nfc", i, f"{changed} letters with their marks recomposed (NFC)", page=para.page))
+            text = nfc  # NFC only joins characters: the layout repairs' offsets are re-based below
+            moved = [_rebase(r, i, para.text) for r in moved]
+        fixed, edits = repair_glued(text, vocab)
+        inserted: list[int] = []  # offsets in `text` before which one space went in
+        shift = 0
+        for start, end, replacement in edits:
+            glued = text[start:end]
+            pos = 0
+            for k, ch in enumerate(replacement):
+                if ch == " " and (pos >= len(glued) or glued[pos] != " "):
+                    inserted.append(start + pos)
+                    added.append(
+                        Repair("split_glued", i, f"{glued} → {replacement}", page=para.page, at=start + k + shift)
+                    )
+                    continue
+                pos += 1
+            shift += len(replacement) - len(glued)
+        if inserted:
+            moved = [_shifted(r, i, inserted) for r in moved]
+        out.append(Paragraph(fixed, para.kind, para.lang, para.page))
+        confidence.append(paragraph_confidence(fixed))
+    return out, moved + added, confidence
+
+
+def _shifted(repair: Repair, paragraph: int, inserted: list[int]) -> Repair:
+    if repair.paragraph != paragraph or repair.at is None or repair.kind.startswith("drop_"):
+        return repair
+    at = repair.at + sum(1 for p in inserted if p < repair.at)
+    return dataclasses.replace(repair, at=at)
+
+
+def _rebase(repair: Repair, paragraph: int, before: str) -> Repair:
+    if repair.paragraph != paragraph or repair.at is None or repair.kind.startswith("drop_"):
+        return repair
+    return dataclasses.replace(repair, at=len(unicodedata.normalize("NFC", before[: repair.at])))
