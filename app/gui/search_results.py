@@ -4,6 +4,7 @@ double-click on a sentence opens its document at that sentence (`sentence_chosen
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -17,13 +18,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView, QWidget
 
-from app.core.services.search import LibraryMatches, is_english_column, match_spans
+from app.core.services.search import LibraryMatches, is_english_column
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 1  # the document id (every item)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the sentence's row in the document (sentence items only)
 COLUMN_ROLE = Qt.ItemDataRole.UserRole + 3  # 1: matched in the Vietnamese, 2: in the English
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 4  # [(start, end)] of the matched words in the item's text
 MATCH_BG = "#f9e154"
+CACHE_SIZE = 400
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -40,15 +42,29 @@ def highlighted_html(text: str, spans: list[tuple[int, int]], background: str = 
 
 
 class MatchDelegate(QStyledItemDelegate):
-    """Sentence items wrapped, their matched words on a highlight; document items as Qt draws them."""
+    """Sentence items wrapped, their matched words on a highlight; document items as Qt draws them.
+    Laid-out sentences are cached: sizing and painting both need them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._cache: OrderedDict[tuple[str, tuple[tuple[int, int], ...], int, str], QTextDocument] = OrderedDict()
 
     def _document(self, option: QStyleOptionViewItem, index: Index, width: int) -> QTextDocument:
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        spans = tuple(index.data(MATCH_ROLE) or ())
+        key = (text, spans, max(width, 40), option.font.key())
+        doc = self._cache.get(key)
+        if doc is not None:
+            self._cache.move_to_end(key)
+            return doc
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         doc.setDocumentMargin(3)
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        doc.setHtml(highlighted_html(text, index.data(MATCH_ROLE) or []))
+        doc.setHtml(highlighted_html(text, list(spans)))
         doc.setTextWidth(max(width, 40))
+        self._cache[key] = doc
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
         return doc
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -102,7 +118,8 @@ class SearchResults(QTreeView):
         self.setWordWrap(True)
         self.setUniformRowHeights(False)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # by item: only the sentences on screen are laid out (by pixel, every one is, to know the height)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.setItemDelegate(MatchDelegate(self))
         self.activated.connect(self._activated)  # Enter, and a double-click
         self.matches: LibraryMatches | None = None
@@ -119,11 +136,11 @@ class SearchResults(QTreeView):
             font.setBold(True)
             heading.setFont(font)
             heading.setToolTip(group.title)
-            for hit in group.hits:
+            for hit, found in zip(group.hits, group.spans, strict=True):
                 english = is_english_column(hit)
                 item = QStandardItem(f"{hit.segment_idx + 1}. {hit.text}")
                 prefix = len(str(hit.segment_idx + 1)) + 2
-                spans = [(prefix + a, prefix + b) for a, b in match_spans(hit.text, matches.query)]
+                spans = [(prefix + a, prefix + b) for a, b in found]
                 item.setData(group.document_id, DOC_ROLE)
                 item.setData(hit.segment_idx, ROW_ROLE)
                 item.setData(2 if english else 1, COLUMN_ROLE)
@@ -131,7 +148,7 @@ class SearchResults(QTreeView):
                 item.setToolTip(f"English of: {hit.source_text}" if english else "")
                 heading.appendRow(item)
             root.appendRow(heading)
-        self.expandAll()
+            self.setExpanded(heading.index(), True)
 
     def clear(self) -> None:
         self.matches = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.core.store import Library, SearchHit
 from app.core.store.claims import ClaimStore
@@ -33,13 +34,18 @@ FIND_LIMIT = 5000  # matches found in one document
 _WORD = re.compile(r"\w+")
 
 
+Spans = tuple[tuple[int, int], ...]
+
+
 @dataclass(frozen=True)
 class DocumentMatches:
-    """The matching sentences of one document, in reading order."""
+    """The matching sentences of one document, in reading order; `spans[i]`: where the query's words
+    are in `hits[i].text` (found with the search, off the window's thread)."""
 
     document_id: int
     title: str
     hits: tuple[SearchHit, ...]
+    spans: tuple[Spans, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,17 +79,20 @@ def is_english_column(hit: SearchHit) -> bool:
     return hit.lang == "en" and hit.text != hit.source_text
 
 
-def group_by_document(hits: list[SearchHit]) -> list[DocumentMatches]:
-    """Hits grouped by document (documents in the order their first hit came), each in reading order."""
+def group_by_document(hits: list[SearchHit], query: str = "") -> list[DocumentMatches]:
+    """Hits grouped by document (documents in the order their first hit came), each in reading order,
+    with the spans of `query`'s words in each."""
     by_doc: dict[int, list[SearchHit]] = {}
     titles: dict[int, str] = {}
     for hit in hits:
         by_doc.setdefault(hit.document_id, []).append(hit)
         titles[hit.document_id] = hit.title
-    return [
-        DocumentMatches(doc, titles[doc], tuple(sorted(found, key=lambda h: (h.segment_idx, is_english_column(h)))))
-        for doc, found in by_doc.items()
-    ]
+    groups = []
+    for doc, found in by_doc.items():
+        ordered = tuple(sorted(found, key=lambda h: (h.segment_idx, is_english_column(h))))
+        spans = tuple(tuple(match_spans(h.text, query)) for h in ordered) if query else ()
+        groups.append(DocumentMatches(doc, titles[doc], ordered, spans))
+    return groups
 
 
 def search_library(
@@ -109,7 +118,12 @@ def search_library(
         with_claims = {c.document_id for c in ClaimStore(library).search(tag=tag, verdict=verdict)}
         ids = with_claims if ids is None else ids & with_claims
         hits = [h for h in hits if h.document_id in with_claims]
-    return LibraryMatches(text, ids, tuple(group_by_document(hits)), truncated)
+    return LibraryMatches(text, ids, tuple(group_by_document(hits, text)), truncated)
+
+
+@lru_cache(maxsize=65536)
+def _folded_word(word: str) -> str:
+    return fold(word)
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:
@@ -117,7 +131,7 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
     wanted = set(_WORD.findall(fold(query)))
     if not wanted:
         return []
-    return [(m.start(), m.end()) for m in _WORD.finditer(text) if fold(m.group(0)) in wanted]
+    return [(m.start(), m.end()) for m in _WORD.finditer(text) if _folded_word(m.group(0)) in wanted]
 
 
 def marked(text: str, query: str, left: str = "[", right: str = "]") -> str:
