@@ -157,5 +157,29 @@ def edit_tag(
 
 def delete_tag(library: Library, name: str, *, reassign: str | None = None, untag: bool = False) -> int:
     """Deletes the tag; its claims move to `reassign`, or just lose it with `untag`. A tag still on
-    claims with neither is refused. One transaction (ClaimStore.delete_tag). Returns the claims it was on."""
-    return ClaimStore(library).delete_tag(name, reassign=reassign, force=untag)
+    claims with neither is refused. Which claims carry it is read inside the one write transaction
+    that moves them, records it in each claim's history and deletes the tag, so a claim tagged by
+    another process meanwhile is moved too. Returns how many claims carried it."""
+    store = ClaimStore(library)
+    tag = store.tag(name)
+    target = store.tag(reassign) if reassign else None
+    if target is not None and target.id == tag.id:
+        raise InputError(f"cannot move the claims of {tag.name!r} to the tag being deleted; name another tag")
+    conn = library.db.conn
+    with library.transaction():
+        claim_ids = [r[0] for r in conn.execute("SELECT claim_id FROM claim_tags WHERE tag_id = ?", (tag.id,))]
+        if claim_ids and target is None and not untag:
+            raise InputError(
+                f"the tag {tag.name!r} is on {len(claim_ids)} claim(s); move them to another tag "
+                "(--reassign TAG) or drop the tag from them (--force)"
+            )
+        now = dbmod.utc_now()
+        for claim_id in claim_ids:
+            conn.execute(
+                "INSERT INTO claim_history (claim_id, field, old_value, new_value, changed_at) VALUES (?,?,?,?,?)",
+                (claim_id, "tags", f"-{tag.name}", f"+{target.name}" if target else "", now),
+            )
+            if target is not None:
+                conn.execute("INSERT OR IGNORE INTO claim_tags (claim_id, tag_id) VALUES (?, ?)", (claim_id, target.id))
+        conn.execute("DELETE FROM tags WHERE id = ?", (tag.id,))
+    return len(claim_ids)

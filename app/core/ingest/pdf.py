@@ -115,9 +115,9 @@ def _extract(
 ) -> PdfDocument:
     import pymupdf
 
-    try:
     from app.core.ingest import images, ocr
 
+    try:
         doc = images.open_as_pdf(path) if images.is_image(path) else pymupdf.open(path, filetype="pdf")
     except InputError:
         raise
@@ -149,22 +149,22 @@ def _extract(
                         continue  # vertical or rotated text: margins notes, stamps
                     line = _line_from_dict(raw, block_no)
                     if line is not None:
-    scanned = ocr.read_scanned_pages(doc, pages, Path(path).name, report)  # issue 17: scans read by OCR
-    pages = scanned.pages
                         lines.append(line)
             rect = page.rect
             pages.append(PdfPage(page.number + 1, rect.width, rect.height, tuple(lines)))
     except Exception as err:
         raise _ExtractFailed(f"{Path(path).name}: this PDF is damaged and cannot be read ({err})") from err
-    if not any(p.lines for p in pages) and images.is_image(path):
-        raise NoTextLayerError(f"{Path(path).name}: no text could be read from this image, even by OCR")
     if not pages:
         raise CorruptPdfError(f"{Path(path).name}: this PDF has no pages")
+    scanned = ocr.read_scanned_pages(doc, pages, Path(path).name, report)  # issue 17: scans read by OCR
+    pages = scanned.pages
     if not any(p.lines for p in pages) and doc.is_repaired:
         raise CorruptPdfError(
             f"{Path(path).name}: this PDF is damaged (perhaps cut short, as an interrupted download leaves it) "
             "and no text could be read from it; download or export it again"
         )
+    if not any(p.lines for p in pages) and images.is_image(path):
+        raise NoTextLayerError(f"{Path(path).name}: no text could be read from this image, even by OCR")
     if not any(p.lines for p in pages):
         raise NoTextLayerError(
             f"{Path(path).name}: this PDF has no text layer and OCR read no text from its pages; "
@@ -194,12 +194,12 @@ def worker_main(path: str) -> int:
         pymupdf.TOOLS.mupdf_display_errors(False)
         pymupdf.TOOLS.mupdf_display_warnings(False)
     except Exception:  # quieter is nicer, not needed
+        pass
 
     def report(done: int, total: int, what: str) -> None:  # progress frames before the answer
         answer.write(pickle.dumps(("progress", done, total, what), protocol=pickle.HIGHEST_PROTOCOL))
         answer.flush()
 
-        pass
     try:
         strip = os.environ.get(STRIP_ENV) == "1"
         password = os.environ.get(PASSWORD_ENV, "")
@@ -233,14 +233,15 @@ def read_pdf(
     *,
     timeout: float = DEFAULT_TIMEOUT_S,
     memory_limit: int = MEMORY_LIMIT_BYTES,
+    password: str = "",
     progress: Callable[[int, int, str], None] | None = None,
     cancel: Callable[[], bool] | None = None,
-    password: str = "",
 ) -> PdfDocument:
     """Parse a PDF (or an image, see ingest/images.py) in a child process; raise a typed PdfError on
     any failure, never hang. Scanned pages are read by OCR there (ingest/ocr.py): `progress` hears each
     page, `cancel()` returning True stops the child (CancelledError), and the time limit grows by
     ocr.SECONDS_PER_PAGE for each page to read."""
+
     p = Path(path)
     if not p.is_file():
         raise FileMissingError(f"{p}: no such file; check the path and try again")
@@ -279,6 +280,7 @@ def read_pdf(
         return message[1]
     _, kind, text, *neutral = message
     raise _ERRORS[kind](text, neutral=neutral[0] if neutral else None)
+
 
 def _read_frames(stream: BinaryIO, frames: queue.Queue[tuple | None]) -> None:
     """The child's pickled frames (progress, then the answer) into `frames`, None at the end."""
@@ -340,7 +342,6 @@ def _child_answer(
         if proc.stdout:
             proc.stdout.close()
     return answer
-
 
 
 if __name__ == "__main__":
