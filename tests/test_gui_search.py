@@ -92,6 +92,13 @@ def test_one_search_service_for_the_command_line_and_the_window(docs: dict[str, 
     text = group.hits[0].text
     assert {fold(text[a:b]) for a, b in match_spans(text, "BANG sang che")} == {"bang", "sang", "che"}
 
+    # a bounded list of sentences, but every document that holds the words is listed
+    with Library.open() as lib:
+        few = search_library(lib, "AI", limit=3)
+        holding = {d.id for d in lib.documents() if any("AI" in s.text for s in lib.segments(d.id))}
+    assert few.sentence_count == 3 and few.truncated
+    assert few.document_ids == holding == {docs[FORUM], docs[SUPERCOMPUTERS]}
+
     # main.py search prints exactly those sentences
     out = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "search", "bang sang che", "--json"],

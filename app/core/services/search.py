@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from app.core.store import Library, SearchHit
 from app.core.store.claims import ClaimStore
-from app.core.store.library import fold
+from app.core.store.library import fold, fts_query
 
 __all__ = [
     "DocumentMatches",
@@ -29,7 +29,6 @@ __all__ = [
 ]
 
 SENTENCE_LIMIT = 200  # sentences the library search lists (a bounded query: the window stays quick)
-DOCUMENT_SCAN = 500  # sentences read to tell which documents match
 FIND_LIMIT = 5000  # matches found in one document
 _WORD = re.compile(r"\w+")
 
@@ -109,9 +108,9 @@ def search_library(
     hits: list[SearchHit] = []
     if text:
         wanted = fold(text)
-        hits = search_sentences(library, text, limit=max(limit + 1, DOCUMENT_SCAN))
+        hits = search_sentences(library, text, limit=limit + 1)
         ids = {d.id for d in library.documents() if wanted in fold(d.title)}
-        ids |= {h.document_id for h in hits}
+        ids |= matching_documents(library, text)
     truncated = len(hits) > limit
     hits = hits[:limit]
     if tag or verdict:
@@ -124,6 +123,22 @@ def search_library(
 @lru_cache(maxsize=65536)
 def _folded_word(word: str) -> str:
     return fold(word)
+
+
+def matching_documents(library: Library, text: str) -> set[int]:
+    """Every document with a sentence (either language) holding all the words of `text` (one SQL
+    query per index: SQLite does the work, not Python)."""
+    match = fts_query(text)
+    if not match:
+        return set()
+    found: set[int] = set()
+    for table in ("segments_fts", "translations_fts"):
+        rows = library.db.execute(
+            f"SELECT DISTINCT s.document_id FROM {table} f JOIN segments s ON s.id = f.rowid WHERE {table} MATCH ?",
+            [match],
+        ).fetchall()
+        found |= {int(r[0]) for r in rows}
+    return found
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:
