@@ -119,7 +119,12 @@ def test_command_line_flag(exported: Exported) -> None:
     assert SECRET in full.read_text(encoding="utf-8")
 
 
-def test_properties_are_checked_and_nothing_is_stored_on_a_bad_value(exported: Exported) -> None:
+def test_properties_are_checked_and_nothing_is_stored_on_a_bad_value(
+    exported: Exported, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.cli import main as cli
+
+    monkeypatch.setenv("DOICHIEU_DATA_DIR", str(exported.data))
     for args, words in (
         (("--url", "file:///etc/passwd"), "not a web address"),
         (("--url", "javascript:alert(1)"), "not a web address"),
@@ -127,10 +132,12 @@ def test_properties_are_checked_and_nothing_is_stored_on_a_bad_value(exported: E
         (("--published", "15/03/2024"), "YYYY-MM-DD"),
         (("--published", "2024-13"), "no month 13"),
     ):
-        res = main(exported.data, "properties", "1", "--author", "Someone else", *args)
-        assert res.returncode == 2 and words in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
-    shown = main(exported.data, "properties", "1", "--json")
-    assert AUTHOR in shown.stdout and URL in shown.stdout  # unchanged by the refused edits
+        code = cli(["properties", "1", "--author", "Someone else", *args])
+        err = capsys.readouterr().err
+        assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
+    assert cli(["properties", "1", "--json"]) == 0
+    shown = capsys.readouterr().out
+    assert AUTHOR in shown and URL in shown  # unchanged by the refused edits
 
 
 def test_export_dialog_leaves_the_path_out_unless_ticked(  # type: ignore[no-untyped-def]
