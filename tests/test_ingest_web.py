@@ -167,3 +167,11 @@ def test_paste_of_a_web_page_in_the_window(qtbot, data_dir: Path) -> None:  # ty
     model.fetch_until(model.total - 1)
     _check_article(" ".join(s.text for s in model.segments))  # what the reader shows
     win.close()
+
+
+def test_a_hostile_page_nested_thousands_deep_is_read(data_dir: Path) -> None:
+    """5,000 nested <div>s (Python's recursion limit is 1,000) are read, not refused as a bug."""
+    html = "<html><body>" + "<div>" * 5000 + "<p>Năm 2024, GDP tăng 7%, theo Tổng cục Thống kê.</p>" + "</div>" * 5000
+    assert web.extract_html(html + "</body></html>").paragraphs == ("Năm 2024, GDP tăng 7%, theo Tổng cục Thống kê.",)
+    with Library.open() as lib:
+        assert import_text(lib, "", html=html).sentences == 1

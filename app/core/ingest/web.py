@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 TITLE_MAX = 200
+MAX_DEPTH = 200  # elements nested deeper than this count as their ancestor's text (a hostile page)
 
 # ---------------------------------------------------------------- a small tolerant DOM
 
@@ -37,6 +38,8 @@ class _Node:
     attrs: dict[str, str]
     parent: _Node | None = None
     children: list[_Node | str] = field(default_factory=list)
+    letters: int = 0  # non-space characters under the element (`_measure`)
+    link_letters: int = 0  # how many of them are link text
 
     def text(self) -> str:
         return "".join(_texts(self))
@@ -46,18 +49,22 @@ class _Node:
 
 
 def _texts(node: _Node) -> Iterator[str]:
-    for child in node.children:
-        if isinstance(child, str):
-            yield child
+    stack: list[_Node | str] = list(reversed(node.children))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
         else:
-            yield from _texts(child)
+            stack.extend(reversed(item.children))
 
 
 def _walk(node: _Node) -> Iterator[_Node]:
-    for child in node.children:
-        if isinstance(child, _Node):
-            yield child
-            yield from _walk(child)
+    """Every element under `node`, in document order."""
+    stack = [c for c in reversed(node.children) if isinstance(c, _Node)]
+    while stack:
+        item = stack.pop()
+        yield item
+        stack.extend(c for c in reversed(item.children) if isinstance(c, _Node))
 
 
 _VOID = frozenset(
@@ -185,7 +192,7 @@ class _TreeBuilder(HTMLParser):
             self._close_implied("tr", stop={"table"})
         node = _Node(tag, values, self.stack[-1])
         self.stack[-1].children.append(node)
-        if tag not in _VOID:
+        if tag not in _VOID and len(self.stack) < MAX_DEPTH:  # deeper elements are read as their parent's
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -287,21 +294,29 @@ def _prune(node: _Node, in_article: bool = False) -> int:
 
 # ---------------------------------------------------------------- scoring (readability's idea)
 
-_SPACE = re.compile(r"\s+")
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "td", "li", "dd", "h2", "h3", "h4"})
 _CONTAINER_TAGS = frozenset({"div", "article", "section", "main", "td", "body", "blockquote", "#root", "span"})
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
+
+
+def _measure(root: _Node) -> None:
+    """Letters (non-space characters) under each element and how many of them are link text."""
+    for node in reversed([root, *_walk(root)]):  # children before parents
+        text = links = 0
+        for child in node.children:
+            if isinstance(child, str):
+                text += len(child) - sum(child.count(c) for c in " \n\t\r")
+            else:
+                text += child.letters
+                links += child.letters if child.tag == "a" else child.link_letters
+        node.letters, node.link_letters = text, links
 
 
 def _link_density(node: _Node) -> float:
-    total = len(_clean(node.text()))
-    if not total:
-        return 0.0
-    links = sum(len(_clean(a.text())) for a in _walk(node) if a.tag == "a")
-    return min(1.0, links / total)
+    return min(1.0, node.link_letters / node.letters) if node.letters else 0.0
 
 
 def _block_score(text: str) -> float:
@@ -507,6 +522,10 @@ def _facts(builder: _TreeBuilder) -> tuple[str, str, str]:
 # ---------------------------------------------------------------- HTML
 
 
+def _without_chrome_lines(paragraph: str) -> str:
+    return "\n".join(line for line in paragraph.split("\n") if not chrome_line(line))
+
+
 def extract_html(markup: str) -> WebArticle:
     """The article of an HTML page or fragment (see the module's docstring)."""
     builder = _TreeBuilder()
@@ -515,6 +534,7 @@ def extract_html(markup: str) -> WebArticle:
     root = builder.root
     whole_page = not builder.fragment and "<body" in markup[:200_000].lower()
     removed = _prune(root)
+    _measure(root)
     title_tag = _clean(htmllib.unescape("".join(builder.title_parts)))
     if removed or whole_page:
         best = _best_container(root)
@@ -529,7 +549,7 @@ def extract_html(markup: str) -> WebArticle:
     if heading and paragraphs and _clean(paragraphs[0]) != heading and heading not in paragraphs[:3]:
         paragraphs.insert(0, heading)  # the headline sat outside the body (vnexpress: beside it)
     url, author, published = _facts(builder)
-    kept = tuple(p for p in (strip_page_chrome(p) for p in paragraphs) if p)
+    kept = tuple(p for p in (_without_chrome_lines(p) for p in paragraphs) if p)
     return WebArticle(_shorten(title), kept, url, author, published)
 
 
