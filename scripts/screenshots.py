@@ -180,6 +180,22 @@ def main() -> int:
     window.view.find_next()
     shot(window, "find-in-document")
     window.view.close_find()
+
+    # 5c. review (issue 18): the first sentence's machine English accepted unchanged (✓ reviewed), the third
+    # edited by hand (✎); the one filter above the table set to list only the machine English nobody reviewed
+    from app.core.translate import review as review_rules
+
+    review_rules.accept(window.lib, segs[0].id)
+    window.open_document(doc_id)
+    wait_jobs(window)
+    window.view.set_filter("all")
+    window.view.go_to_row(1, 1)  # sentence 1 (✓) and 3 (✎) unselected, so their marks show
+    window.view.table.scrollToTop()
+    shot(window, "review-states")
+    window.view.set_filter("unreviewed")
+    window.view.go_to_row(1, 2)
+    shot(window, "review-filter")
+    window.view.set_filter("all")
     window.close()
 
     # 6. the recovery dialog a damaged library opens at start (real backups of this library)
