@@ -12,14 +12,16 @@ from app.core.ingest import markdown as markdown_ingest
 from app.core.ingest import pdf as pdf_ingest
 from app.core.ingest import text as text_ingest
 from app.core.ingest import web
+from app.core.ingest.images import is_image
+from app.core.ingest.ocr import repair_ocr
 from app.core.layout import repair_pdf, repair_text
 from app.core.model import CleanResult, Paragraph, PdfDocument, PdfLine
-from app.core.progress import Progress, null_progress
+from app.core.progress import Cancel, Progress, null_progress
 from app.core.segment import segment_paragraphs
 from app.core.store import Library, NewDocument
 from app.core.store import db as dbmod
 
-UNSUPPORTED_SUFFIXES = {".doc", ".docx", ".odt", ".rtf", ".epub", ".png", ".jpg", ".jpeg", ".zip"}
+UNSUPPORTED_SUFFIXES = {".doc", ".docx", ".odt", ".rtf", ".epub", ".zip"}
 TITLE_MAX = 90  # pasted text named by its first words
 HEADING_MAX = 200  # a heading the document shows is kept whole up to a title's limit (services.documents)
 
@@ -27,6 +29,8 @@ HEADING_MAX = 200  # a heading the document shows is kept whole up to a title's 
 def source_kind(path: Path, head: bytes) -> str:
     if head.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
         return "pdf"
+    if is_image(path):  # read by OCR in the PDF child (issue 17)
+        return "image"
     if path.suffix.lower() in {".md", ".markdown"}:
         return "markdown"
     if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
@@ -44,6 +48,9 @@ class Ingested:
     raw_text: str
     title: str
     page_count: int | None = None
+    ocr_confidence: tuple[float | None, ...] = ()  # per paragraph: text read by OCR (issue 17)
+    page_images: tuple[tuple[int, str, bytes], ...] = ()  # (page, mime, image) of the pages read by OCR
+    ocr_pages: tuple[int, ...] = ()
     links: tuple[tuple[str, str], ...] = ()  # (text, url) a Markdown file links to, in reading order
     source_url: str = ""  # a pasted page's own address, author and date, when it says
     author: str = ""
@@ -64,19 +71,36 @@ def _check_importable(p: Path) -> None:
         raise FileMissingError(f"{p} is not a regular file; choose a .txt, .md or .pdf file")
 
 
-def ingest_file(path: str | os.PathLike[str], password: str = "") -> Ingested:
+def ingest_file(
+    path: str | os.PathLike[str],
+    password: str = "",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> Ingested:
     """Read a .txt/.md/.pdf file and rebuild its paragraphs. Raises a DoiChieuError on bad input."""
     p = Path(path)
     _check_importable(p)
     with p.open("rb") as fh:
         head = fh.read(1024)
     kind = source_kind(p, head)
-    if kind == "pdf":
-        doc = pdf_ingest.read_pdf(p, password=password)
+    if kind in ("pdf", "image"):
+        doc = pdf_ingest.read_pdf(p, password=password, progress=progress, cancel=cancel)
         paragraphs, repairs = repair_pdf(doc)
-        clean = CleanResult(encoding="pdf", paragraphs=paragraphs, repairs=repairs, source_kind="pdf")
-        title = pdf_heading(doc) or _pdf_title(doc.title) or _title(paragraphs, p)
-        return Ingested(clean, pdf_page_texts(doc), title, len(doc.pages))
+        confidence: list[float | None] = []
+        if doc.ocr_pages:  # scanned pages: glued syllables split, NFC, each fix an undoable repair
+            paragraphs, repairs, confidence = repair_ocr(paragraphs, repairs, doc.ocr_pages)
+        clean = CleanResult(encoding=kind, paragraphs=paragraphs, repairs=repairs, source_kind=kind)
+        heading = "" if doc.ocr_pages else pdf_heading(doc)  # OCR's type sizes are guesses: the file's name
+        title = heading or _pdf_title(doc.title) or _title(paragraphs, p)
+        return Ingested(
+            clean,
+            pdf_page_texts(doc),
+            title,
+            len(doc.pages),
+            ocr_confidence=tuple(confidence),
+            page_images=doc.page_images,
+            ocr_pages=doc.ocr_pages,
+        )
     decoded = text_ingest.read_text_file(p)
     if kind == "markdown":
         parsed = markdown_ingest.parse(decoded.text)
@@ -182,6 +206,7 @@ class ImportOutcome:
     paragraphs: int
     sentences: int
     created: bool  # False: the same bytes were already in the library
+    ocr_pages: int = 0  # pages whose text was read by OCR (scans, photos)
 
 
 def sha256_of_file(path: Path) -> str:
@@ -196,7 +221,11 @@ IMPORT_STAGES = ("reading", "cleaning", "segmenting", "storing")
 
 
 def import_file(
-    library: Library, path: str | os.PathLike[str], progress: Progress = null_progress, password: str = ""
+    library: Library,
+    path: str | os.PathLike[str],
+    progress: Progress = null_progress,
+    password: str = "",
+    cancel: Cancel | None = None,
 ) -> ImportOutcome:
     """Clean, segment and store one file, in one transaction; the same bytes twice are stored once.
 
@@ -211,7 +240,11 @@ def import_file(
     if existing is not None:
         return _existing(library, existing)
     progress(1, len(IMPORT_STAGES), "cleaning")
-    ingested = ingest_file(p, password)
+
+    def reading(done: int, total: int, what: str) -> None:  # OCR pages, within the "cleaning" stage
+        progress(1, len(IMPORT_STAGES), f"cleaning: {what}")
+
+    ingested = ingest_file(p, password, reading, cancel)
     source = printable(str(p.resolve()))
     return _store(library, ingested, sha, source_path=source, size=p.stat().st_size, progress=progress)
 
@@ -307,6 +340,8 @@ def _store(
             encoding=clean.encoding,
             size_bytes=size,
             page_count=ingested.page_count,
+            ocr_confidence=ingested.ocr_confidence,
+            page_images=ingested.page_images,
             source_url=ingested.source_url,
             author=ingested.author,
             published=ingested.published,
@@ -316,4 +351,11 @@ def _store(
     progress(4, len(IMPORT_STAGES), "done")
     if not created:  # another process stored the same bytes while this one was cleaning them
         return _existing(library, doc_id)
-    return ImportOutcome(doc_id, ingested.title, len(clean.paragraphs), len(segmented.segments), created=True)
+    return ImportOutcome(
+        doc_id,
+        ingested.title,
+        len(clean.paragraphs),
+        len(segmented.segments),
+        created=True,
+        ocr_pages=len(ingested.ocr_pages),
+    )
