@@ -176,8 +176,9 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         splitter.addWidget(middle)
         splitter.addWidget(self.panel)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 760, 340])
+        splitter.setStretchFactor(1, 2)  # a wider window widens the document, and the claims panel half as much
+        splitter.setStretchFactor(2, 1)
+        splitter.setSizes([210, 700, 410])  # the claims panel wide enough to read a claim (issue 18)
         return splitter
 
     def _status_bar(self) -> None:

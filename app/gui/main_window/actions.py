@@ -44,6 +44,10 @@ class Key(StrEnum):
     NEW_CLAIM = "newClaim"
     TAG_CLAIM = "tagClaim"
     SUGGEST = "suggestClaims"
+    ACCEPT_SUGGESTION = "acceptSuggestion"
+    DISMISS_SUGGESTION = "dismissSuggestion"
+    NEXT_CLAIM = "nextClaim"
+    PREVIOUS_CLAIM = "previousClaim"
     MODEL_MANAGER = "modelManager"
     INSTALL_MODEL = "installModel"
     GLOSSARY = "glossary"
@@ -86,6 +90,14 @@ SPECS: dict[Key, Spec] = {
     Key.NEW_CLAIM: Spec("&New claim…", lambda w: w.claiming.new_claim, "Ctrl+M"),
     Key.TAG_CLAIM: Spec("&Tag…", lambda w: w.claiming.tag_claim, "Ctrl+T"),
     Key.SUGGEST: Spec("&Suggest claims", lambda w: w.claiming.load_suggestions),
+    Key.ACCEPT_SUGGESTION: Spec(
+        "&Accept suggested claim", lambda w: w.claiming.accept_current_suggestion, "Ctrl+Shift+A"
+    ),
+    Key.DISMISS_SUGGESTION: Spec(
+        "&Dismiss suggested claim", lambda w: w.claiming.dismiss_current_suggestion, "Ctrl+Shift+D"
+    ),
+    Key.NEXT_CLAIM: Spec("Ne&xt claim", lambda w: w.claiming.next_claim, "F8"),
+    Key.PREVIOUS_CLAIM: Spec("&Previous claim", lambda w: w.claiming.previous_claim, "Shift+F8"),
     Key.MODEL_MANAGER: Spec("&Manage translation models…", lambda w: w.translation.show_model_manager),
     Key.INSTALL_MODEL: Spec("&Install from file…", lambda w: w.translation.choose_package),
     Key.ABOUT: Spec("&About DoiChieu", lambda w: w.show_about),
@@ -118,7 +130,22 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
             Key.DELETE_DOCUMENT,
         ),
     ),
-    ("&Claims", (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.SUGGEST, TAG_MENU, SEPARATOR, Key.TAG_MANAGER)),
+    (
+        "&Claims",
+        (
+            Key.NEW_CLAIM,
+            Key.TAG_CLAIM,
+            TAG_MENU,
+            Key.NEXT_CLAIM,
+            Key.PREVIOUS_CLAIM,
+            SEPARATOR,
+            Key.SUGGEST,
+            Key.ACCEPT_SUGGESTION,
+            Key.DISMISS_SUGGESTION,
+            SEPARATOR,
+            Key.TAG_MANAGER,
+        ),
+    ),
     ("&Models", (Key.MODEL_MANAGER, Key.INSTALL_MODEL)),
     ("&Help", (Key.KEYBOARD_SHORTCUTS, Key.ABOUT)),
 )
@@ -147,6 +174,10 @@ NEEDS_DOCUMENT = (
     Key.FIND_PREVIOUS,
     Key.SUGGEST,
     Key.ACCEPT_NEXT,
+    Key.ACCEPT_SUGGESTION,
+    Key.DISMISS_SUGGESTION,
+    Key.NEXT_CLAIM,
+    Key.PREVIOUS_CLAIM,
 )
 NEEDS_SELECTION = (Key.NEW_CLAIM, Key.TAG_CLAIM, Key.EDIT_ENGLISH)
 # Key.REVERT_MACHINE and Key.CLEAR_WARNING follow the current sentence's review state (translating.py)

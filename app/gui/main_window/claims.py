@@ -10,8 +10,10 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from app.core.claims import workflow
+from app.core.claims.history import claim_history
+from app.core.claims.spans import same_words, snap_to_words
 from app.core.errors import DoiChieuError
-from app.core.store.claims import Tag
+from app.core.store.claims import ClaimRow, Tag
 from app.gui import jobs
 from app.gui.dialogs.claim_dialog import ClaimDialog, ClaimForm
 from app.gui.main_window.actions import Key
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
 
 Target = tuple[int, int, str, str, tuple[int, int] | None]  # start, end, Vietnamese, English, English span
+EDIT, ADD, CANCEL = "edit", "add", "cancel"  # the answers when words already hold a claim
 
 
 class ClaimsController(Controller):
@@ -30,6 +33,8 @@ class ClaimsController(Controller):
         super().__init__(window)
         self.tags: list[Tag] = []
         self.dialog: ClaimDialog | None = None  # the claim dialog while it is open
+        self.question: QMessageBox | None = None  # "these words already hold a claim" while it is asked
+        self._visited: int | None = None  # the claim Next/Previous claim went to last
         self.tag_menu = QMenu("Apply tag", window)
         view, panel = window.view, window.panel
         view.delegate.accept_requested.connect(lambda: QTimer.singleShot(0, window.translation.accept_and_next))
@@ -40,7 +45,7 @@ class ClaimsController(Controller):
             pane.customContextMenuRequested.connect(lambda pos, p=pane: self._context_menu(p, pos))
         panel.filters_changed.connect(self.refresh_claims)
         view.post_edited.connect(lambda doc_id: window.report(Changes(translations=True, document_id=doc_id)))
-        panel.claim_activated.connect(self.go_to_claim)
+        panel.claim_activated.connect(lambda claim_id: self.go_to_claim(claim_id, select=False))
         panel.edit_requested.connect(self.edit_claim)
         panel.delete_requested.connect(self.delete_claim)
         panel.suggestion_activated.connect(lambda s: view.go_to_offset(s.start))
@@ -102,6 +107,7 @@ class ClaimsController(Controller):
         self.tags = w.store.tags()
         w.panel.set_claims(shown, self.tag_colors())
         w.view.set_claims(in_doc, self.tag_colors())
+        w.panel.drop_claimed_suggestions([c.row for c in in_doc])  # claimed sentences are not suggested
 
     def _context_menu(self, widget: QWidget, pos: QPoint) -> None:
         menu = QMenu(self.w)
@@ -155,22 +161,77 @@ class ClaimsController(Controller):
         kind, a, b = target
         if kind == "en":
             start, end = model.segments[a].start_char, model.segments[b].end_char
-            en_span = view.english_selection()
-            english = view.en_text.toPlainText()[en_span[0] : en_span[1]]
-            return start, end, view.cleaned[start:end], english, en_span
+            pane = view.en_text.toPlainText()
+            en_span = snap_to_words(pane, *view.english_selection())  # whole words, as they are stored
+            return start, end, view.cleaned[start:end], pane[en_span[0] : en_span[1]], en_span
+        try:
+            a, b = workflow.claim_span(view.cleaned, a, b)  # whole words: "Q dẫn đầu" is "TQ dẫn đầu"
+        except DoiChieuError as err:
+            self.w.notify(for_window(err))
+            return None
         segs = [s for s in model.segments if s.start_char < b and s.end_char > a]
         english = " ".join(model.translations[s.id].text for s in segs if s.id in model.translations)
         return a, b, view.cleaned[a:b], english, None
 
-    def tag_claim(self) -> None:
-        """Ctrl+T: the claim dialog with its tag list focused."""
-        self.new_claim(focus_tags=True)
+    def _words_selected(self) -> bool:
+        """Words (not whole sentences) are selected in the Vietnamese or English pane."""
+        target = self.w.view.selection_target()
+        return target is not None and target[0] in ("vi", "en")
 
-    def new_claim(self, tag: str | None = None, focus_tags: bool = False) -> None:
+    def _covering(self, start: int, end: int) -> list[ClaimRow]:
+        doc_id = self.w.view.doc_id()
+        if doc_id is None:
+            return []
+        try:
+            return workflow.claims_covering(self.w.lib, doc_id, start, end)
+        except DoiChieuError as err:
+            self.w.notify(for_window(err))
+            return []
+
+    def ask_about_duplicate(self, existing: ClaimRow, count: int) -> str:
+        """EDIT, ADD or CANCEL: the words already hold a claim; a second one is made only when asked for."""
+        tags = ", ".join(existing.tags) or "no tag"
+        quote = existing.quote if len(existing.quote) <= 160 else existing.quote[:159] + "…"
+        others = f" (and {count - 1} more)" if count > 1 else ""
+        box = QMessageBox(QMessageBox.Icon.Question, "Already a claim", "", parent=self.w)
+        box.setObjectName("duplicateClaimQuestion")
+        box.setText(f"Claim #{existing.id}{others} already covers these words:")
+        box.setInformativeText(f"“{quote}”\n[{tags}; {existing.verdict}]\n\nEdit it, or add a second claim?")
+        edit = box.addButton("Edit the existing claim", QMessageBox.ButtonRole.AcceptRole)
+        add = box.addButton("Add another claim", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(edit)
+        self.question = box
+        try:
+            box.exec()
+        finally:
+            self.question = None
+        clicked = box.clickedButton()
+        return EDIT if clicked is edit else ADD if clicked is add else CANCEL
+
+    def tag_claim(self) -> None:
+        """Ctrl+T: the claim dialog with its tag list focused; on a sentence (or the very words) that
+        already holds a claim, that claim's dialog."""
+        self.new_claim(focus_tags=True, edit_existing=True)
+
+    def new_claim(self, tag: str | None = None, focus_tags: bool = False, edit_existing: bool = False) -> None:
+        """Ctrl+M: the New claim dialog for the selection. Over words that already hold a claim it asks
+        first (edit that claim, or add another); with `edit_existing` (Ctrl+T) a claimed sentence, or
+        exactly the claimed words, opens that claim without asking."""
         target = self._claim_target()
         if target is None:
             return
         start, end, vi, en, en_span = target
+        covering = self._covering(start, end)
+        if covering:
+            existing = covering[0]
+            plain = edit_existing and (not self._words_selected() or same_words(existing, start, end))
+            choice = EDIT if plain else self.ask_about_duplicate(existing, len(covering))
+            if choice == CANCEL:
+                return
+            if choice == EDIT:
+                self.edit_claim(existing.id, focus_tags=focus_tags)
+                return
         form = ClaimForm(tags=[tag] if isinstance(tag, str) else [])
         dialog = ClaimDialog(vi.strip(), en, self.tags, form, parent=self.w)
         self.dialog = dialog
@@ -206,17 +267,20 @@ class ClaimsController(Controller):
                 claim_id, url=form.evidence_url, citation=form.evidence_citation, quote=form.evidence_quote
             )
 
-    def edit_claim(self, claim_id: int) -> None:
+    def edit_claim(self, claim_id: int, focus_tags: bool = False) -> None:
         w = self.w
         try:
             row = w.store.get(claim_id)
+            history = claim_history(w.lib, claim_id)
         except DoiChieuError as err:
             w.notify(for_window(err))
             return
         shown = workflow.view(w.lib, row)
         form = ClaimForm(tags=list(row.tags), verdict=row.verdict, note=row.note)
-        dialog = ClaimDialog(row.quote, shown.english, self.tags, form, row.evidence, w, f"Claim #{claim_id}")
+        title = f"Claim #{claim_id}"
+        dialog = ClaimDialog(row.quote, shown.english, self.tags, form, row.evidence, w, title, history)
         self.dialog = dialog
+        w.panel.select_claim(claim_id)
 
         def done(code: int) -> None:
             self.dialog = None
@@ -228,6 +292,13 @@ class ClaimsController(Controller):
                 w.store.set_verdict(claim_id, new.verdict)
                 if new.note != row.note:
                     w.store.set_note(claim_id, new.note)
+                for edit in new.evidence_edits:
+                    if edit.url or edit.citation:
+                        w.store.update_evidence(edit.id, url=edit.url, citation=edit.citation, quote=edit.quote)
+                    else:  # every cell emptied: taken as removing it
+                        w.store.delete_evidence(edit.id)
+                for evidence_id in new.evidence_removed:
+                    w.store.delete_evidence(evidence_id)
                 self._after_claim_saved(claim_id, new, None)
             except DoiChieuError as err:
                 w.notify(for_window(err))
@@ -235,14 +306,17 @@ class ClaimsController(Controller):
 
         dialog.finished.connect(done)
         dialog.open()
+        if focus_tags:
+            dialog.tag_list.setFocus()
 
     def delete_claim(self, claim_id: int) -> None:
         answer = QMessageBox.question(self.w, "Delete claim", f"Delete claim #{claim_id} with its note and evidence?")
         if answer == QMessageBox.StandardButton.Yes:
             self.w.store.delete(claim_id)
             self.w.report(Changes(claims=True))
+            self.load_suggestions()  # its sentence may be suggested again
 
-    def go_to_claim(self, claim_id: int) -> None:
+    def go_to_claim(self, claim_id: int, select: bool = True) -> None:
         try:
             row = self.w.store.get(claim_id)
         except DoiChieuError as err:
@@ -251,6 +325,45 @@ class ClaimsController(Controller):
         if row.document_id != self.w.view.doc_id():
             self.w.library.open_document(row.document_id)
         self.w.view.go_to_offset(row.start)
+        self._visited = claim_id
+        if select:
+            self.w.panel.select_claim(claim_id)
+
+    def next_claim(self) -> None:
+        """F8: the open document's next claim after the current one (or after the current sentence)."""
+        self._step_claim(+1)
+
+    def previous_claim(self) -> None:
+        """Shift+F8: the open document's claim before the current one."""
+        self._step_claim(-1)
+
+    def _step_claim(self, step: int) -> None:
+        view = self.w.view
+        model = view.model
+        if model is None:
+            return
+        claims = sorted((c.row for c in model.claims if c.row.status == "attached"), key=lambda r: (r.start, r.id))
+        if not claims:
+            self.w.statusBar().showMessage("This document has no claims", 4000)
+            return
+        rows = view.selected_rows()
+        seg = model.segments[rows[0]] if rows else None
+        order = [(r.start, r.id) for r in claims]
+        visited = next((r for r in claims if r.id == self._visited), None)
+        if visited is not None and seg is not None and seg.start_char <= visited.start < seg.end_char:
+            here = (visited.start, visited.id)  # still on the claim it went to last
+        elif seg is not None:
+            here = (seg.start_char, -1)  # forward: a claim at this sentence first; back: those before it
+        else:
+            here = (-1, -1)
+        if step > 0:
+            found = next((claims[i] for i, key in enumerate(order) if key > here), None)
+        else:
+            found = next((claims[i] for i in reversed(range(len(order))) if order[i] < here), None)
+        if found is None:
+            self.w.statusBar().showMessage("No more claims " + ("after" if step > 0 else "before") + " this one", 4000)
+            return
+        self.go_to_claim(found.id)
 
     def apply_tag_key(self, key: str) -> None:
         tag = next((t for t in self.tags if t.shortcut == key), None)
@@ -268,22 +381,25 @@ class ClaimsController(Controller):
         target = w.view.selection_target()
         if target is None:
             return
-        panes = (w.view.vi_text, w.view.en_text)
-        words_selected = any(p.textCursor().hasSelection() for p in panes)
-        segs = [model.segments[r] for r in w.view.selected_rows()]
-        on_rows = [
-            c.row for c in model.claims if any(c.row.start < s.end_char and c.row.end > s.start_char for s in segs)
-        ]
+        found = self._claim_target()
+        if found is None:
+            return
+        start, end, _vi, _en, en_span = found
+        covering = self._covering(start, end)
+        words = self._words_selected()
+        if covering and words and not same_words(covering[0], start, end):
+            choice = self.ask_about_duplicate(covering[0], len(covering))
+            if choice == CANCEL:
+                return
+            covering = covering[:1] if choice == EDIT else []  # ADD: a second claim over these words
+        elif covering and words:
+            covering = covering[:1]  # exactly these words: that claim
         try:
-            if on_rows and not words_selected:
-                for row in on_rows:
+            if covering:  # a claimed sentence (every claim on it), or the claimed words: tagged, no new claim
+                for row in covering:
                     if name not in row.tags:
                         w.store.set_tags(row.id, [*row.tags, name])
             else:
-                found = self._claim_target()
-                if found is None:
-                    return
-                start, end, _vi, _en, en_span = found
                 claim_id = workflow.create_claim(w.lib, doc_id, start, end, tags=[name])
                 self._after_claim_saved(claim_id, ClaimForm(), en_span)
         except DoiChieuError as err:
@@ -318,7 +434,7 @@ class ClaimsController(Controller):
         except DoiChieuError as err:
             self.w.notify(for_window(err))
             return
-        self.w.panel.remove_suggestion(suggestion)
+        self._next_suggestion(self.w.panel.remove_suggestion(suggestion))
         self.w.report(Changes(claims=True, document_id=doc_id))
 
     def dismiss_suggestion(self, suggestion: Any) -> None:
@@ -328,4 +444,39 @@ class ClaimsController(Controller):
         from app.core.claims.suggest import suggestion_key
 
         self.w.store.dismiss_suggestion(doc_id, suggestion_key(suggestion.text), suggestion.text)
-        self.w.panel.remove_suggestion(suggestion)
+        self._next_suggestion(self.w.panel.remove_suggestion(suggestion))
+
+    def _next_suggestion(self, row: int) -> None:
+        """After Accept/Dismiss the next suggestion is current, so the keys can go on through the list."""
+        panel = self.w.panel
+        if row >= 0 and panel.suggestions.rowCount():
+            panel.select_suggestion(min(row, panel.suggestions.rowCount() - 1))
+
+    def _suggestion_here(self) -> Any:
+        """The suggestion chosen in the panel, else the one of the document's current sentence."""
+        panel = self.w.panel
+        chosen = panel.current_suggestion()
+        if chosen is not None:
+            return chosen
+        rows = self.w.view.selected_rows()
+        model = self.w.view.model
+        if not rows or model is None:
+            return None
+        seg = model.segments[rows[0]]
+        return next((s for s in panel.suggestions.rows if s.start < seg.end_char and seg.start_char < s.end), None)
+
+    def accept_current_suggestion(self) -> None:
+        """Ctrl+Shift+A"""
+        suggestion = self._suggestion_here()
+        if suggestion is None:
+            self.w.statusBar().showMessage("Choose a suggested claim first", 4000)
+            return
+        self.accept_suggestion(suggestion)
+
+    def dismiss_current_suggestion(self) -> None:
+        """Ctrl+Shift+D"""
+        suggestion = self._suggestion_here()
+        if suggestion is None:
+            self.w.statusBar().showMessage("Choose a suggested claim first", 4000)
+            return
+        self.dismiss_suggestion(suggestion)
