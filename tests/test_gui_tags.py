@@ -119,9 +119,12 @@ def test_create_refuse_recolour_rename_and_delete_with_reassign(
     assert all(t.name != "số liệu" for t in ClaimStore(window.lib).tags())
     claim = next(c for c in ClaimStore(window.lib).search() if "xếp thứ 12" in c.quote)
     assert ("tags", "-số liệu", "+kinh tế") in [h[:3] for h in ClaimStore(window.lib).history(claim.id)]
-    # delete "kinh tế" leaving its claim untagged
+    # delete "kinh tế" leaving its claim untagged (the Delete key asks too)
     dialog.select("kinh tế")
-    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    dialog.activateWindow()
+    dialog.table.setFocus()
+    qtbot.waitUntil(dialog.table.hasFocus, timeout=5_000)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)
     ask = dialog.delete_dialog
     assert ask is not None
     ask.target.setCurrentIndex(ask.target.findData(None))

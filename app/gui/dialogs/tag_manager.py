@@ -111,6 +111,11 @@ class TagManagerDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
+        delete_key = QAction(self.table)  # Delete on the selected tag asks where its claims go
+        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.triggered.connect(self.ask_delete)
+        self.table.addAction(delete_key)
 
         self.name = QLineEdit()
         self.name.setObjectName("tagName")
