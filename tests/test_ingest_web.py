@@ -175,3 +175,21 @@ def test_a_hostile_page_nested_thousands_deep_is_read(data_dir: Path) -> None:
     assert web.extract_html(html + "</body></html>").paragraphs == ("Năm 2024, GDP tăng 7%, theo Tổng cục Thống kê.",)
     with Library.open() as lib:
         assert import_text(lib, "", html=html).sentences == 1
+
+
+def test_the_reported_paste_menu_line_and_footer_are_left_out(data_dir: Path) -> None:
+    """The issue's case: a page pasted as text was titled "Trang chủ | Thời sự | Kinh tế" and its menu
+    and footer became sentences."""
+    text = (
+        "Trang chủ | Thời sự | Kinh tế\n\n"
+        "GDP quý III tăng 7,4%, cao nhất từ đầu năm\n\n"
+        "Hà Nội, 6/10 - Tổng cục Thống kê cho biết GDP quý III tăng 7,4% so với cùng kỳ năm trước.\n\n"
+        "Xuất khẩu tăng 15%, nhập khẩu tăng 17%.\n\n"
+        "© 2024 Báo Kinh tế. Ghi rõ nguồn khi phát hành lại thông tin từ website này."
+    )
+    with Library.open() as lib:
+        outcome = import_text(lib, text)
+        sentences = [s.text for s in lib.segments(outcome.document_id)]
+    assert outcome.title == "GDP quý III tăng 7,4%, cao nhất từ đầu năm"
+    assert not [s for s in sentences if "Trang chủ" in s or "©" in s or "phát hành lại" in s]
+    assert any(s.startswith("Hà Nội, 6/10 - Tổng cục Thống kê") for s in sentences)

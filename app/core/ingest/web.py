@@ -668,12 +668,17 @@ def chrome_line(line: str) -> bool:
     if not text:
         return False
     lowered = _TRAILING_COUNT.sub("", text.lower()).strip(" :•·|>-")
-    return (
-        lowered in _CHROME_LINES
-        or _menu_line(text)
-        or bool(_COPYRIGHT.search(text))
-        or bool(_COUNTER.match(text))
-        or _share_line(lowered)
+    return lowered in _CHROME_LINES or sure_chrome_line(text)
+
+
+def sure_chrome_line(line: str) -> bool:
+    """Chrome whatever surrounds it: a menu ("Trang chủ | Thời sự | Kinh tế"), a share line
+    ("Facebook · Twitter · Zalo"), a counter ("120 bình luận"), a copyright footer. (A single word
+    such as "Email" or "Video" is chrome only on a page that shows other chrome.)"""
+    text = _clean(line)
+    lowered = _TRAILING_COUNT.sub("", text.lower()).strip(" :•·|>-")
+    return bool(text) and (
+        _menu_line(text) or bool(_COPYRIGHT.search(text)) or bool(_COUNTER.match(text)) or _share_line(lowered)
     )
 
 
@@ -755,13 +760,17 @@ def article_text(text: str) -> str:
     chrome lines), only the article is kept: the longest stretch of prose paragraphs (sentences
     ending in . ! ? … or a quote; at most 3 other lines between two of them), with the headline just
     before it (a line of 3-40 words, no full stop, within 6 lines) and a byline just after it (one
-    short line). Text with fewer chrome lines comes back as it was: a report that says "Email" once
-    is not a web page."""
+    short line). With fewer chrome lines only the sure ones go (`sure_chrome_line`: menus, share
+    lines, copyright footers); the rest comes back as it was: a report that says "Email" once is not
+    a web page."""
     text = text.replace("\ufffc", "")  # Qt's stand-in for an image
     lines = text.split("\n")
     chrome = sum(1 for line in lines if chrome_line(line))
     if chrome < 3:
-        return text
+        if not any(sure_chrome_line(line) for line in lines):
+            return text
+        kept = "\n".join(line for line in lines if not sure_chrome_line(line))
+        return re.sub(r"\n{3,}", "\n\n", kept).strip()
     stripped = strip_page_chrome(text)
     lines = [line for line in stripped.split("\n") if line.strip()]
     prose = [k for k, line in enumerate(lines) if _prose(line)]
