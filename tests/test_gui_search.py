@@ -116,7 +116,9 @@ def test_one_search_service_for_the_command_line_and_the_window(docs: dict[str, 
 # library search -> sentence --------------------------------------------------------------------------------
 
 
-def test_library_search_lists_sentences_and_opens_the_document_at_one(qtbot, docs: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+def test_library_search_lists_sentences_and_opens_the_document_at_one(
+    qtbot, docs: dict[str, int], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     win = open_window(qtbot, docs[SUPERCOMPUTERS])
     side = win.sidebar
     results = side.results
@@ -170,6 +172,13 @@ def test_library_search_lists_sentences_and_opens_the_document_at_one(qtbot, doc
     qtbot.waitUntil(lambda: win.view.doc_id() == docs[FORUM], timeout=WAIT_MS)
     assert win.view.table.currentIndex().row() == last.data(ROW_ROLE)
     assert row_in_view(win, last.data(ROW_ROLE))
+
+    # a document imported meanwhile that holds the words is listed too
+    new = tmp_path / "tin-moi.txt"
+    new.write_text("Tin mới: số bằng sáng chế AI của Việt Nam tăng gấp đôi.\n", encoding="utf-8")
+    win.import_paths([new])
+    qtbot.waitUntil(lambda: model.rowCount() == 2 and not win.jobs.busy(), timeout=WAIT_MS)
+    assert {model.index(r, 0).data(DOC_ROLE) for r in range(2)} == {docs[FORUM], max(win.sidebar.model.document_ids())}
 
     # clearing the box hides the sentences again
     side.search.clear()
@@ -258,4 +267,10 @@ def test_find_marks_every_match_and_steps_forward_and_back(qtbot, docs: dict[str
     qtbot.keyClick(view.find_edit, Qt.Key.Key_Escape)
     assert not view.find_bar.isVisible()
     assert view.delegate.marked_words(expected[0], 1, view.model.segments[expected[0]].text) == []
+    # F3 afterwards goes on from there, the bar and the marks back
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus)
+    qtbot.keyClick(view.table, Qt.Key.Key_F3)
+    at(1)
+    assert view.find_bar.isVisible() and view.delegate.find_cells == {(r, 1) for r in expected}
     QApplication.processEvents()

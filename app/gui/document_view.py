@@ -544,6 +544,7 @@ class DocumentView(QWidget):
             return
         if self._hits_for == query:
             if self.hits:
+                self.find_bar.show()  # F3 with the bar closed: the matches are marked again
                 self._show_hit(self._hit + step)
             return
         self._direction = step
@@ -581,6 +582,7 @@ class DocumentView(QWidget):
         hit = self.hits[self._hit]
         column = self._hit_column(hit)
         self.find_status.setText(f"{self._hit + 1} of {len(self.hits)}")
-        self.delegate.set_matches(self._hits_for, self.delegate.find_cells, (hit.segment_idx, column))
+        cells = {(h.segment_idx, self._hit_column(h)) for h in self.hits}
+        self.delegate.set_matches(self._hits_for, cells, (hit.segment_idx, column))
         self.go_to_row(hit.segment_idx, column)
         self.table.viewport().update()

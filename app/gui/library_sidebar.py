@@ -100,6 +100,10 @@ class LibrarySidebar(QWidget):
         elif self.results_box.isVisible():
             self.results.focus_first()
 
+    def search_soon(self) -> None:
+        """Search again after the typing pause (the library changed under the listed sentences)."""
+        self._debounce.start()
+
     def show_matches(self, matches: LibraryMatches | None) -> None:
         """The sentences the search found (None: no words searched for)."""
         if matches is None or not matches.query:

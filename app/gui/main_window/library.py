@@ -44,10 +44,11 @@ class LibraryController(Controller):
         shown = self.w.view.doc_id()
         if changes.documents and changes.document_id is not None and changes.document_id == shown:
             self.open_document(shown)  # its text was re-cleaned: show the new sentences
-        elif changes.claims or changes.tags:
-            _text, tag, verdict = self.w.sidebar.query()
-            if tag or verdict:  # which documents hold such claims may just have changed
-                self.filter_library()
+        text, tag, verdict = self.w.sidebar.query()
+        if text and (changes.documents or changes.library or changes.translations):
+            self.w.sidebar.search_soon()  # the sentences listed may have changed
+        elif (changes.claims or changes.tags) and (tag or verdict):
+            self.filter_library()  # which documents hold such claims may just have changed
 
     def reload_library(self) -> None:
         w = self.w
