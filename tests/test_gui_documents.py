@@ -108,6 +108,8 @@ def test_properties_from_the_list_context_menu(window: MainWindow, qtbot, tmp_pa
     assert not dialog.isVisible()
     facts = rules.document_facts(window.lib, 2)
     assert facts == rules.DocumentFacts("https://www.example.vn/bai-viet", "Lê Văn Tám", "2024-02")
+    window.open_document(2)  # the title's tooltip says them
+    assert "Author: Lê Văn Tám" in window.doc_title.toolTip() and "Published: 2024-02" in window.doc_title.toolTip()
     # reopened, the dialog shows what is stored; the report's header carries it
     window.documents.edit_properties(2)
     again = window.documents.dialog

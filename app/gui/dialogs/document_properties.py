@@ -115,6 +115,19 @@ class DocumentActions(QObject):
         lst.installEventFilter(self)
         lst.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         lst.customContextMenuRequested.connect(self._context_menu)
+        window.document_opened.connect(self.show_facts)
+
+    def show_facts(self, doc_id: int | None) -> None:
+        """The open document's source URL, author and date as the title's tooltip (as reports print them)."""
+        tip = ""
+        if doc_id is not None:
+            try:
+                facts = rules.document_facts(self.w.lib, doc_id)
+            except DoiChieuError:
+                facts = rules.DocumentFacts()
+            known = (("Source", facts.source_url), ("Author", facts.author), ("Published", facts.published))
+            tip = "\n".join(f"{label}: {value}" for label, value in known if value)
+        self.w.doc_title.setToolTip(tip or "No source URL, author or date yet: Document › Document properties…")
 
     # F2 in the list: its own key there (elsewhere F2 edits the English) ------------------------------
 
@@ -188,6 +201,8 @@ class DocumentActions(QObject):
 
         def apply(url: str, author: str, published: str) -> None:
             rules.set_document_facts(self.w.lib, doc_id, source_url=url, author=author, published=published)
+            if self.w.view.doc_id() == doc_id:
+                self.show_facts(doc_id)
             self.w.statusBar().showMessage(f"Saved the properties of “{title}”", 5000)
 
         dialog = DocumentPropertiesDialog(title, facts, apply)
