@@ -5,6 +5,10 @@ the log survive a layout repair being undone; migration 9 keeps a version-8 libr
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,7 @@ from app.core.translate.engine import Engine
 from app.core.translate.memory import post_edit, translate_document
 
 EDIT = "This is an obvious story, without dispute."
+ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture
@@ -190,3 +195,48 @@ def test_migration_9_keeps_the_current_english_of_a_version_8_library(tmp_path: 
         back = review.revert_to_machine(lib, 1)
         assert (back.text, back.flags) == ("Patent.", ("length",))
         assert [h.segment_id for h in lib.search("patent")] == [1] and lib.search("my patent") == []
+
+
+def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env={**os.environ, "DOICHIEU_DATA_DIR": str(data_dir)},
+        timeout=120,
+    )
+
+
+def test_command_line_reviews_with_the_same_rules(data_dir: Path, engine: Engine, fixtures: Path) -> None:
+    with Library.open() as lib:
+        doc = _translated(lib, engine, fixtures)
+        current = lib.current_translations(doc)
+        segs = lib.segments(doc)
+        flagged = next(i for i, s in enumerate(segs) if current[s.id].flags) + 1
+        edited = next(i for i, s in enumerate(segs) if s.text.startswith("Đây là câu chuyện")) + 1
+        post_edit(lib, segs[edited - 1].id, EDIT)
+        machine = sum(t.kind == "machine" for t in current.values()) - 1  # the edited one is no longer machine
+    res = _cli(data_dir, "review", str(doc), "--accept", str(flagged), "--clear-warning", str(flagged))
+    assert res.returncode == 0, res.stderr
+    assert f"{flagged}: accepted (reviewed)" in res.stdout and f"{flagged}: warning cleared" in res.stdout
+
+    res = _cli(data_dir, "review", str(doc), "--only", "unreviewed", "--json")
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(rows) == machine - 1 and {r["state"] for r in rows} == {"machine"}
+    assert flagged not in {r["sentence"] for r in rows}
+
+    res = _cli(data_dir, "review", str(doc), "--revert", str(edited))
+    assert res.returncode == 0 and f"{edited}: back to the machine translation" in res.stdout
+    res = _cli(data_dir, "review", str(doc), "--revert", str(edited))
+    assert res.returncode != 0 and "not an edit" in res.stderr  # one line, not a traceback
+    assert "Traceback" not in res.stderr
+
+    res = _cli(data_dir, "review", str(doc), "--log")
+    assert [line.split("  ")[2] for line in res.stdout.splitlines()] == ["accepted", "flags-cleared", "reverted"]
+    with Library.open() as lib:
+        seg = lib.segments(doc)[flagged - 1]
+        tr = lib.current_translations(doc)[seg.id]
+        assert review.state_of(tr) == review.REVIEWED and tr.flags == ()
+        assert [t.reverted for t in lib.translation_history(lib.segments(doc)[edited - 1].id)] == [False, True]

@@ -301,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.export import register as register_export
     from app.cli.glossary import register as register_glossary
     from app.cli.models import register as register_models
+    from app.cli.review import register as register_review
 
     register_models(sub)
     register_claims(sub)
@@ -308,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_export(sub)
     register_documents(sub)
     register_glossary(sub)
+    register_review(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the library (safe while the app runs)")
     backup.add_argument("path", metavar="PATH", type=valid.output_file)

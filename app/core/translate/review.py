@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from app.core.errors import NotFoundError
-from app.core.store import Library, StoredTranslation
+from app.core.store import Library, StoredSegment, StoredTranslation
 from app.core.store import db as dbmod
 
 UNTRANSLATED = "untranslated"
@@ -206,3 +206,48 @@ def log(library: Library, segment_ids: Collection[int] | None = None) -> list[Lo
         params = ids
     rows = library.db.execute(sql + " ORDER BY id", params).fetchall()
     return [LogEntry(int(r[0]), r[1], str(r[2]), str(r[3]), str(r[4])) for r in rows]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document with its current English and review state."""
+
+    number: int  # 1-based position in the document
+    segment: StoredSegment
+    translation: StoredTranslation | None
+    state: str
+    claimed: bool
+
+
+def claimed_segments(library: Library, doc_id: int, segments: list[StoredSegment] | None = None) -> set[int]:
+    """Ids of the sentences a claim covers (attached claims; the sentences `alignment.covered_segments`
+    gives, as the window's table shows them)."""
+    from app.core.claims.alignment import covered_segments
+    from app.core.store.claims import ClaimStore
+
+    segs = segments if segments is not None else library.segments(doc_id)
+    return {s.id for row in ClaimStore(library).for_document(doc_id) for s in covered_segments(row, segs)}
+
+
+def sentences(library: Library, doc_id: int, mode: str = ALL) -> list[Sentence]:
+    """The document's sentences the filter `mode` keeps (a key of FILTERS but the confidence one, which
+    needs the engine's scores: app.core.translate.provenance)."""
+    segs = library.segments(doc_id)
+    english = library.current_translations(doc_id)
+    claimed = claimed_segments(library, doc_id, segs)
+    out = []
+    for i, seg in enumerate(segs):
+        tr = english.get(seg.id)
+        if shown_by(mode, tr, claimed=seg.id in claimed):
+            out.append(Sentence(i + 1, seg, tr, state_of(tr), seg.id in claimed))
+    return out
+
+
+def segment_at(library: Library, doc_id: int, number: int) -> StoredSegment:
+    """The document's sentence at 1-based position `number` (as `main.py show` and reports number them)."""
+    found = library.segments(doc_id, number - 1, 1) if number >= 1 else []
+    if not found:
+        count = library.document(doc_id).segment_count
+        what = f"document #{doc_id} has no sentence {number} (it has {count})"
+        raise NotFoundError(what, neutral=what)
+    return found[0]
