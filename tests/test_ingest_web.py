@@ -193,3 +193,21 @@ def test_the_reported_paste_menu_line_and_footer_are_left_out(data_dir: Path) ->
     assert outcome.title == "GDP quý III tăng 7,4%, cao nhất từ đầu năm"
     assert not [s for s in sentences if "Trang chủ" in s or "©" in s or "phát hành lại" in s]
     assert any(s.startswith("Hà Nội, 6/10 - Tổng cục Thống kê") for s in sentences)
+
+
+def test_a_document_copied_from_a_word_processor_is_kept_whole() -> None:
+    """LibreOffice/Word put a whole <html><body> on the clipboard, with no menus or footers: every
+    paragraph and table cell is the user's text, not just the block with the most of it."""
+    html = (
+        "<html><head><title>Báo cáo</title></head><body><div class='WordSection1'>"
+        "<h1>Báo cáo quý III</h1><p class='MsoNormal'>Doanh thu tăng 12%, lợi nhuận giảm 3%.</p>"
+        "<table class='MsoTableGrid'><tr><td><p>Miền Bắc tăng 8%, nhờ xuất khẩu điện tử, linh kiện, máy móc, "
+        "dệt may, da giày, nông sản, thủy sản, gỗ, thép, xi măng, phân bón, hóa chất, cao su, cà phê.</p></td>"
+        "<td><p>Miền Nam tăng 15%, nhờ bán lẻ.</p></td></tr></table>"
+        "<p class='MsoNormal'>Kết luận: giữ kế hoạch năm.</p></div></body></html>"
+    )
+    article = web.extract_html(html)
+    assert article.title == "Báo cáo quý III"
+    text = article.text
+    for part in ("Doanh thu tăng 12%", "Miền Bắc tăng 8%", "Miền Nam tăng 15%", "Kết luận: giữ kế hoạch năm."):
+        assert part in text, part

@@ -532,14 +532,13 @@ def extract_html(markup: str) -> WebArticle:
     builder.feed(markup)
     builder.close()
     root = builder.root
-    whole_page = not builder.fragment and "<body" in markup[:200_000].lower()
     removed = _prune(root)
     _measure(root)
     title_tag = _clean(htmllib.unescape("".join(builder.title_parts)))
-    if removed or whole_page:
+    if removed:  # page chrome was there: the article is one part of what was copied
         best = _best_container(root)
         nodes = [*_leads(best), *_with_siblings(best)] if best is not None else [root]
-    else:  # a selection of a few paragraphs: all of it is what the user wanted
+    else:  # a selection, or a document from a word processor (no menus, no footer): all of it
         nodes = [root]
     paragraphs = _blocks(nodes)
     heading = _first_heading(nodes, root)
