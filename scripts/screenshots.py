@@ -180,6 +180,14 @@ def main() -> int:
     window.view.find_next()
     shot(window, "find-in-document")
     window.view.close_find()
+    from app.gui.dialogs.shortcuts import ShortcutsDialog
+
+    window.action(Key.KEYBOARD_SHORTCUTS).trigger()
+    shortcuts = window.findChild(ShortcutsDialog)
+    assert shortcuts is not None
+    shortcuts.resize(640, 760)
+    shot(shortcuts, "keyboard-shortcuts")
+    shortcuts.close()
 
     # 5c. review (issue 18): the first sentence's machine English accepted unchanged (✓ reviewed), the third
     # edited by hand (✎); the one filter above the table set to list only the machine English nobody reviewed
