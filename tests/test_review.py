@@ -240,3 +240,15 @@ def test_command_line_reviews_with_the_same_rules(data_dir: Path, engine: Engine
         tr = lib.current_translations(doc)[seg.id]
         assert review.state_of(tr) == review.REVIEWED and tr.flags == ()
         assert [t.reverted for t in lib.translation_history(lib.segments(doc)[edited - 1].id)] == [False, True]
+
+
+def test_retranslating_keeps_accepted_machine_english(lib: Library, engine: Engine, fixtures: Path) -> None:
+    doc = _translated(lib, engine, fixtures)
+    segs = lib.segments(doc)
+    accepted, other = segs[1], segs[2]
+    before = lib.current_translations(doc)
+    review.accept(lib, accepted.id)
+    translate_document(lib, doc, engine, retranslate=True)
+    after = lib.current_translations(doc)
+    assert after[accepted.id].id == before[accepted.id].id and review.state_of(after[accepted.id]) == review.REVIEWED
+    assert after[other.id].id != before[other.id].id  # the model ran again on English nobody reviewed

@@ -48,7 +48,8 @@ def translate_document(
 ) -> TranslateReport:
     """Give every segment of the document a current English translation.
 
-    `retranslate` runs the model again on machine translations (human edits are still kept)."""
+    `retranslate` runs the model again on machine translations (human edits, and machine English the
+    user accepted unchanged, are still kept)."""
     segments = library.segments(doc_id)
     current = library.current_translations(doc_id)
     kept_human = already = 0
@@ -59,6 +60,8 @@ def translate_document(
         stale = have is not None and "source-changed" in have.flags  # the sentence was re-cleaned since
         if have is not None and (have.kind == "human" or (have.kind == "memory" and not stale)):
             kept_human += 1  # a person's words: never replaced, only flagged when the sentence changed
+        elif have is not None and have.reviewed and not stale:
+            already += 1  # machine English a person accepted (review.accept): kept like their own words
         elif have is not None and not retranslate and not stale:
             already += 1
         elif seg.lang == "en":
