@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from app.core.pipeline import import_file
 from app.core.services.search import match_spans, search_library, search_sentences
-from app.core.store import Library
+from app.core.store import Library, NewTranslation
 from app.core.store.claims import ClaimStore
 from app.core.store.library import fold
 from app.gui import settings
@@ -183,6 +183,31 @@ def test_library_search_lists_sentences_and_opens_the_document_at_one(
     # clearing the box hides the sentences again
     side.search.clear()
     qtbot.waitUntil(lambda: not results.isVisible() and not win.jobs.busy(), timeout=WAIT_MS)
+
+
+def test_english_matches_are_listed_and_open_at_the_english(qtbot, docs: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    doc = docs[SUPERCOMPUTERS]
+    with Library.open() as lib:
+        seg = lib.segments(doc)[4]
+        lib.add_translations([NewTranslation(seg.id, "Supercomputers train complex AI models.", "machine", "test")])
+    win = open_window(qtbot, docs[FORUM])
+    side = win.sidebar
+    side.search.setText("supercomputers TRAIN")
+    qtbot.waitUntil(lambda: side.results.isVisible() and not win.jobs.busy(), timeout=WAIT_MS)
+    model = side.results.model()
+    heading = model.index(0, 0)
+    assert model.rowCount() == 1 and heading.data(DOC_ROLE) == doc
+    item = model.index(0, 0, heading)
+    assert item.data(ROW_ROLE) == 4 and item.data(COLUMN_ROLE) == 2
+    assert item.data().endswith("Supercomputers train complex AI models.")
+    assert seg.text in item.data(Qt.ItemDataRole.ToolTipRole)  # the Vietnamese it translates
+    text = item.data()
+    assert [text[a:b] for a, b in item.data(MATCH_ROLE)] == ["Supercomputers", "train"]
+    side.results.setFocus()
+    side.results.setCurrentIndex(item)
+    qtbot.keyClick(side.results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.view.doc_id() == doc and not win.jobs.busy(), timeout=WAIT_MS)
+    assert (win.view.table.currentIndex().row(), win.view.table.currentIndex().column()) == (4, 2)
 
 
 # in-document find ----------------------------------------------------------------------------------------
