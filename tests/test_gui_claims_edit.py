@@ -18,6 +18,8 @@ from app.core.store import Library
 from app.core.store.claims import ClaimStore
 from app.core.store.library import fold
 from app.gui.claims_panel import (
+    CHIPS_ROLE,
+    COMPACT,
     DOCUMENT,
     DOCUMENT_ROLE,
     DOCUMENT_WIDE,
@@ -226,8 +228,17 @@ def test_claims_panel_is_readable_coloured_and_sortable(qtbot, docs: dict[str, i
     panel, model, table = win.panel, win.panel.model, win.panel.table
     assert model.rowCount() == 5 and table.isColumnHidden(DOCUMENT)
     _fits(win)
-    # the English is under the Vietnamese in a narrow panel
+    # the English is under the Vietnamese in a narrow panel; a very narrow one shows tags and verdict
+    # above the words instead of in their own columns
     assert table.isColumnHidden(3) and model.index(0, VIETNAMESE).data(ENGLISH_ROLE) is not None
+    compact = table.width() < COMPACT
+    assert compact == (size[0] == 1024) and table.isColumnHidden(TAGS) == compact == table.isColumnHidden(VERDICT)
+    chips = [model.index(r, VIETNAMESE).data(CHIPS_ROLE) for r in range(model.rowCount())]
+    if compact:
+        assert [c[-1] for c in chips] == [(v, VERDICT_COLORS[v]) for v in VERDICT_COLORS]
+        assert [n for n, _c in chips[1][:-1]] == ["needs-source", "ranking"]
+    else:
+        assert chips == [[]] * 5
 
     # one colour per verdict
     colours = {
@@ -259,6 +270,11 @@ def test_claims_panel_is_readable_coloured_and_sortable(qtbot, docs: dict[str, i
         (VIETNAMESE, lambda v: fold(v.row.quote)),  # accents and case aside, đ as d
         (DOCUMENT, lambda v: v.row.document_title),
     ):
+        choice = panel.sort_by.findData(column)
+        panel.sort_by.setCurrentIndex(choice)  # the Sort by list: also the columns a narrow panel hides
+        assert [key(v) for v in model.rows] == sorted(key(v) for v in model.rows), column
+        panel.sort_by.setCurrentIndex(0)
+        assert [v.row.id for v in model.rows] == natural
         if table.isColumnHidden(column):
             continue
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_centre(header, column))
@@ -266,11 +282,11 @@ def test_claims_panel_is_readable_coloured_and_sortable(qtbot, docs: dict[str, i
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_centre(header, column))
         assert [key(v) for v in model.rows] == sorted((key(v) for v in model.rows), reverse=True), column
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_centre(header, column))
-        assert [v.row.id for v in model.rows] == natural
+        assert [v.row.id for v in model.rows] == natural and panel.sort_by.currentIndex() == 0
     # sorted, the selected claim stays selected and Edit… opens that one
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_centre(header, VERDICT))
+    panel.sort_by.setCurrentIndex(panel.sort_by.findData(VERDICT))
     panel.select_claim(ids["false"])
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_centre(header, VERDICT))
+    panel.sort_by.setCurrentIndex(panel.sort_by.findData(VIETNAMESE))
     assert panel.current_claim() == ids["false"]
 
 

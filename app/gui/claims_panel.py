@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.claims.spans import is_claimed
+from app.core.claims.tags import UNTAGGED_COLOR
 from app.core.claims.workflow import ClaimView
 from app.core.store.claims import VERDICTS, ClaimRow
 from app.core.store.library import fold
@@ -53,6 +54,16 @@ ENGLISH_ROLE = USER + 20  # the English shown under the Vietnamese when the Engl
 DOCUMENT_ROLE = USER + 21  # the document's title shown above the words when the Document column is hidden
 WIDE = 620  # table width (px) from which the English gets its own column
 DOCUMENT_WIDE = 460  # ...and from which the document (all documents listed) gets its own column
+CHIPS_ROLE = USER + 22  # [(text, colour)]: tags and verdict shown above the words when their columns are hidden
+COMPACT = 400  # under this table width the Tags and Verdict columns give their room to the words
+SORT_CHOICES: tuple[tuple[str, int], ...] = (
+    ("Document order", -1),
+    ("Tags", TAGS),
+    ("Verdict", VERDICT),
+    ("Tiếng Việt", VIETNAMESE),
+    ("English", ENGLISH),
+    ("Document", DOCUMENT),
+)
 
 
 class ClaimsTableModel(ClaimsModel):
@@ -64,6 +75,7 @@ class ClaimsTableModel(ClaimsModel):
         super().__init__(parent)
         self.english_under = True  # the English is shown under the Vietnamese (narrow panel)
         self.document_above = False  # the document's title is shown above the words (narrow, all documents)
+        self.chips_above = False  # tags and verdict are shown above the words (very narrow panel)
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
     def set_rows(self, rows: Sequence[ClaimView], tag_colors: dict[str, str]) -> None:
@@ -97,6 +109,11 @@ class ClaimsTableModel(ClaimsModel):
             return view.english if self.english_under else ""
         if role == DOCUMENT_ROLE and col == VIETNAMESE:
             return view.row.document_title if self.document_above else ""
+        if role == CHIPS_ROLE and col == VIETNAMESE:
+            if not self.chips_above:
+                return []
+            tags = [(t, self.tag_colors.get(t, UNTAGGED_COLOR)) for t in view.row.tags] or [("no tag", UNTAGGED_COLOR)]
+            return [*tags, (view.row.verdict, VERDICT_COLORS.get(view.row.verdict, "#ffffff"))]
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (TAGS, VERDICT):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return super().data(index, role)
@@ -153,7 +170,14 @@ class WrappedTextDelegate(QStyledItemDelegate):
         text = html.escape(str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
         english = str(index.data(ENGLISH_ROLE) or "")
         document = str(index.data(DOCUMENT_ROLE) or "")
+        chips = index.data(CHIPS_ROLE) or []
         body = f'<div style="color:{fg.name()}">{text}</div>'
+        if chips:  # black on the tag's or verdict's colour, as in their columns
+            spans = "&nbsp;".join(
+                f'<span style="background-color:{colour}; color:#1b2631">&nbsp;{html.escape(name)}&nbsp;</span>'
+                for name, colour in chips
+            )
+            body = f'<div style="margin-bottom:2px">{spans}</div>' + body
         if document:
             grey = fg.name() if selected else "#566573"
             body = f'<div style="color:{grey}; font-style:italic">{html.escape(document)}</div>' + body
@@ -254,6 +278,13 @@ class ClaimsPanel(QWidget):
         delete = QPushButton("Delete")
         delete.clicked.connect(lambda: self._emit_current(self.delete_requested))
         self.count = QLabel()
+        # sorting by any column, also by the ones a narrow panel hides (header clicks do the same)
+        self.sort_by = QComboBox()
+        self.sort_by.setObjectName("claimSort")
+        for text, column in SORT_CHOICES:
+            self.sort_by.addItem(text, column)
+        self.sort_by.currentIndexChanged.connect(self._sort_chosen)
+        header.sortIndicatorChanged.connect(self._sorted_by_header)
 
         top = QWidget()
         tl = QVBoxLayout(top)
@@ -270,6 +301,10 @@ class ClaimsPanel(QWidget):
         row2.addWidget(self.text_filter, 1)
         row2.addWidget(self.whole_library)
         tl.addLayout(row2)
+        row3 = QHBoxLayout()
+        row3.addWidget(QLabel("Sort by"))
+        row3.addWidget(self.sort_by, 1)
+        tl.addLayout(row3)
         tl.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count, 1)
@@ -326,24 +361,43 @@ class ClaimsPanel(QWidget):
     def _show_document_column(self, _shown: bool) -> None:
         self._place_english()
 
+    def _sort_chosen(self, _index: int) -> None:
+        column = int(self.sort_by.currentData())
+        header = self.table.horizontalHeader()
+        if header.sortIndicatorSection() != column or column < 0:
+            self.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+
+    def _sorted_by_header(self, column: int, _order: Qt.SortOrder) -> None:
+        at = self.sort_by.findData(column if column in {c for _t, c in SORT_CHOICES} else -1)
+        self.sort_by.blockSignals(True)
+        self.sort_by.setCurrentIndex(max(0, at))
+        self.sort_by.blockSignals(False)
+
     def _place_english(self) -> None:
         """A wide table gives the English its own column, a narrow one shows it under the Vietnamese;
-        with all documents listed, the document's title gets its own column or is shown above the words."""
+        with all documents listed, the document's title gets its own column or is shown above the words;
+        a very narrow one shows tags and verdict above the words too."""
         width = self.table.width()
         under = width < WIDE
         above = self.whole_library.isChecked() and width < DOCUMENT_WIDE
+        chips = width < COMPACT
         document_column = self.whole_library.isChecked() and not above
         if (
             under == self.model.english_under
             and above == self.model.document_above
+            and chips == self.model.chips_above
             and self.table.isColumnHidden(ENGLISH) == under
             and self.table.isColumnHidden(DOCUMENT) != document_column
+            and self.table.isColumnHidden(TAGS) == chips
         ):
             return
         self.model.english_under = under
         self.model.document_above = above
+        self.model.chips_above = chips
         self.table.setColumnHidden(ENGLISH, under)
         self.table.setColumnHidden(DOCUMENT, not document_column)
+        self.table.setColumnHidden(TAGS, chips)
+        self.table.setColumnHidden(VERDICT, chips)
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, VIETNAMESE, VIETNAMESE)
         if self.model.rows:
             last = self.model.index(len(self.model.rows) - 1, DOCUMENT)
