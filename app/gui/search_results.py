@@ -42,7 +42,7 @@ def highlighted_html(text: str, spans: list[tuple[int, int]], background: str = 
 
 
 class MatchDelegate(QStyledItemDelegate):
-    """Sentence items wrapped, their matched words on a highlight; document items as Qt draws them.
+    """Items wrapped (a long title too), the sentences' matched words on a highlight.
     Laid-out sentences are cached: sizing and painting both need them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -68,9 +68,6 @@ class MatchDelegate(QStyledItemDelegate):
         return doc
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        if index.data(ROW_ROLE) is None:
-            super().paint(painter, option, index)
-            return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
@@ -89,14 +86,16 @@ class MatchDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        if index.data(ROW_ROLE) is None:
-            return super().sizeHint(option, index)
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         view = opt.widget
         width = opt.rect.width()
-        if isinstance(view, QTreeView):
-            width = view.viewport().width() - view.indentation() - 2
+        if isinstance(view, QTreeView):  # the item's width: the view's, less its indentation
+            depth = 1 if view.rootIsDecorated() else 0
+            parent = index.parent()
+            while parent.isValid():
+                depth, parent = depth + 1, parent.parent()
+            width = view.viewport().width() - view.indentation() * depth - 2
         doc = self._document(opt, index, width)
         return QSize(width, int(doc.size().height()) + 1)
 
