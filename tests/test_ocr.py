@@ -15,6 +15,7 @@ from pathlib import Path
 import pymupdf
 import pymupdf_fonts
 import pytest
+from PySide6.QtCore import Qt
 
 from app.core.errors import CorruptPdfError, InputTooLargeError
 from app.core.ingest import images, ocr
@@ -274,3 +275,57 @@ def test_hostile_images_and_scans_are_refused_cleanly(tmp_path: Path) -> None:
         with pytest.raises(InputTooLargeError, match="500 scanned pages to read by OCR"):
             import_file(lib, many)
         assert _count(lib) == (0, 0)
+
+
+def test_reader_marks_low_confidence_and_shows_the_page(
+    qtbot, library: Library, scanned: tuple[ImportOutcome, list[str]]
+) -> None:
+    from app.gui.document_view import DocumentView
+    from app.gui.models import OCR_LOW_BG
+
+    outcome, _src = scanned
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.show()
+    view.show_document(library, outcome.document_id)
+    assert view.model is not None
+    view.go_to_row(0)  # the line of slips: low confidence
+    assert view.ocr_pane.isVisible()
+    assert ocr.CHECK.lower() in view.ocr_pane.label.text().lower() and "Page 1" in view.ocr_pane.label.text()
+    index = view.model.index(0, 1)
+    assert view.model.data(index, Qt.ItemDataRole.BackgroundRole) == OCR_LOW_BG
+    assert ocr.CHECK in view.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    last = view.model.rowCount() - 1  # the prose: read by OCR, no warning
+    view.go_to_row(last)
+    assert view.ocr_pane.isVisible() and ocr.CHECK.lower() not in view.ocr_pane.label.text().lower()
+    assert view.model.data(view.model.index(last, 1), Qt.ItemDataRole.BackgroundRole) is None
+    view.ocr_pane.button.click()
+    dialog = view.ocr_pane.dialog
+    assert dialog is not None and dialog.isVisible()
+    pixmap = dialog.image.pixmap()
+    assert not pixmap.isNull() and pixmap.width() > 300  # the JPEG kept at import, decoded by Qt
+    dialog.close()
+
+
+def test_reports_mark_low_confidence_paragraphs(
+    library: Library, scanned: tuple[ImportOutcome, list[str]], tmp_path: Path
+) -> None:
+    from app.core.export import build_report, export
+    from app.core.export.options import ExportOptions
+
+    outcome, _src = scanned
+    rows = build_report(library, [outcome.document_id], ExportOptions()).sections[0].rows
+    marked = [r for r in rows if any(f.startswith("ocr: ") for f in r.flags)]
+    assert marked and all(r.vi_text in library.paragraphs(outcome.document_id)[0].text for r in marked)
+    html = export(library, [outcome.document_id], "html", tmp_path / "report.html").read_text(encoding="utf-8")
+    assert ocr.CHECK in html
+
+
+def test_about_names_the_ocr_data_and_its_licence(qtbot, data_dir: Path) -> None:
+    from app.gui.dialogs.about import OCR_DATA, AboutDialog
+
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    rows = {name: licence for name, _version, licence in dialog.rows()}
+    assert rows[OCR_DATA] == "Apache-2.0"
+    assert ((ocr.tessdata_dir() or Path("/nonexistent")) / "LICENSE-Apache-2.0.txt").is_file()

@@ -27,6 +27,7 @@ from app.core.store import Library, SearchHit
 from app.core.translate import glossary, review
 from app.gui.find_marks import FindDelegate
 from app.gui.models import ALTERNATIVES_ROLE, SPANS_ROLE, SegmentTableModel
+from app.gui.page_image import OcrPane
 
 DEFAULT_ROW_HEIGHT = 46
 
@@ -144,6 +145,8 @@ class DocumentView(QWidget):
         ll.addWidget(detail, 1)
         ll.addWidget(self.glossary_hint)
         ll.addWidget(self.compare_hint)
+        self.ocr_pane = OcrPane(self)  # a paragraph read by OCR: its confidence, the page image (issue 17)
+        ll.addWidget(self.ocr_pane)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("documentSplitter")
         self.splitter.addWidget(self.table)
@@ -197,6 +200,7 @@ class DocumentView(QWidget):
         self.en_text.clear()
         self._span = (-1, -1)
         self.reload_glossary()
+        self.ocr_pane.load(lib, doc_id)
         self.model.dataChanged.connect(self._translations_changed)
         if self.filter_mode() != review.ALL:
             self.apply_filter()
@@ -375,6 +379,9 @@ class DocumentView(QWidget):
         self._fill_panes()
         self._show_glossary_hint()
         self._show_comparison()
+        if self.model is not None and self.ocr_pane.marks:
+            rows = self.selected_rows()
+            self.ocr_pane.show_for([self.model.segments[r].paragraph_id for r in rows if r < len(self.model.segments)])
         self.selection_changed.emit()
 
     def _fill_panes(self, force: bool = False) -> None:

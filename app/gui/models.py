@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont
 from app.core.claims.alignment import ClaimSpans, claim_spans
 from app.core.claims.tags import UNTAGGED_COLOR
 from app.core.claims.workflow import ClaimView
+from app.core.ingest import ocr
 from app.core.store import DocumentInfo, Library, StoredSegment, StoredTranslation
 from app.core.translate.checks import explain
 from app.core.translate.packages import PackageInfo
@@ -27,6 +28,7 @@ CONFIDENCE_ROLE = USER + 5  # float 0..1 for a machine translation with a score,
 ALTERNATIVES_ROLE = USER + 6  # the engine's other hypotheses [(text, score)] for a machine translation
 FLAGGED_BG = QColor("#fdebd0")
 HUMAN_FG = QColor("#1a5276")
+OCR_LOW_BG = QColor("#fcf3cf")  # a sentence of a paragraph OCR read with low confidence (issue 17)
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class SegmentTableModel(QAbstractTableModel):
         self._spans: dict[int, ClaimSpans] = {}  # claim id -> its spans against `translations`
         self.tag_colors: dict[str, str] = {}
         self.fetches = 0  # how many chunks were loaded (the bench prints it)
+        self.ocr_low = {p: c for p, (_page, c) in lib.ocr_marks(doc_id).items() if c < ocr.LOW_CONFIDENCE}
         self._fetching = False
         self.reload_translations()
 
@@ -202,6 +205,11 @@ class SegmentTableModel(QAbstractTableModel):
             return detail.confidence if role == CONFIDENCE_ROLE else list(detail.alternatives)
         if role == SPANS_ROLE and col in (1, 2):
             return self._spans_vi(seg) if col == 1 else self._spans_en(seg, tr)
+        if col == 1 and seg.paragraph_id in self.ocr_low:  # read by OCR, low confidence: check it
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return OCR_LOW_BG
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"⚠ {ocr.CHECK} (confidence {self.ocr_low[seg.paragraph_id]:.0f} %)"
         if col != 2 or tr is None:
             if role == Qt.ItemDataRole.ForegroundRole and col == 0:
                 return QColor("#808080")

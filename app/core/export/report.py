@@ -13,6 +13,7 @@ from app.core.claims.tags import UNTAGGED_COLOR
 from app.core.errors import NotFoundError
 from app.core.export.options import ExportOptions
 from app.core.export.pieces import Mark, Piece, safe_color, split
+from app.core.ingest import ocr
 from app.core.services.documents import document_facts, source_shown
 from app.core.store import Library, StoredSegment, StoredTranslation
 from app.core.store.claims import ClaimRow, ClaimStore
@@ -213,6 +214,11 @@ def _section(
     segments = library.segments(doc_id)
     english = library.current_translations(doc_id)
     kinds = {p.id: p.kind for p in library.paragraphs(doc_id)}
+    ocr_low = {  # paragraphs read by OCR with low confidence: flagged in every format (issue 17)
+        p: (f"ocr: {ocr.CHECK} (confidence {c:.0f} %)",)
+        for p, (_page, c) in library.ocr_marks(doc_id).items()
+        if c < ocr.LOW_CONFIDENCE
+    }
     position = {s.id: i for i, s in enumerate(segments)}
     english_text = {sid: t.text for sid, t in english.items()}
     spans = [claim_spans(row, covered_segments(row, segments), english_text) for row in claim_rows]
@@ -246,7 +252,8 @@ def _section(
                 en=split(en_text, en_marks.get(seg.id, [])),
                 kind=tr.kind if tr else "none",
                 model=tr.model if tr else None,
-                flags=tuple(explain(seg.text, en_text, tr.flags)) if tr else (),  # "kind: reason in words"
+                flags=(tuple(explain(seg.text, en_text, tr.flags)) if tr else ())  # "kind: reason in words"
+                + ocr_low.get(seg.paragraph_id, ()),
                 review=review.state_of(tr),
             )
         )

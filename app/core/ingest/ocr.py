@@ -44,7 +44,8 @@ SECONDS_PER_PAGE = 30.0  # the child's time limit grows by this per page to read
 MIN_IMAGE_COVER = 0.10  # a page without text showing images over this share of it is a scan
 FULL_IMAGE_COVER = 0.80  # a page covered this much by an image whose text layer is suspicious: OCR it
 GOOD_ORIENTATION = 0.2  # text pages read upright score 0.3-0.9, sideways or upside down under 0.1
-LOW_CONFIDENCE = 80.0  # paragraphs below this are marked "read by OCR — check against the page"
+LOW_CONFIDENCE = 80.0  # paragraphs below this are marked CHECK in the reader and the reports
+CHECK = "read by OCR — check against the page"
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _VI_LETTER = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)

@@ -336,6 +336,14 @@ class Library:
         ).fetchall()
         return {int(r[0]): float(r[1]) for r in rows}
 
+    def ocr_marks(self, doc_id: int) -> dict[int, tuple[int | None, float]]:
+        """Paragraph id -> (page, confidence) of the paragraphs read by OCR."""
+        rows = self.db.execute(
+            "SELECT id, page, ocr_confidence FROM paragraphs WHERE document_id = ? AND ocr_confidence IS NOT NULL",
+            [doc_id],
+        ).fetchall()
+        return {int(r[0]): (None if r[1] is None else int(r[1]), float(r[2])) for r in rows}
+
     def page_image_numbers(self, doc_id: int) -> list[int]:
         """Pages of the document kept as images (the pages read by OCR)."""
         rows = self.db.execute("SELECT page FROM page_images WHERE document_id = ? ORDER BY page", [doc_id])

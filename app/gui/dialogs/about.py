@@ -46,6 +46,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("markdown-it-py", "markdown-it-py"),
     ("mdurl", "mdurl"),
 )
+OCR_DATA = "Tesseract OCR data (vie, eng)"
 # Metadata that names no licence, or one that is wrong for the build, is corrected here.
 KNOWN_LICENCES = {"doichieu": "AGPL-3.0-or-later"}
 
@@ -80,6 +81,8 @@ def components() -> list[Component]:
             continue
         found.append(Component(shown, dist.version, KNOWN_LICENCES.get(dist_name) or licence_of(dist)))
     found.insert(2, Component("Qt", qVersion(), "LGPL-3.0-only OR GPL-2.0-only OR GPL-3.0-only"))
+    # OCR (issue 17): the Tesseract built into MuPDF reads the vie/eng data shipped in resources/tessdata
+    found.append(Component(OCR_DATA, "tessdata_fast 4.1.0", "Apache-2.0"))
     found.append(Component("Python", platform.python_version(), "PSF-2.0"))
     found.append(Component("SQLite", sqlite3.sqlite_version, "Public domain"))
     return found
@@ -111,7 +114,8 @@ class AboutDialog(QDialog):
             "<p>Read Vietnamese sources side by side with English, offline.</p>"
             "<p>Free software under the GNU Affero General Public License, version 3 or later "
             "(AGPL-3.0-or-later); you are entitled to its source code, from where you got this copy. "
-            "PyMuPDF is used under the AGPL-3.0, Qt and PySide6 under the LGPL-3.0; "
+            "PyMuPDF is used under the AGPL-3.0, Qt and PySide6 under the LGPL-3.0, the Tesseract OCR data "
+            "under the Apache-2.0 (its text is in resources/tessdata); "
             "translation models are not part of the app and carry their own licences.</p>"
             f"<p>{source_line()}</p>"
         )
