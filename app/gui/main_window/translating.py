@@ -281,7 +281,8 @@ class TranslationController(Controller):
             if model is not None and 0 <= row < model.rowCount()
             else None
         )
-        self.w.action(Key.REVERT_MACHINE).setEnabled(review.can_revert(tr))
+        lib = None if self.w.library_closed else self.w.lib
+        self.w.action(Key.REVERT_MACHINE).setEnabled(review.can_revert(tr, lib) and lib is not None)
         flagged = model is not None and any(model.flagged(r) for r in self.w.view.selected_rows())
         self.w.action(Key.CLEAR_WARNING).setEnabled(flagged)
 
