@@ -34,6 +34,7 @@ class PdfDocument:
     title: str = ""
     ocr_pages: tuple[int, ...] = ()  # numbers of the pages whose text was read by OCR (scans)
     page_images: tuple[tuple[int, str, bytes], ...] = ()  # (page, mime, image) of those pages
+    repairs: tuple[Repair, ...] = ()  # what reading the pages changed (legacy fonts, glyph lines...)
 
 
 @dataclass(frozen=True)

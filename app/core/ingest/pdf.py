@@ -29,6 +29,7 @@ from app.core.errors import (
     PdfError,
     PdfTimeoutError,
 )
+from app.core.ingest import pdf_glyphs
 from app.core.model import PdfDocument, PdfLine, PdfPage
 
 WORKER_COMMAND = "_pdf-worker"
@@ -135,25 +136,17 @@ def _extract(
         )
     if strip:
         strip_extras(doc)
-    # Ligatures (ﬁ, ﬀ) are expanded to their letters: users search and translate words, not glyphs.
-    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
     pages: list[PdfPage] = []
+    notes: list[pdf_glyphs.PageNotes] = []  # what reading each page changed, for the repairs list
     try:
         for page in doc.pages():
-            lines: list[PdfLine] = []
-            for block_no, block in enumerate(page.get_text("dict", flags=flags)["blocks"]):
-                if block.get("type") != 0:
-                    continue
-                for raw in block["lines"]:
-                    if raw.get("wmode", 0) != 0 or abs(raw["dir"][1]) > 0.1:
-                        continue  # vertical or rotated text: margins notes, stamps
-                    line = _line_from_dict(raw, block_no)
-                    if line is not None:
-                        lines.append(line)
+            lines, page_notes = pdf_glyphs.read_page(page)  # dict lines, or glyphs where those are wrong
+            notes.append(page_notes)
             rect = page.rect
             pages.append(PdfPage(page.number + 1, rect.width, rect.height, tuple(lines)))
     except Exception as err:
         raise _ExtractFailed(f"{Path(path).name}: this PDF is damaged and cannot be read ({err})") from err
+    pages = pdf_glyphs.split_glued_pages(pages, notes)
     if not pages:
         raise CorruptPdfError(f"{Path(path).name}: this PDF has no pages")
     scanned = ocr.read_scanned_pages(doc, pages, Path(path).name, report)  # issue 17: scans read by OCR
@@ -171,7 +164,13 @@ def _extract(
             "check that it holds text (not only pictures), or run another OCR program and import the result"
         )
     title = (doc.metadata or {}).get("title") or ""
-    return PdfDocument(tuple(pages), title=title, ocr_pages=tuple(scanned.read), page_images=tuple(scanned.images))
+    return PdfDocument(
+        tuple(pages),
+        title=title,
+        ocr_pages=tuple(scanned.read),
+        page_images=tuple(scanned.images),
+        repairs=tuple(pdf_glyphs.document_repairs(notes)),
+    )
 
 
 def _answer_channel() -> BinaryIO:
@@ -241,7 +240,6 @@ def read_pdf(
     any failure, never hang. Scanned pages are read by OCR there (ingest/ocr.py): `progress` hears each
     page, `cancel()` returning True stops the child (CancelledError), and the time limit grows by
     ocr.SECONDS_PER_PAGE for each page to read."""
-
     p = Path(path)
     if not p.is_file():
         raise FileMissingError(f"{p}: no such file; check the path and try again")

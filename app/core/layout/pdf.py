@@ -270,7 +270,7 @@ def _kind(text: str, first: _VLine, m: _Metrics) -> str:
 
 def repair_pdf(doc: PdfDocument) -> tuple[list[Paragraph], list[Repair]]:
     """Rebuild the paragraphs of a PDF from its lines with geometry. Pure."""
-    repairs: list[Repair] = []
+    repairs: list[Repair] = list(doc.repairs)  # what reading the PDF changed comes first
     dropped = _running_line_ids(doc)
     vlines: list[_VLine] = []
     column = 0
