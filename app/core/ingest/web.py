@@ -6,8 +6,9 @@ Two inputs, two rules:
   tolerant parser, drops what is never article (scripts, <nav>, <header>/<footer> outside the
   article, <aside>, forms, buttons, and elements whose class/id says menu, share, comment, related,
   breadcrumb, footer...), scores the remaining blocks by the text they hold (less the share of it that
-  is link text, readability's rule) and keeps the best container with the paragraphs beside it. A
-  selection of a few paragraphs (no page around it) is kept whole.
+  is link text, readability's rule) and keeps the best container with the paragraphs beside it. HTML
+  without any such chrome (a selection of a few paragraphs, a document copied from a word processor)
+  is kept whole.
 - Plain text copied from a browser: `strip_page_chrome` drops the lines a page's chrome becomes:
   menus ("Trang chủ | Thời sự | Kinh tế", or one short item a line), share/comment/login lines and
   copyright footers.
@@ -150,11 +151,6 @@ class _TreeBuilder(HTMLParser):
         self.canonical = ""
         self.json_ld: list[str] = []
         self.in_json_ld = False
-        self.fragment = False
-
-    def handle_comment(self, data: str) -> None:
-        if "StartFragment" in data:
-            self.fragment = True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k.lower(): (v or "") for k, v in attrs}
