@@ -252,3 +252,46 @@ def test_retranslating_keeps_accepted_machine_english(lib: Library, engine: Engi
     after = lib.current_translations(doc)
     assert after[accepted.id].id == before[accepted.id].id and review.state_of(after[accepted.id]) == review.REVIEWED
     assert after[other.id].id != before[other.id].id  # the model ran again on English nobody reviewed
+
+
+def test_every_report_format_tells_the_three_states_apart(
+    lib: Library, engine: Engine, fixtures: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from app.core.export.docx import write_docx
+    from app.core.export.markdown import render_markdown
+    from app.core.export.options import ExportOptions
+    from app.core.export.report import build_report
+    from app.core.export.tmx import build_tmx
+
+    doc = _translated(lib, engine, fixtures)
+    segs = lib.segments(doc)
+    review.accept(lib, segs[0].id)
+    post_edit(lib, segs[1].id, EDIT)
+    report = build_report(lib, [doc], ExportOptions())
+    section = report.sections[0]
+    assert [r.review for r in section.rows[:3]] == ["reviewed", "edited", "machine"]
+    assert (section.reviewed, section.human) == (1, 1)
+    assert section.unreviewed == section.translated - 2 - section.copied
+
+    lines = render_markdown(report).splitlines()
+    row = {
+        n: next(line for line in lines if line.startswith(f"| {n} |") or line.startswith(f"| ¶ {n} |"))
+        for n in (1, 2, 3)
+    }
+    english = {n: row[n].rsplit(" | ", 1)[1] for n in row}
+    assert "✓" in english[1] and "✎" not in english[1]
+    assert "✎" in english[2] and "✓" not in english[2]
+    assert "✓" not in english[3] and "✎" not in english[3]
+    assert "1 reviewed" in "\n".join(lines) and "machine, not reviewed" in "\n".join(lines)
+
+    props = {}
+    for tu in build_tmx(report).iter("tu"):
+        values = {p.get("type"): p.text for p in tu.iter("prop")}
+        props[int(values["x-doichieu-sentence"])] = values["x-doichieu-review"]
+    assert (props[1], props[2], props[3]) == ("reviewed", "edited", "machine")
+
+    out = write_docx(report, tmp_path / "r.docx")
+    body = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    assert body.count("✓ reviewed") == 1 and body.count("✎ edited by hand") == 1
