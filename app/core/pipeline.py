@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import EmptyInputError, FileMissingError, InputTooLargeError, UnsupportedFormatError, printable
+from app.core.errors import (
+    EmptyInputError,
+    FileMissingError,
+    InputError,
+    InputTooLargeError,
+    UnsupportedFormatError,
+    printable,
+)
 from app.core.ingest import markdown as markdown_ingest
 from app.core.ingest import pdf as pdf_ingest
 from app.core.ingest import text as text_ingest
@@ -295,7 +303,7 @@ def _import_paste(
         return _existing(library, existing)
     decoded = text_ingest.decode_bytes(text.encode("utf-8"))
     clean = clean_text(decoded.text, "utf-8", "paste")
-    url, author, published = facts
+    url, author, published = _page_facts(*facts)
     ingested = Ingested(
         clean,
         decoded.text,
@@ -305,6 +313,24 @@ def _import_paste(
         published=published,
     )
     return _store(library, ingested, sha, source_path=None, size=len(data))
+
+
+def _page_facts(url: str, author: str, published: str) -> tuple[str, str, str]:
+    """What a page says of itself, kept only where it passes the rules the user's own edits pass
+    (app/core/services/documents.py): an odd og:url or date is left out, never an import error."""
+    from app.core.services import documents as rules
+
+    def valid(check: Callable[[str], str], value: str) -> str:
+        try:
+            return check(value)
+        except InputError:
+            return ""
+
+    return (
+        valid(rules.check_source_url, url),
+        valid(rules.check_author, author),
+        valid(rules.check_published, published),
+    )
 
 
 def _existing(library: Library, doc_id: int) -> ImportOutcome:
