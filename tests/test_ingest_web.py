@@ -211,3 +211,25 @@ def test_a_document_copied_from_a_word_processor_is_kept_whole() -> None:
     text = article.text
     for part in ("Doanh thu tăng 12%", "Miền Bắc tăng 8%", "Miền Nam tăng 15%", "Kết luận: giữ kế hoạch năm."):
         assert part in text, part
+
+
+def test_links_in_the_article_become_its_sources(data_dir: Path) -> None:
+    """Links written in the article's text are kept (resolved against the page's address); the menu's,
+    the "read also" list's and in-page anchors are not."""
+    html = (
+        "<html><head><link rel='canonical' href='https://bao.example.vn/kinh-te/gdp-123.html'></head><body>"
+        "<nav><a href='/'>Trang chủ</a> <a href='/kinh-te'>Kinh tế</a></nav><article><h1>GDP tăng 7%</h1>"
+        "<p>Theo <a href='https://www.gso.gov.vn/bao-cao'>Tổng cục Thống kê</a>, GDP năm 2024 tăng 7%, "
+        "cao nhất khu vực, <a href='/the-gioi/imf-456.html'>IMF dự báo</a> năm sau còn tăng.</p>"
+        "<p>Xem <a href='#bang-1'>bảng 1</a>, nguồn số liệu chính thức của nhà nước và các tổ chức quốc tế.</p>"
+        "<ul><li><a href='/a.html'>Tin khác một</a></li><li><a href='/b.html'>Tin khác hai</a></li></ul>"
+        "</article><footer>© 2024 Báo</footer></body></html>"
+    )
+    article = web.extract_html(html)
+    assert article.links == (
+        ("Tổng cục Thống kê", "https://www.gso.gov.vn/bao-cao"),
+        ("IMF dự báo", "https://bao.example.vn/the-gioi/imf-456.html"),
+    )
+    with Library.open() as lib:
+        doc = import_text(lib, "", html=html).document_id
+        assert lib.document_links(doc) == list(article.links)

@@ -278,6 +278,7 @@ def import_text(library: Library, text: str, title: str | None = None, html: str
                 article.text,
                 title or article.title or None,
                 facts=(article.source_url, article.author, article.published),
+                links=article.links,
             )
     if not text.strip():
         raise EmptyInputError("the clipboard holds no text; copy some text and paste again")
@@ -289,7 +290,12 @@ def import_text(library: Library, text: str, title: str | None = None, html: str
 
 
 def _import_paste(
-    library: Library, data: bytes, text: str, title: str | None, facts: tuple[str, str, str] = ("", "", "")
+    library: Library,
+    data: bytes,
+    text: str,
+    title: str | None,
+    facts: tuple[str, str, str] = ("", "", ""),
+    links: tuple[tuple[str, str], ...] = (),
 ) -> ImportOutcome:
     """`data`: what was pasted (the same paste twice is one document); `text`: what is kept of it."""
     if len(data) > text_ingest.MAX_BYTES:  # the same limit as a text file: beyond it cleaning takes minutes
@@ -311,6 +317,7 @@ def _import_paste(
         source_url=url,
         author=author,
         published=published,
+        links=links,
     )
     return _store(library, ingested, sha, source_path=None, size=len(data))
 

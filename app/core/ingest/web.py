@@ -14,8 +14,9 @@ Two inputs, two rules:
   copyright footers.
 
 The title is the page's heading: the article's <h1>, else og:title, else <title> without the site's
-name. The numbers behind the choice of a hand-written extractor over trafilatura/readability-lxml are
-in tests/fixtures/web/README.md.
+name. Links in the article's text are kept as (text, url): the document's sources. The numbers behind
+the choice of a hand-written extractor over trafilatura/readability-lxml are in
+tests/fixtures/web/README.md.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 TITLE_MAX = 200
 MAX_DEPTH = 200  # elements nested deeper than this count as their ancestor's text (a hostile page)
@@ -400,7 +402,9 @@ def _with_siblings(best: _Node) -> list[_Node]:
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
-def _blocks(nodes: list[_Node]) -> list[str]:
+def _blocks(nodes: list[_Node], links: list[tuple[str, str]] | None = None, base: str = "") -> list[str]:
+    """The text of `nodes` as paragraphs; the links met in that text go to `links` as (text, url),
+    resolved against `base` (the page's address), http(s) only."""
     out: list[str] = []
     current: list[str] = []
 
@@ -428,6 +432,8 @@ def _blocks(nodes: list[_Node]) -> list[str]:
                 current.append(child)
             else:
                 visit(child)
+        if node.tag == "a" and links is not None:
+            _add_link(links, _clean(node.text()), node.attrs.get("href", ""), base)
         if node.tag in {"td", "th"}:
             current.append(" ")
         if block:
@@ -437,6 +443,17 @@ def _blocks(nodes: list[_Node]) -> list[str]:
         visit(node)
     flush()
     return out
+
+
+def _add_link(links: list[tuple[str, str]], text: str, href: str, base: str) -> None:
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return
+    url = urljoin(base, href) if base else href
+    if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
+        return
+    if text and (text, url) not in links:
+        links.append((text, url))
 
 
 # ---------------------------------------------------------------- the page's title and facts
@@ -449,6 +466,7 @@ class WebArticle:
     source_url: str = ""
     author: str = ""
     published: str = ""  # YYYY-MM-DD when the page says
+    links: tuple[tuple[str, str], ...] = ()  # (text, url) of the links in the article's text
 
     @property
     def text(self) -> str:
@@ -536,16 +554,17 @@ def extract_html(markup: str) -> WebArticle:
         nodes = [*_leads(best), *_with_siblings(best)] if best is not None else [root]
     else:  # a selection, or a document from a word processor (no menus, no footer): all of it
         nodes = [root]
-    paragraphs = _blocks(nodes)
+    url, author, published = _facts(builder)
+    links: list[tuple[str, str]] = []
+    paragraphs = _blocks(nodes, links, url)
     heading = _first_heading(nodes, root)
     site = builder.meta.get("og:site_name", "")
     og_title = _clean(builder.meta.get("og:title", ""))
     title = heading or (_page_title(og_title, site) if og_title else "") or _page_title(title_tag, site)
     if heading and paragraphs and _clean(paragraphs[0]) != heading and heading not in paragraphs[:3]:
         paragraphs.insert(0, heading)  # the headline sat outside the body (vnexpress: beside it)
-    url, author, published = _facts(builder)
     kept = tuple(p for p in (_without_chrome_lines(p) for p in paragraphs) if p)
-    return WebArticle(_shorten(title), kept, url, author, published)
+    return WebArticle(_shorten(title), kept, url, author, published, tuple(links))
 
 
 _HTML_START = re.compile(
