@@ -11,7 +11,17 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -255,18 +265,30 @@ class ClaimsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(40)
         header.setSectionResizeMode(TAGS, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(VERDICT, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(VERDICT, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(VIETNAMESE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ENGLISH, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(DOCUMENT, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(TAGS, 72)
+        header.resizeSection(VERDICT, self.table.fontMetrics().horizontalAdvance("unverifiable") + 14)
         header.resizeSection(DOCUMENT, 96)
         header.moveSection(header.visualIndex(DOCUMENT), 0)  # the document first, when it is shown
         header.setSortIndicatorClearable(True)  # a third click: back to document order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        # rows as tall as their wrapped text; measured again when a column's width changes
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # rows as tall as their wrapped text, measured when they come into view (all 1,000 claims of a
+        # library at once held the window 2-5 s) and again when a column's width changes
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().setDefaultSectionSize(3 * self.table.fontMetrics().height())
+        self._sized: set[int] = set()  # rows measured at the current column widths
+        self._sizing = QTimer(self)
+        self._sizing.setSingleShot(True)
+        self._sizing.setInterval(0)
+        self._sizing.timeout.connect(self._size_visible_rows)
+        self.table.verticalScrollBar().valueChanged.connect(self._sizing.start)
+        header.sectionResized.connect(self._widths_changed)
+        for changed in (self.model.modelReset, self.model.layoutChanged):
+            changed.connect(self._widths_changed)
         self.table.setColumnHidden(DOCUMENT, True)
         self.table.setColumnHidden(ENGLISH, True)
         self.table.activated.connect(self._activated)
@@ -402,7 +424,29 @@ class ClaimsPanel(QWidget):
         if self.model.rows:
             last = self.model.index(len(self.model.rows) - 1, DOCUMENT)
             self.model.dataChanged.emit(self.model.index(0, 0), last)
-        self.table.resizeRowsToContents()
+        self._widths_changed()
+
+    def _widths_changed(self) -> None:
+        self._sized.clear()
+        self._sizing.start()
+
+    def _size_visible_rows(self) -> None:
+        """Fit the rows on screen (and a few more) to their wrapped text."""
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        viewport = self.table.viewport()
+        for _ in range(3):  # rows grown to their height push others out of view: at most a few rounds
+            first = max(0, self.table.rowAt(0))
+            last = self.table.rowAt(viewport.height() - 1)
+            if last < 0:
+                last = first + viewport.height() // max(1, self.table.verticalHeader().minimumSectionSize())
+            todo = [r for r in range(first, min(rows, last + 3)) if r not in self._sized]
+            if not todo:
+                return
+            for row in todo:
+                self._sized.add(row)
+                self.table.resizeRowToContents(row)
 
     # contents -------------------------------------------------------------------------------------------
 
