@@ -276,6 +276,19 @@ def test_one_filter_lists_untranslated_flagged_unreviewed_or_claimed(win: MainWi
     qtbot.waitUntil(lambda: listed() == machine[1:])
     view.close_editor()
 
+    # with a filter on, Ctrl+Enter walks the sentences it lists: from one flagged sentence to the next
+    combo.setCurrentIndex(combo.findData("flagged"))
+    todo = [r for r in flagged if r != first and review.needs_review(model.translations[model.segments[r].id])]
+    assert len(todo) >= 3
+    here, hidden, there = todo[:3]
+    view.go_to_row(hidden, 2)
+    win.action(Key.CLEAR_WARNING).trigger()  # no longer flagged: the filter hides it, still unreviewed
+    qtbot.waitUntil(lambda: view.table.isRowHidden(hidden))
+    assert review.needs_review(model.translations[model.segments[hidden].id])
+    _ctrl_enter(qtbot, _open_editor(win, qtbot, here))
+    qtbot.waitUntil(lambda: _editing_row(win, there))
+    view.close_editor()
+
     # the other document: nothing translated, so everything is listed as untranslated
     docs = {win.lib.document(i).title: i for i in win.sidebar.model.document_ids()}
     win.open_document(docs["not translated"])
