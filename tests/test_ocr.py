@@ -299,12 +299,10 @@ def test_reader_marks_low_confidence_and_shows_the_page(
     view.go_to_row(last)
     assert view.ocr_pane.isVisible() and ocr.CHECK.lower() not in view.ocr_pane.label.text().lower()
     assert view.model.data(view.model.index(last, 1), Qt.ItemDataRole.BackgroundRole) is None
-    view.ocr_pane.button.click()
-    dialog = view.ocr_pane.dialog
-    assert dialog is not None and dialog.isVisible()
-    pixmap = dialog.image.pixmap()
-    assert not pixmap.isNull() and pixmap.width() > 300  # the JPEG kept at import, decoded by Qt
-    dialog.close()
+    view.ocr_pane.button.click()  # the page image beside the text (app/gui/page_image.PageImagePane)
+    assert view.page_pane.isVisible()
+    qtbot.waitUntil(lambda: view.page_pane.shown_page == 1)
+    assert view.page_pane.canvas.image.width() > 300  # the JPEG kept at import, decoded by Qt
 
 
 def test_reports_mark_low_confidence_paragraphs(
@@ -315,7 +313,7 @@ def test_reports_mark_low_confidence_paragraphs(
 
     outcome, _src = scanned
     rows = build_report(library, [outcome.document_id], ExportOptions()).sections[0].rows
-    marked = [r for r in rows if any(f.startswith("ocr: ") for f in r.flags)]
+    marked = [r for r in rows if r.ocr]
     assert marked and all(r.vi_text in library.paragraphs(outcome.document_id)[0].text for r in marked)
     html = export(library, [outcome.document_id], "html", tmp_path / "report.html").read_text(encoding="utf-8")
     assert ocr.CHECK in html

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import ocr_marks
 from app.core.claims.workflow import ClaimView
 from app.core.store import Library, SearchHit
 from app.core.translate import glossary, review
 from app.gui.find_marks import FindDelegate
 from app.gui.models import ALTERNATIVES_ROLE, SPANS_ROLE, SegmentTableModel
-from app.gui.page_image import OcrPane
+from app.gui.page_image import OcrPane, PageImagePane
 
 DEFAULT_ROW_HEIGHT = 46
 
@@ -98,6 +99,12 @@ class DocumentView(QWidget):
         cl.addWidget(self.confidence_limit)
         cl.addWidget(self.confidence_status)
         cl.addStretch(1)
+        # a document read by OCR: "2 pages read by OCR · 1 paragraph to check" (issue 17)
+        self.ocr_header = QLabel()
+        self.ocr_header.setObjectName("ocrHeader")
+        self.ocr_header.setStyleSheet("color: #7d6608;")
+        self.ocr_header.hide()
+        cl.addWidget(self.ocr_header)
         self.review_filter.currentIndexChanged.connect(self.apply_filter)
         self.confidence_limit.valueChanged.connect(self.apply_filter)
         self.glossary = glossary.Glossary([])
@@ -147,6 +154,9 @@ class DocumentView(QWidget):
         ll.addWidget(self.compare_hint)
         self.ocr_pane = OcrPane(self)  # a paragraph read by OCR: its confidence, the page image (issue 17)
         ll.addWidget(self.ocr_pane)
+        self.ocr_pane.page_requested.connect(lambda: self.show_page_image(True))
+        self.page_pane = PageImagePane()  # beside the text: the page of the selected sentence, as scanned
+        self._paragraph_pages: dict[int, int | None] = {}  # paragraph id -> page (documents read by OCR)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("documentSplitter")
         self.splitter.addWidget(self.table)
@@ -159,7 +169,13 @@ class DocumentView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.filter_bar)
-        layout.addWidget(self.splitter, 1)
+        self.side_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.side_splitter.setObjectName("pageImageSplitter")
+        self.side_splitter.addWidget(self.splitter)
+        self.side_splitter.addWidget(self.page_pane)
+        self.side_splitter.setStretchFactor(0, 3)
+        self.side_splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.side_splitter, 1)
         self._span: tuple[int, int] = (-1, -1)  # first and last row shown in the panes
 
     def _pane(self, placeholder: str) -> QPlainTextEdit:
@@ -201,6 +217,7 @@ class DocumentView(QWidget):
         self._span = (-1, -1)
         self.reload_glossary()
         self.ocr_pane.load(lib, doc_id)
+        self._load_ocr(lib, doc_id)
         self.model.dataChanged.connect(self._translations_changed)
         if self.filter_mode() != review.ALL:
             self.apply_filter()
@@ -208,6 +225,48 @@ class DocumentView(QWidget):
 
     def doc_id(self) -> int | None:
         return self.model.doc_id if self.model else None
+
+    # read by OCR (issue 17): the header line and the page image beside the text ------------------
+
+    def _load_ocr(self, lib: Library, doc_id: int) -> None:
+        summary = ocr_marks.summary(lib, doc_id)
+        self._paragraph_pages = {p.id: p.page for p in lib.paragraphs(doc_id)} if summary else {}
+        if summary is None:
+            self.ocr_header.hide()
+        else:
+            text = summary.pages_line()
+            if summary.low:
+                text += f" · {summary.low} paragraph{'s' if summary.low != 1 else ''} to check (tinted)"
+            self.ocr_header.setText(text)
+            self.ocr_header.setToolTip(
+                f"{summary.report_line()} Tinted sentences: {ocr_marks.CHECK}. "
+                "View › Show page image shows the page beside the text."
+            )
+            self.ocr_header.show()
+        self.page_pane.load(lib, doc_id)
+
+    def show_page_image(self, shown: bool | None = None) -> None:
+        """Show (True), hide (False) or toggle (None) the page image beside the text."""
+        shown = self.page_pane.isHidden() if shown is None else shown
+        self.page_pane.set_shown(shown)
+        if shown:
+            sizes = self.side_splitter.sizes()
+            if sizes[1] < 160:  # first shown: give the page room
+                total = sum(sizes) or self.width()
+                self.side_splitter.setSizes([total * 3 // 5, total * 2 // 5])
+            self._follow_page()
+
+    def toggle_page_image(self) -> None:
+        self.show_page_image(None)
+
+    def _follow_page(self) -> None:
+        """The page image follows the first selected sentence."""
+        rows = self.selected_rows()
+        if not self._paragraph_pages or self.model is None or not rows or rows[0] >= len(self.model.segments):
+            return
+        page = self._paragraph_pages.get(self.model.segments[rows[0]].paragraph_id)
+        if page is not None:
+            self.page_pane.show_page(page)
 
     # glossary hint, confidence filter, alternatives ----------------------------------------------
 
@@ -320,6 +379,10 @@ class DocumentView(QWidget):
         self.glossary_hint.clear()
         self.glossary_hint.hide()
         self.confidence_status.clear()
+        self.ocr_pane.hide()
+        self.ocr_header.hide()
+        self.page_pane.clear()
+        self._paragraph_pages = {}
 
     def set_claims(self, claims: list[ClaimView], tag_colors: dict[str, str]) -> None:
         if self.model is not None:
@@ -382,6 +445,7 @@ class DocumentView(QWidget):
         if self.model is not None and self.ocr_pane.marks:
             rows = self.selected_rows()
             self.ocr_pane.show_for([self.model.segments[r].paragraph_id for r in rows if r < len(self.model.segments)])
+        self._follow_page()
         self.selection_changed.emit()
 
     def _fill_panes(self, force: bool = False) -> None:

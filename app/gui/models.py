@@ -9,10 +9,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
+from app.core import ocr_marks
 from app.core.claims.alignment import ClaimSpans, claim_spans
 from app.core.claims.tags import UNTAGGED_COLOR
 from app.core.claims.workflow import ClaimView
-from app.core.ingest import ocr
 from app.core.store import DocumentInfo, Library, StoredSegment, StoredTranslation
 from app.core.translate.checks import explain
 from app.core.translate.packages import PackageInfo
@@ -105,7 +105,7 @@ class SegmentTableModel(QAbstractTableModel):
         self._spans: dict[int, ClaimSpans] = {}  # claim id -> its spans against `translations`
         self.tag_colors: dict[str, str] = {}
         self.fetches = 0  # how many chunks were loaded (the bench prints it)
-        self.ocr_low = {p: c for p, (_page, c) in lib.ocr_marks(doc_id).items() if c < ocr.LOW_CONFIDENCE}
+        self.ocr_low = ocr_marks.low_paragraphs(lib, doc_id)  # paragraph id -> confidence (issue 17)
         self._fetching = False
         self.reload_translations()
 
@@ -209,7 +209,7 @@ class SegmentTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.BackgroundRole:
                 return OCR_LOW_BG
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"⚠ {ocr.CHECK} (confidence {self.ocr_low[seg.paragraph_id]:.0f} %)"
+                return "⚠ " + ocr_marks.mark(self.ocr_low[seg.paragraph_id])
         if col != 2 or tr is None:
             if role == Qt.ItemDataRole.ForegroundRole and col == 0:
                 return QColor("#808080")

@@ -1,82 +1,222 @@
-"""The reader's OCR pane (issue 17): for a document read by OCR, under the sentence panes, a line that
-says the selected paragraph was read by OCR (and, below `ocr.LOW_CONFIDENCE`, to check it against
-the page) with a button that shows the page image kept at import (`page_images`) beside the text."""
+"""The reader's OCR parts (issue 17).
+
+`OcrPane`: under the sentence panes, for a paragraph read by OCR, a line giving its confidence and page
+(below `ocr.LOW_CONFIDENCE`: "read by OCR — check against the page") and a button that opens the
+page image beside the text.
+
+`PageImagePane`: beside the text (View › Show page image), the page kept at import (`page_images`)
+of the selected sentence, scaled to fit, following the selection. The JPEG is read from the library
+on the window's thread (one indexed row) and decoded on a pool thread, so moving through a long scan
+never holds the window; a decode that arrives after the selection moved on is dropped."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from app.core.ingest.ocr import CHECK, LOW_CONFIDENCE
+from app.core import ocr_marks
 from app.core.store import Library
 
 
-class PageImageDialog(QDialog):
-    """One page image at a time, scrollable, with the previous/next page read by OCR."""
+class _Decoded(QObject):
+    done = Signal(int, int, QImage)  # request number, page, the image (null when it could not be read)
 
-    def __init__(self, lib: Library, doc_id: int, page: int, parent: QWidget | None = None) -> None:
+
+class _Decode(QRunnable):
+    def __init__(self, token: int, page: int, data: bytes, signals: _Decoded) -> None:
+        super().__init__()
+        self.token, self.page, self.data, self.signals = token, page, data, signals
+
+    def run(self) -> None:  # a pool thread: QImage (not QPixmap) may be made here
+        image = QImage.fromData(self.data)
+        self.signals.done.emit(self.token, self.page, image)
+
+
+class PageCanvas(QWidget):
+    """A page image scaled to fit the widget (aspect kept, centred), or a line of text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("pageImageDialog")
-        self.setModal(False)
+        self.setObjectName("pageCanvas")
+        self.setMinimumSize(160, 200)
+        self.image = QImage()
+        self.text = ""
+        self._scaled: QPixmap | None = None
+
+    def set_image(self, image: QImage) -> None:
+        self.image, self.text, self._scaled = image, "", None
+        self.update()
+
+    def set_text(self, text: str) -> None:
+        self.image, self.text, self._scaled = QImage(), text, None
+        self.update()
+
+    def shown_size(self) -> QSize:
+        """The size the page is drawn at (fits the widget)."""
+        if self.image.isNull():
+            return QSize()
+        return self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._scaled = None
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#e5e7e9"))
+        if self.image.isNull():
+            painter.setPen(QColor("#5d6d7e"))
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(self.rect().adjusted(12, 12, -12, -12), int(flags), self.text)
+            return
+        size = self.shown_size()
+        if self._scaled is None or self._scaled.size() != size:  # scaled once per size, not per paint
+            self._scaled = QPixmap.fromImage(
+                self.image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            )
+        x = (self.width() - size.width()) // 2
+        y = (self.height() - size.height()) // 2
+        painter.drawPixmap(QRect(x, y, size.width(), size.height()), self._scaled)
+
+
+class PageImagePane(QWidget):
+    """The page image beside the text. `shown_changed(bool)` when it is shown or hidden (the View
+    menu's check mark follows it); `shown_page` is the page whose image is on screen (None: none)."""
+
+    shown_changed = Signal(bool)
+    page_shown = Signal(int)  # a page's image is on screen (decoded)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pageImagePane")
+        self.title = QLabel()
+        self.title.setObjectName("pageImageTitle")
+        self.title.setStyleSheet("font-weight: bold;")
+        self.previous = QToolButton()
+        self.previous.setText("◀")
+        self.previous.setToolTip("Previous page read by OCR")
+        self.next = QToolButton()
+        self.next.setText("▶")
+        self.next.setToolTip("Next page read by OCR")
+        close = QToolButton()
+        close.setText("×")
+        close.setToolTip("Hide the page image (View › Show page image)")
+        close.setAutoRaise(True)
+        self.previous.clicked.connect(lambda: self._step(-1))
+        self.next.clicked.connect(lambda: self._step(1))
+        close.clicked.connect(lambda: self.set_shown(False))
+        head = QHBoxLayout()
+        head.setContentsMargins(4, 2, 2, 2)
+        head.addWidget(self.title, 1)
+        head.addWidget(self.previous)
+        head.addWidget(self.next)
+        head.addWidget(close)
+        self.canvas = PageCanvas()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addLayout(head)
+        lay.addWidget(self.canvas, 1)
+        self.lib: Library | None = None
+        self.doc_id = 0
+        self.pages: list[int] = []  # pages kept as images
+        self.page: int | None = None  # the page asked for
+        self.shown_page: int | None = None  # the page whose image is on screen
+        self._token = 0
+        self._decoded = _Decoded(self)
+        self._decoded.done.connect(self._image_ready)
+        self.hide()
+
+    def load(self, lib: Library, doc_id: int) -> None:
         self.lib, self.doc_id = lib, doc_id
         self.pages = lib.page_image_numbers(doc_id)
-        self.image = QLabel()
-        self.image.setObjectName("pageImage")
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        scroll = QScrollArea()
-        scroll.setWidget(self.image)
-        scroll.setWidgetResizable(True)
-        self.previous = QPushButton("◀ Previous page")
-        self.next = QPushButton("Next page ▶")
-        self.previous.clicked.connect(lambda: self.show_page(self._step(-1)))
-        self.next.clicked.connect(lambda: self.show_page(self._step(1)))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.previous)
-        row.addWidget(self.next)
-        row.addStretch(1)
-        row.addWidget(buttons)
-        lay = QVBoxLayout(self)
-        lay.addWidget(scroll, 1)
-        lay.addLayout(row)
-        self.page = -1
-        self.show_page(page)
-        self.resize(720, 900)
+        self.page = self.shown_page = None
+        self._token += 1
+        self.canvas.set_text("")
+        self._show_first()
 
-    def _step(self, delta: int) -> int:
-        if self.page not in self.pages:
-            return self.page
-        i = self.pages.index(self.page) + delta
-        return self.pages[max(0, min(i, len(self.pages) - 1))]
+    def clear(self) -> None:
+        self.lib, self.doc_id, self.pages = None, 0, []
+        self.page = self.shown_page = None
+        self._token += 1
+        self.canvas.set_text("")
+        self.title.clear()
+
+    def set_shown(self, shown: bool) -> None:
+        if shown != self.isHidden():
+            return
+        self.setVisible(shown)
+        if shown and self.page is not None:
+            wanted, self.page = self.page, None
+            self.show_page(wanted)  # what was asked while hidden
+        else:
+            self._show_first()
+        self.shown_changed.emit(shown)
+
+    def _show_first(self) -> None:
+        if self.page is None and not self.isHidden():
+            if self.pages:
+                self.show_page(self.pages[0])
+            else:
+                self.title.setText("No page image")
+                self.canvas.set_text(
+                    "This document was not read by OCR: its text came from the file itself, so no page image was kept."
+                )
+                self._buttons()
 
     def show_page(self, page: int) -> None:
-        found = self.lib.page_image(self.doc_id, page)
-        pixmap = QPixmap()
-        if found is None or not pixmap.loadFromData(found[1]):
-            self.image.setText(f"No image was kept of page {page}.")
-        else:
-            self.image.setPixmap(pixmap)
+        """Show `page` (decoded off this thread); while hidden, only remember it."""
+        if page == self.page:
+            return
         self.page = page
-        self.setWindowTitle(f"Page {page} as scanned")
-        at = self.pages.index(page) if page in self.pages else -1
-        self.previous.setEnabled(at > 0)
-        self.next.setEnabled(0 <= at < len(self.pages) - 1)
+        if self.isHidden() or self.lib is None:
+            return
+        self._token += 1
+        self.title.setText(f"Page {page} as scanned")
+        self._buttons()
+        found = self.lib.page_image(self.doc_id, page) if page in self.pages else None
+        if found is None:
+            self.shown_page = None
+            self.canvas.set_text(
+                f"Page {page} was not read by OCR (its text came from the PDF's text layer): no image was kept."
+            )
+            return
+        self.canvas.set_text(f"Page {page}…")
+        QThreadPool.globalInstance().start(_Decode(self._token, page, found[1], self._decoded))
+
+    def _image_ready(self, token: int, page: int, image: QImage) -> None:
+        if token != self._token:
+            return  # the selection moved on
+        if image.isNull():
+            self.shown_page = None
+            self.canvas.set_text(f"The image kept of page {page} could not be read.")
+            return
+        self.shown_page = page
+        self.canvas.set_image(image)
+        self.page_shown.emit(page)
+
+    def _buttons(self) -> None:
+        at = self.pages.index(self.page) if self.page in self.pages else -1
+        self.previous.setEnabled(at > 0 or (at < 0 and bool(self.pages)))
+        self.next.setEnabled(0 <= at < len(self.pages) - 1 or (at < 0 and bool(self.pages)))
+
+    def _step(self, delta: int) -> None:
+        if not self.pages:
+            return
+        if self.page in self.pages:
+            i = self.pages.index(self.page) + delta
+        else:  # from a page with no image: the nearest page with one in that direction
+            after = [i for i, p in enumerate(self.pages) if (p > (self.page or 0)) == (delta > 0)]
+            i = (after[0] if delta > 0 else after[-1]) if after else 0
+        self.show_page(self.pages[max(0, min(i, len(self.pages) - 1))])
 
 
 class OcrPane(QWidget):
-    """The line "Read by OCR — check against the page (confidence 62 %)" and [Show the page]; hidden for
-    paragraphs not read by OCR."""
+    """The line "⚠ Read by OCR — check against the page (confidence 62 %). Page 1." and [Show the page];
+    hidden for paragraphs not read by OCR."""
+
+    page_requested = Signal()  # the button: show the page image beside the text
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,23 +224,20 @@ class OcrPane(QWidget):
         self.label = QLabel()
         self.label.setObjectName("ocrHint")
         self.label.setWordWrap(True)
-        self.button = QPushButton("Show the page…")
+        self.button = QPushButton("Show the page")
         self.button.setObjectName("showPageImage")
-        self.button.clicked.connect(self.open_page)
+        self.button.setToolTip("The page as scanned, beside the text (View › Show page image)")
+        self.button.clicked.connect(self.page_requested)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.label, 1)
         lay.addWidget(self.button)
-        self.lib: Library | None = None
-        self.doc_id = 0
         self.marks: dict[int, tuple[int | None, float]] = {}
         self.pages: list[int] = []
         self.page: int | None = None
-        self.dialog: PageImageDialog | None = None
         self.hide()
 
     def load(self, lib: Library, doc_id: int) -> None:
-        self.lib, self.doc_id = lib, doc_id
         self.marks = lib.ocr_marks(doc_id)
         self.pages = lib.page_image_numbers(doc_id)
         self.page = None
@@ -115,8 +252,9 @@ class OcrPane(QWidget):
             return
         page, confidence = min(marked, key=lambda m: m[1])
         self.page = page if page is not None else next(iter(self.pages), None)
-        if confidence < LOW_CONFIDENCE:
-            text = f"⚠ {CHECK[0].upper()}{CHECK[1:]} (confidence {confidence:.0f} %)."
+        if ocr_marks.is_low(confidence):
+            mark = ocr_marks.mark(confidence)
+            text = f"⚠ {mark[0].upper()}{mark[1:]}."
         else:
             text = f"Read by OCR (confidence {confidence:.0f} %)."
         if page is not None:
@@ -124,13 +262,3 @@ class OcrPane(QWidget):
         self.label.setText(text)
         self.button.setEnabled(self.page in self.pages)
         self.show()
-
-    def open_page(self) -> None:
-        if self.lib is None or self.page is None:
-            return
-        if self.dialog is None or self.dialog.doc_id != self.doc_id:
-            self.dialog = PageImageDialog(self.lib, self.doc_id, self.page, self.window())
-        else:
-            self.dialog.show_page(self.page)
-        self.dialog.show()
-        self.dialog.raise_()

@@ -218,7 +218,10 @@ def _row(tbl: BaseOxmlElement, row: Row, widths: Sequence[float]) -> None:
     tr = OxmlElement("w:tr")
     top = row.new_paragraph
     _run(_cell(tr, widths[0], top=top), str(row.number), color=GREY, size=8)
-    _pieces(_cell(tr, widths[1], top=top), row.vi, bold=row.paragraph_kind == "heading")
+    vi = _cell(tr, widths[1], top=top)
+    _pieces(vi, row.vi, bold=row.paragraph_kind == "heading")
+    if row.ocr:  # read by OCR with low confidence (issue 17)
+        _run(vi, " ⚠ " + row.ocr, color=WARN, size=8)
     en = _cell(tr, widths[2], top=top, fill=EDITED_FILL if row.edited else None)
     if row.en_text:
         _pieces(en, row.en)
@@ -266,6 +269,9 @@ def _section(doc: object, body: _Body, section: Section, index: int | None, text
             color=GREY,
             size=8,
         )
+    if section.ocr:  # read by OCR (issue 17)
+        _line_break(meta)
+        _run(meta, section.ocr, color=WARN, size=8)
     half = (text_mm - 10) / 2
     widths = [10, half, half]
     tbl = _table(doc, ("#", "Tiếng Việt", "English"), widths)

@@ -128,12 +128,16 @@ def _section(section: Section, heading: str) -> list[str]:
             f"{section.unreviewed} machine, not reviewed · ✓ {section.reviewed} reviewed · "
             f"✎ {section.human} edited by hand · ⚠ {section.flagged} flagged"
         )
+    if section.ocr:  # read by OCR (issue 17), on its own line
+        lines[-1] += "  "
+        lines.append(escape_md(section.ocr))
     lines += ["", "| # | Tiếng Việt | English |", "|---:|---|---|"]
     for row in section.rows:
         if row.gap_before and row.number > 1:
             lines.append("| ⋯ | | |")
         number = f"¶ {row.number}" if row.new_paragraph else str(row.number)
-        lines.append(f"| {number} | {_pieces(row.vi)} | {_english(row)} |")
+        vi = _pieces(row.vi) + (f" ⚠ *{escape_md(row.ocr)}*" if row.ocr else "")
+        lines.append(f"| {number} | {vi} | {_english(row)} |")
     lines.append("")
     for c in section.claims:
         lines += [*_footnote(c), ""]

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from app.core import ocr_marks
 from app.core.claims.alignment import ClaimSpans, claim_spans, covered_segments
 from app.core.claims.evidence import safe_url  # the one evidence link policy (re-exported here)
 from app.core.claims.tags import UNTAGGED_COLOR
 from app.core.errors import NotFoundError
 from app.core.export.options import ExportOptions
 from app.core.export.pieces import Mark, Piece, safe_color, split
-from app.core.ingest import ocr
 from app.core.services.documents import document_facts, source_shown
 from app.core.store import Library, StoredSegment, StoredTranslation
 from app.core.store.claims import ClaimRow, ClaimStore
@@ -40,6 +40,9 @@ class Row:
     # review state (app.core.translate.review): machine (untouched) | reviewed (machine output accepted
     # unchanged) | edited (by hand) | copy | untranslated
     review: str = "machine"
+    # the Vietnamese was read by OCR with low confidence: "read by OCR — check against the page (confidence
+    # 62 %)" (app.core.ocr_marks.mark); "" otherwise
+    ocr: str = ""
 
     @property
     def edited(self) -> bool:
@@ -118,6 +121,7 @@ class Section:
     author: str = ""
     published: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD
     reviewed: int = 0  # sentences whose machine English the user accepted unchanged
+    ocr: str = ""  # "This document was (partly) read by OCR (…)." (app.core.ocr_marks); "" when not
 
     @property
     def untranslated(self) -> bool:
@@ -214,11 +218,8 @@ def _section(
     segments = library.segments(doc_id)
     english = library.current_translations(doc_id)
     kinds = {p.id: p.kind for p in library.paragraphs(doc_id)}
-    ocr_low = {  # paragraphs read by OCR with low confidence: flagged in every format (issue 17)
-        p: (f"ocr: {ocr.CHECK} (confidence {c:.0f} %)",)
-        for p, (_page, c) in library.ocr_marks(doc_id).items()
-        if c < ocr.LOW_CONFIDENCE
-    }
+    ocr_low = ocr_marks.low_paragraphs(library, doc_id)  # read by OCR, to check against the page (issue 17)
+    ocr_summary = ocr_marks.summary(library, doc_id)
     position = {s.id: i for i, s in enumerate(segments)}
     english_text = {sid: t.text for sid, t in english.items()}
     spans = [claim_spans(row, covered_segments(row, segments), english_text) for row in claim_rows]
@@ -252,8 +253,8 @@ def _section(
                 en=split(en_text, en_marks.get(seg.id, [])),
                 kind=tr.kind if tr else "none",
                 model=tr.model if tr else None,
-                flags=(tuple(explain(seg.text, en_text, tr.flags)) if tr else ())  # "kind: reason in words"
-                + ocr_low.get(seg.paragraph_id, ()),
+                flags=tuple(explain(seg.text, en_text, tr.flags)) if tr else (),  # "kind: reason in words"
+                ocr=ocr_marks.mark(ocr_low[seg.paragraph_id]) if seg.paragraph_id in ocr_low else "",
                 review=review.state_of(tr),
             )
         )
@@ -279,6 +280,7 @@ def _section(
         source_url=facts.source_url,
         author=facts.author,
         published=facts.published,
+        ocr=ocr_summary.report_line() if ocr_summary else "",
     )
 
 

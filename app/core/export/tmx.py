@@ -53,6 +53,8 @@ def build_tmx(report: Report, version: str = "0.1.0") -> ET.Element:
             if row.flags:
                 props.append(("x-doichieu-flags", " ".join(f.split(":", 1)[0] for f in row.flags)))
                 props.append(("x-doichieu-checks", "; ".join(row.flags)))  # the reasons in words
+            if row.ocr:  # the Vietnamese was read by OCR with low confidence (issue 17)
+                props.append(("x-doichieu-ocr", row.ocr))
             for kind, value in props:
                 ET.SubElement(tu, "prop", type=kind).text = xml_text(value)
             for lang, text in (("vi", row.vi_text), ("en", row.en_text)):

@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         first, as the claims panel reads the tags it loads."""
         self.jobs.changed.connect(self._jobs_changed)
         self.view.selection_changed.connect(self.update_actions)
+        self.view.page_pane.shown_changed.connect(self._actions[Key.PAGE_IMAGE].setChecked)
         for controller in (self.library, self.claiming, self.translation):
             self.changed.connect(controller.on_changed)
             self.document_opened.connect(controller.on_document_opened)

@@ -51,6 +51,7 @@ class Key(StrEnum):
     MODEL_MANAGER = "modelManager"
     INSTALL_MODEL = "installModel"
     GLOSSARY = "glossary"
+    PAGE_IMAGE = "showPageImage"
     ABOUT = "about"
     KEYBOARD_SHORTCUTS = "keyboardShortcuts"
 
@@ -103,6 +104,8 @@ SPECS: dict[Key, Spec] = {
     Key.ABOUT: Spec("&About DoiChieu", lambda w: w.show_about),
     Key.KEYBOARD_SHORTCUTS: Spec("&Keyboard shortcuts…", lambda w: lambda: _show_shortcuts(w), "F1"),
     Key.GLOSSARY: Spec("&Glossary…", lambda w: lambda: _open_glossary(w)),
+    # a document read by OCR: the page as scanned beside the text, following the selection (issue 17)
+    Key.PAGE_IMAGE: Spec("Show &page image", lambda w: w.view.toggle_page_image, "Ctrl+Shift+P"),
 }
 
 TAG_MENU = "tag menu"  # where the Claims menu holds its "Apply tag" submenu
@@ -114,6 +117,7 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
         (Key.IMPORT_FILES, Key.IMPORT_FOLDER, Key.EXPORT, SEPARATOR, Key.BACKUP_NOW, Key.RESTORE_BACKUP, SEPARATOR),
     ),
     ("&Edit", (Key.PASTE_DOCUMENT, Key.FIND, Key.FIND_NEXT, Key.FIND_PREVIOUS, SEPARATOR, Key.GLOSSARY)),
+    ("&View", (Key.PAGE_IMAGE,)),
     (
         "&Document",
         (
@@ -165,6 +169,7 @@ PANE_KEYS: tuple[tuple[str, str, str], ...] = (
 )
 
 NEEDS_DOCUMENT = (
+    Key.PAGE_IMAGE,
     Key.LAYOUT_REVIEW,
     Key.DELETE_DOCUMENT,
     Key.RENAME_DOCUMENT,
@@ -213,6 +218,7 @@ def create_actions(window: MainWindow) -> dict[Key, QAction]:
         actions[key] = action
     actions[Key.ABOUT].setMenuRole(QAction.MenuRole.AboutRole)  # macOS: in the application menu
     actions[Key.QUIT].setMenuRole(QAction.MenuRole.QuitRole)
+    actions[Key.PAGE_IMAGE].setCheckable(True)  # checked while the page image is shown (window._wire)
     return actions
 
 
