@@ -197,3 +197,21 @@ def test_a_pdf_without_a_heading_keeps_its_file_name(data_dir: Path, tmp_path: P
     path = flow_pdf(tmp_path / "ghi-chu-hop.pdf", BODY[:3])
     with Library.open() as lib:
         assert import_file(lib, path).title == "ghi-chu-hop"
+
+
+def test_a_logo_in_the_largest_type_is_not_the_title(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "so-lieu-q3.pdf"
+    doc = pymupdf.open()
+    font, bold = pymupdf.Font("notos"), pymupdf.Font("notosbo")
+    page = doc.new_page()
+    writer = pymupdf.TextWriter(page.rect)
+    writer.append((56, 80), "GSO", font=bold, fontsize=30)  # the publisher's logo, largest on the page
+    writer.append((56, 130), "Tình hình kinh tế quý III năm 2024", font=bold, fontsize=16)
+    for i in range(25):
+        writer.append(
+            (56, 170 + i * 14), f"Dòng {i}: tổng sản phẩm trong nước tăng 7,4% so với cùng kỳ.", font=font, fontsize=10
+        )
+    writer.write_text(page)
+    doc.save(path)
+    with Library.open() as lib:
+        assert import_file(lib, path).title == "Tình hình kinh tế quý III năm 2024"

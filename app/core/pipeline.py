@@ -148,22 +148,29 @@ def pdf_heading(doc: PdfDocument) -> str:
     ]
     if not lines:
         return ""
-    top = max(line.size for line in lines)
-    if top < body * 1.15:
-        return ""
+    ordered = sorted(lines, key=lambda ln: (ln.y0, ln.x0))
+    for top in sorted({line.size for line in lines if line.size >= body * 1.15}, reverse=True):
+        heading = _heading_at(ordered, top)
+        # a logo or a section number in the largest type ("VIỆN", "01") is not a title: the next size down
+        if len(heading.split()) >= 2 and sum(c.isalpha() for c in heading) >= 6:
+            return heading if len(heading) <= HEADING_MAX else heading[: HEADING_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def _heading_at(ordered: list[PdfLine], size: float) -> str:
+    """The first run of lines in type of `size` (top to bottom), joined: one heading over lines."""
     picked: list[str] = []
     last = None
-    for line in sorted(lines, key=lambda ln: (ln.y0, ln.x0)):
-        if abs(line.size - top) > 0.5:
+    for line in ordered:
+        if abs(line.size - size) > 0.5:
             if picked:
                 break
             continue
-        if last is not None and line.y0 - last.y1 > 1.5 * top:
+        if last is not None and line.y0 - last.y1 > 1.5 * size:
             break  # a second heading of the same size further down
         picked.append(" ".join(line.text.split()))
         last = line
-    heading = " ".join(picked).strip()
-    return heading if len(heading) <= HEADING_MAX else heading[: HEADING_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return " ".join(picked).strip()
 
 
 def _line_key(text: str) -> str:
