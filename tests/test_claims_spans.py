@@ -106,7 +106,7 @@ def test_evidence_edited_and_removed_with_history(lib: Library) -> None:
     assert [(e.url, e.quote) for e in store.get(claim).evidence] == [("https://www.wipo.int/pct", "first")]
     lines = [(e.what, e.change) for e in claim_history(lib, claim)]
     assert lines == [
-        ("Marked", "“TQ dẫn đầu” (user)"),
+        ("Marked", "“TQ dẫn đầu”"),
         ("Note", "added: cần nguồn"),
         ("Evidence", "added: https://www.wipo.int/gii"),
         ("Evidence", "added: Báo cáo WIPO 2023"),
@@ -136,4 +136,6 @@ def test_cli_refuses_a_duplicate_and_shows_history(tmp_path: Path) -> None:
     assert run(data, "claims", "edit", "1", "--remove-evidence", str(evidence_id)).returncode == 0
     history = run(data, "claims", "history", "1")
     assert history.returncode == 0, history.stderr
-    assert "Verdict: unchecked → false" in history.stdout and "Evidence: removed: https://www.wipo.int" in history.stdout
+    assert (
+        "Verdict: unchecked → false" in history.stdout and "Evidence: removed: https://www.wipo.int" in history.stdout
+    )

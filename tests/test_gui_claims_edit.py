@@ -320,7 +320,7 @@ def test_claim_dialog_shows_history_and_edits_and_removes_evidence(qtbot, docs: 
     assert dialog.tabs.tabText(1) == "History (5)"
     lines = [dialog.history_list.item(i).text() for i in range(dialog.history_list.count())]
     assert [line.split("  ", 1)[1] for line in lines] == [
-        f"Marked: “{seg.text[:79] + '…' if len(seg.text) > 80 else seg.text}” (user)",
+        f"Marked: “{seg.text[:79] + '…' if len(seg.text) > 80 else seg.text}”",
         "Note: added: cần nguồn",
         "Evidence: added: https://top500.org/lists",
         "Evidence: added: Báo Nhân Dân, 2024",

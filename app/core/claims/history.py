@@ -7,6 +7,7 @@ names them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.core.store import Library
 from app.core.store.claims import ClaimStore
@@ -45,7 +46,12 @@ class HistoryEntry:
         return f"{self.old} → {self.new}"
 
     def line(self) -> str:
-        return f"{self.when[:19].replace('T', ' ')}  {self.what}: {self.change}"
+        """One line: the local date and time, what changed and how."""
+        try:
+            when = datetime.fromisoformat(self.when).astimezone().strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            when = self.when[:16].replace("T", " ")
+        return f"{when}  {self.what}: {self.change}"
 
 
 def claim_history(library: Library, claim_id: int) -> list[HistoryEntry]:
@@ -53,7 +59,8 @@ def claim_history(library: Library, claim_id: int) -> list[HistoryEntry]:
     store = ClaimStore(library)
     row = store.get(claim_id)
     quote = row.quote if len(row.quote) <= 80 else row.quote[:79] + "…"
-    entries = [HistoryEntry(row.created_at, "created", "", f"“{quote}” ({row.origin})")]
+    how = " (a suggestion you accepted)" if row.origin == "suggestion" else ""
+    entries = [HistoryEntry(row.created_at, "created", "", f"“{quote}”{how}")]
     changes = store.history(claim_id)
     entries += [HistoryEntry(when, field, old or "", new or "") for field, old, new, when in changes]
     versions = store.note_versions(claim_id)
