@@ -143,6 +143,14 @@ def test_ctrl_t_and_tag_keys_on_a_claimed_sentence_edit_its_claim(qtbot, docs: d
     assert dialog.windowTitle() == "New claim"
     ok(qtbot, dialog)
     assert len(stored(win, doc)) == 2 and len(seen) == 3
+    # the sentence's context menu offers its claims to edit
+    menu = win.claiming.context_menu()
+    edits = [a for a in menu.actions() if a.objectName() == "editClaim"]
+    assert [a.text().split(" ")[2] for a in edits] == [f"#{claim_id}", f"#{claim_id + 1}"]
+    edits[0].trigger()
+    dialog = dialog_open(qtbot, win)
+    assert dialog.windowTitle() == f"Claim #{claim_id}"
+    click(qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel))
 
     # words selected in the pane, exactly a claim's words: the tag key tags that claim
     win.view.go_to_row(6)

@@ -110,8 +110,17 @@ class ClaimsController(Controller):
         w.panel.drop_claimed_suggestions([c.row for c in in_doc])  # claimed sentences are not suggested
 
     def _context_menu(self, widget: QWidget, pos: QPoint) -> None:
+        self.context_menu().exec(widget.mapToGlobal(pos))
+
+    def context_menu(self) -> QMenu:
+        """The document's context menu for the selection (shown by a right-click)."""
         menu = QMenu(self.w)
         menu.addAction(self.w.action(Key.NEW_CLAIM))
+        for row in self._claims_on_selected_sentences()[:5]:  # a claimed sentence: its claims, to edit
+            quote = row.quote if len(row.quote) <= 40 else row.quote[:39] + "…"
+            action = menu.addAction(f"Edit claim #{row.id} “{quote}”…")
+            action.setObjectName("editClaim")
+            action.triggered.connect(lambda _=False, claim_id=row.id: self.edit_claim(claim_id))
         menu.addMenu(self.tag_menu)
         menu.addSeparator()
         menu.addAction(self.w.action(Key.EDIT_ENGLISH))
@@ -122,7 +131,14 @@ class ClaimsController(Controller):
             menu.addMenu("Other &translations").addActions(alternatives)
         elif self.w.view.machine_segment() is not None:  # translated with beam 1: only the best was kept
             menu.addAction("Ask the model for other &translations", self.ask_alternatives)
-        menu.exec(widget.mapToGlobal(pos))
+        return menu
+
+    def _claims_on_selected_sentences(self) -> list[ClaimRow]:
+        model = self.w.view.model
+        rows = self.w.view.selected_rows()
+        if model is None or not rows:
+            return []
+        return self._covering(model.segments[rows[0]].start_char, model.segments[rows[-1]].end_char)
 
     def ask_alternatives(self) -> None:
         """The engine's other translations of the current sentence, computed now in the helper process;
