@@ -253,7 +253,7 @@ class DocumentView(QWidget):
             sizes = self.side_splitter.sizes()
             if sizes[1] < 160:  # first shown: give the page room
                 total = sum(sizes) or self.width()
-                self.side_splitter.setSizes([total * 3 // 5, total * 2 // 5])
+                self.side_splitter.setSizes([total - total // 2, total // 2])
             self._follow_page()
 
     def toggle_page_image(self) -> None:

@@ -99,7 +99,8 @@ class PageImagePane(QWidget):
         self.next = QToolButton()
         self.next.setText("▶")
         self.next.setToolTip("Next page read by OCR")
-        close = QToolButton()
+        self.close_button = close = QToolButton()
+        close.setObjectName("hidePageImage")
         close.setText("×")
         close.setToolTip("Hide the page image (View › Show page image)")
         close.setAutoRaise(True)
@@ -196,20 +197,22 @@ class PageImagePane(QWidget):
         self.canvas.set_image(image)
         self.page_shown.emit(page)
 
+    def _neighbour(self, delta: int) -> int | None:
+        """The nearest page kept as an image before (delta < 0) or after the page shown."""
+        if self.page is None:
+            return self.pages[0] if self.pages else None
+        here = self.page
+        found = [p for p in self.pages if (p > here if delta > 0 else p < here)]
+        return (found[0] if delta > 0 else found[-1]) if found else None
+
     def _buttons(self) -> None:
-        at = self.pages.index(self.page) if self.page in self.pages else -1
-        self.previous.setEnabled(at > 0 or (at < 0 and bool(self.pages)))
-        self.next.setEnabled(0 <= at < len(self.pages) - 1 or (at < 0 and bool(self.pages)))
+        self.previous.setEnabled(self._neighbour(-1) is not None)
+        self.next.setEnabled(self._neighbour(1) is not None)
 
     def _step(self, delta: int) -> None:
-        if not self.pages:
-            return
-        if self.page in self.pages:
-            i = self.pages.index(self.page) + delta
-        else:  # from a page with no image: the nearest page with one in that direction
-            after = [i for i, p in enumerate(self.pages) if (p > (self.page or 0)) == (delta > 0)]
-            i = (after[0] if delta > 0 else after[-1]) if after else 0
-        self.show_page(self.pages[max(0, min(i, len(self.pages) - 1))])
+        page = self._neighbour(delta)
+        if page is not None:
+            self.show_page(page)
 
 
 class OcrPane(QWidget):

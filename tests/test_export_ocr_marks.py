@@ -1,0 +1,98 @@
+"""Reports of a document read by OCR (issue 17): the mixed PDF of tests/ocr_scans.py (page 1 typed,
+pages 2-3 scanned, one low-confidence paragraph) exported to HTML, Markdown, DOCX and PDF. Each
+header says the document was partly read by OCR, and the sentences of the low-confidence paragraph,
+and only those, carry "read by OCR — check against the page" by their Vietnamese; the mark is not a
+flag on the translation (it does not count as a flagged translation)."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from app.core import ocr_marks
+from app.core.export import ExportOptions, build_report, export
+from app.core.store import Library
+from tests.ocr_scans import ocr_template
+
+HEADER = "This document was partly read by OCR (2 of 3 pages read by OCR)"
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    copy = tmp_path_factory.mktemp("ocr-export") / "data"
+    shutil.copytree(ocr_template(tmp_path_factory), copy)
+    lib = Library.open(copy / "library.sqlite3")
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="module")
+def doc_id(library: Library) -> int:
+    (doc,) = library.documents()
+    return doc.id
+
+
+@pytest.fixture(scope="module")
+def marked(library: Library, doc_id: int) -> list[str]:
+    """The Vietnamese of the sentences that must carry the mark."""
+    low = ocr_marks.low_paragraphs(library, doc_id)
+    assert len(low) == 1
+    return [s.text for s in library.segments(doc_id) if s.paragraph_id in low]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_report_rows_and_header_carry_the_ocr_mark(library: Library, doc_id: int, marked: list[str]) -> None:
+    section = build_report(library, [doc_id], ExportOptions()).sections[0]
+    assert section.ocr.startswith(HEADER) and "1 paragraph is marked" in section.ocr
+    with_mark = [r.vi_text for r in section.rows if r.ocr]
+    assert with_mark == marked
+    assert all(r.ocr.startswith(ocr_marks.CHECK + " (confidence ") for r in section.rows if r.ocr)
+    assert section.flagged == 0 and not any(r.flags for r in section.rows)  # not a translation flag
+
+
+def test_html_and_markdown_mark_the_vietnamese(
+    library: Library, doc_id: int, marked: list[str], tmp_path: Path
+) -> None:
+    page = export(library, [doc_id], "html", tmp_path / "r.html").read_text(encoding="utf-8")
+    assert HEADER in page
+    cells = re.findall(r'<td class="vi"[^>]*>(.*?)</td>', page, flags=re.S)
+    with_mark = [c for c in cells if ocr_marks.CHECK in c]
+    assert len(with_mark) == len(marked) and len(cells) > len(marked)
+    for cell, vi in zip(with_mark, marked, strict=True):
+        assert flat(vi) in flat(html.unescape(re.sub(r"<[^>]+>", "", cell)))
+    english = re.findall(r'<td class="en[^"]*"[^>]*>(.*?)</td>', page, flags=re.S)
+    assert not any(ocr_marks.CHECK in c for c in english)
+
+    md = export(library, [doc_id], "md", tmp_path / "r.md").read_text(encoding="utf-8")
+    assert HEADER in md
+    rows = [line for line in md.splitlines() if line.startswith("| ")]
+    with_mark = [line for line in rows if ocr_marks.CHECK in line]
+    assert len(with_mark) == len(marked)
+    for line in with_mark:  # in the Vietnamese column, before the English one
+        vi_cell = line.split(" | ")[1]
+        assert ocr_marks.CHECK in vi_cell
+
+
+def test_docx_and_pdf_say_it_too(library: Library, doc_id: int, marked: list[str], tmp_path: Path) -> None:
+    docx = export(library, [doc_id], "docx", tmp_path / "r.docx")
+    with zipfile.ZipFile(docx) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+    assert HEADER in text
+    assert text.count(ocr_marks.CHECK) == len(marked) + 1  # the rows and the header's quote
+
+    pdf = export(library, [doc_id], "pdf", tmp_path / "r.pdf")
+    with pymupdf.open(pdf) as doc:
+        words = flat(" ".join(page.get_text() for page in doc))
+    assert HEADER in words
+    assert words.count("check against the page") == len(marked) + 1  # the rows and the header's quote
