@@ -139,3 +139,17 @@ def test_cli_refuses_a_duplicate_and_shows_history(tmp_path: Path) -> None:
     assert (
         "Verdict: unchecked → false" in history.stdout and "Evidence: removed: https://www.wipo.int" in history.stdout
     )
+
+
+def test_english_span_takes_whole_words(lib: Library) -> None:
+    from app.core.claims.workflow import set_english_span, view
+    from app.core.translate.memory import post_edit
+
+    doc = import_text(lib, TEXT).document_id
+    seg = lib.segments(doc)[0]
+    english = "According to WIPO, China leads the world with 1.5 million patents in 2023."
+    post_edit(lib, seg.id, english)
+    claim = create_claim(lib, doc, *cut(TEXT, "TQ dẫn đầu"))
+    start = english.index("hina")
+    set_english_span(lib, claim, start, start + len("hina lea"))
+    assert view(lib, ClaimStore(lib).get(claim)).english == "China leads"
