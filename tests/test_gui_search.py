@@ -159,6 +159,12 @@ def test_library_search_lists_sentences_and_opens_the_document_at_one(
     assert row_in_view(win, first)
     assert win.doc_title.text() == FORUM
 
+    # Down in the search box goes to the sentences too
+    side.search.setFocus()
+    qtbot.waitUntil(side.search.hasFocus)
+    qtbot.keyClick(side.search, Qt.Key.Key_Down)
+    assert results.hasFocus() and results.currentIndex() == sentences[0]
+
     # a double-click on another sentence opens it there (from another document first)
     win.open_document(docs[SUPERCOMPUTERS])
     last = sentences[-1]
