@@ -206,6 +206,32 @@ def main() -> int:
     window.view.set_filter("all")
     window.close()
 
+    # 5d. a scanned PDF read by OCR (issue 17): page 1 typed, page 2 a scan (the sample's words drawn and
+    # rasterised, a first line of typing slips that OCR reads with a low confidence); the tinted paragraph,
+    # the filter bar's "1 of 2 pages read by OCR" and View › Show page image beside the text
+    with Library.open() as lib:
+        scanned_id = _import_scan(lib, sample_documents()[0])
+    window = MainWindow()
+    window.resize(1600, 860)
+    window.show()
+    window.open_document(scanned_id)
+    wait_jobs(window)
+    window.action(Key.PAGE_IMAGE).trigger()
+    model = window.view.model
+    assert model is not None
+    pages = {p.id: p.page for p in window.lib.paragraphs(scanned_id)}
+    low = window.view.ocr_pane.marks
+    row = next(
+        r
+        for r, seg in enumerate(model.segments)
+        if pages[seg.paragraph_id] == 2 and seg.paragraph_id in low and low[seg.paragraph_id][1] >= 80
+    )
+    window.view.go_to_row(row)
+    wait_jobs(window)
+    settle(600)
+    shot(window, "ocr-page-image")
+    window.close()
+
     # 6. the recovery dialog a damaged library opens at start (real backups of this library)
     from app.core.errors import LibraryCorruptError
     from app.core.services.session import backup_now, describe_backups, open_session
@@ -230,6 +256,38 @@ def main() -> int:
     shot(dialog, "recovery-dialog")
     dialog.close()
     return 0
+
+
+SLIPS = "Cưộc hơpj đã bàn vêf nhiềuu vấnd đề quan trongj nhưngg chuaw cos kết luậnn gìf"
+
+
+def _import_scan(lib: object, sample: Path) -> int:
+    """A two-page PDF of the sample: page 1 with a text layer, page 2 an image only (200 dpi, grey)."""
+    import pymupdf
+    import pymupdf_fonts
+
+    from app.core.pipeline import clean_file, import_file
+
+    paragraphs = [p.text for p in clean_file(sample).paragraphs]
+    src = pymupdf.open()
+
+    def page_of(doc: pymupdf.Document, texts: list[str]) -> pymupdf.Page:
+        page = doc.new_page(width=420, height=595)
+        page.insert_font(fontname="noto", fontbuffer=pymupdf_fonts.myfont("notos"))
+        y = 30.0
+        for text in texts:
+            left = page.insert_textbox(pymupdf.Rect(30, y, 390, y + 260), text, fontname="noto", fontsize=10)
+            y += 260 - left + 12
+        return page
+
+    page_of(src, paragraphs[:3])
+    scan = page_of(pymupdf.open(), [SLIPS, *paragraphs[3:6]])
+    png = scan.get_pixmap(matrix=pymupdf.Matrix(200 / 72, 200 / 72), colorspace=pymupdf.csGRAY).tobytes("png")
+    image_page = src.new_page(width=420, height=595)
+    image_page.insert_image(image_page.rect, stream=png)
+    path = Path(tempfile.mkdtemp(prefix="doichieu-scan-")) / "bao-cao-scan.pdf"
+    src.save(path)
+    return import_file(lib, path).document_id  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

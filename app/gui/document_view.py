@@ -251,10 +251,15 @@ class DocumentView(QWidget):
         self.page_pane.set_shown(shown)
         if shown:
             sizes = self.side_splitter.sizes()
-            if sizes[1] < 160:  # first shown: give the page room
+            if sizes[1] < 160:  # first shown: give the page room, and the two languages half each of the rest
                 total = sum(sizes) or self.width()
-                self.side_splitter.setSizes([total - total // 2, total // 2])
+                self.side_splitter.setSizes([total - total * 2 // 5, total * 2 // 5])
+                QTimer.singleShot(0, self._fit_language_columns)
             self._follow_page()
+
+    def _fit_language_columns(self) -> None:
+        if self.model is not None:
+            self.table.setColumnWidth(1, max(120, (self.table.viewport().width() - self.table.columnWidth(0)) // 2))
 
     def toggle_page_image(self) -> None:
         self.show_page_image(None)
@@ -536,6 +541,7 @@ class DocumentView(QWidget):
         if row < 0:
             return
         index = self.model.index(row, column)
+        self.table.updateGeometries()  # the rows just fetched: the scroll range must reach them
         self.table.setCurrentIndex(index)
         self.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
