@@ -3,6 +3,7 @@
 Every builder lays the same paragraphs out the same way (fixed words per line, a blank line between
 paragraphs) so that each variant must give the same paragraphs as the Unicode original:
 - `unicode`: each line drawn in one run of Noto Sans (the original);
+- `nfd`: the same, decomposed (every accent a combining mark after its letter, as Canva writes);
 - `fallback`: the main font (Times-Roman, built in, no Vietnamese letters) draws what it can and
   leaves gaps; the letters it lacks are drawn afterwards from Noto Sans at their places, as Word and
   LibreOffice do with a font that has no Vietnamese glyphs;
@@ -53,6 +54,9 @@ def _put(page: pymupdf.Page, x: float, y: float, text: str, font: pymupdf.Font) 
 def _draw_line(page: pymupdf.Page, y: float, line: str, variant: str) -> None:
     if variant == "unicode":
         _put(page, LEFT, y, line, _NOTO)
+        return
+    if variant == "nfd":  # decomposed text: each mark follows its letter in the stream
+        _put(page, LEFT, y, unicodedata.normalize("NFD", line), _NOTO)
         return
     if variant == "fallback":
         later: list[tuple[float, str]] = []
@@ -140,18 +144,22 @@ def variant_pdf(path: Path, paragraphs: list[str], variant: str, *, font_name: s
     return path
 
 
-def actual_text_pdf(path: Path, drawn: str, actual: str) -> Path:
-    """One line drawn as `drawn` but wrapped in marked content whose /ActualText says `actual`
-    (what an Illustrator file does to whole pages)."""
+def actual_text_pdf(path: Path, drawn: str, actual: str, *, pages: int = 1, on: tuple[int, ...] = (0,)) -> Path:
+    """`pages` pages, each with one line drawn as `drawn` (+ its page number) and a plain line below;
+    on the pages in `on` (0-based) the first line is wrapped in marked content whose /ActualText says
+    `actual` (what an Illustrator file does to whole pages)."""
     doc = pymupdf.open()
-    page = doc.new_page()
-    _put(page, LEFT, TOP, drawn, _NOTO)
-    _put(page, LEFT, TOP + 3 * PITCH, "Dòng này không bị thay thế.", _NOTO)
-    xrefs = page.get_contents()
-    first = doc.xref_stream(xrefs[0])
-    hex_actual = (b"\xfe\xff" + actual.encode("utf-16-be")).hex().upper().encode()
-    wrapped = b"/Span <</ActualText <" + hex_actual + b">>> BDC\n" + first + b"\nEMC\n"
-    doc.update_stream(xrefs[0], wrapped)
+    for n in range(pages):
+        page = doc.new_page()
+        _put(page, LEFT, TOP, f"{drawn} {n + 1}", _NOTO)
+        _put(page, LEFT, TOP + 3 * PITCH, "Dòng này không bị thay thế.", _NOTO)
+        if n not in on:
+            continue
+        xrefs = page.get_contents()
+        first = doc.xref_stream(xrefs[0])
+        hex_actual = (b"\xfe\xff" + actual.encode("utf-16-be")).hex().upper().encode()
+        wrapped = b"/Span <</ActualText <" + hex_actual + b">>> BDC\n" + first + b"\nEMC\n"
+        doc.update_stream(xrefs[0], wrapped)
     doc.save(path)
     doc.close()
     return path

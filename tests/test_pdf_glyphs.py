@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.core.ingest import pdf_glyphs
+from app.core.ingest.pdf import read_pdf
 from app.core.model import CleanResult
 from app.core.pipeline import clean_file
 from tests.glyph_pdfs import actual_text_pdf, odd_chars_pdf, variant_pdf
@@ -48,12 +49,27 @@ def test_producer_variants_give_the_unicode_originals_paragraphs(
     assert shown and "page 1" in shown[0].detail  # the user sees that the lines were rebuilt
 
 
+def test_decomposed_text_is_composed_without_rebuilding_the_lines(tmp_path: Path, original: list[str]) -> None:
+    result = clean_file(variant_pdf(tmp_path / "nfd.pdf", PARAGRAPHS, "nfd"))
+    assert _texts(result) == original
+    assert not [r for r in result.repairs if r.kind == "glyph_lines"]
+
+
 def test_actual_text_that_swallows_drawn_glyphs_is_replaced_by_the_glyphs(tmp_path: Path) -> None:
     drawn = "Sổ tay sinh viên năm học 2024 hướng dẫn đầy đủ các quy định"
     result = clean_file(actual_text_pdf(tmp_path / "at.pdf", drawn, "Sổ"))
-    assert _texts(result) == [drawn, "Dòng này không bị thay thế."]
+    assert _texts(result) == [f"{drawn} 1", "Dòng này không bị thay thế."]
     repair = next(r for r in result.repairs if r.kind == "drawn_text")
     assert repair.page == 1 and "/ActualText" in repair.detail
+
+
+def test_actual_text_is_found_on_pages_between_the_sampled_ones(tmp_path: Path) -> None:
+    drawn = "Sổ tay sinh viên năm học 2024 hướng dẫn đầy đủ các quy định"
+    # Pages 1-3 and every tenth are searched first; page 11 holds /ActualText, so page 6 is read again.
+    pdf = actual_text_pdf(tmp_path / "at12.pdf", drawn, "Sổ", pages=12, on=(5, 10))
+    doc = read_pdf(pdf)  # the lines as read (layout would drop lines repeated on every page)
+    assert [page.lines[0].text for page in doc.pages] == [f"{drawn} {n}" for n in range(1, 13)]
+    assert [r.page for r in doc.repairs if r.kind == "drawn_text"] == [6, 11]
 
 
 def test_look_alike_zero_width_and_private_use_characters_are_normalised_and_listed(tmp_path: Path) -> None:

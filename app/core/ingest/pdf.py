@@ -6,6 +6,7 @@ MuPDF can crash or spin on hostile files, so the parse runs in a separate proces
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import pickle
@@ -138,12 +139,16 @@ def _extract(
         strip_extras(doc)
     pages: list[PdfPage] = []
     notes: list[pdf_glyphs.PageNotes] = []  # what reading each page changed, for the repairs list
+    reader = pdf_glyphs.PageReader()
     try:
         for page in doc.pages():
-            lines, page_notes = pdf_glyphs.read_page(page)  # dict lines, or glyphs where those are wrong
+            lines, page_notes = reader.read(page)  # dict lines, or glyphs where those are wrong
             notes.append(page_notes)
             rect = page.rect
             pages.append(PdfPage(page.number + 1, rect.width, rect.height, tuple(lines)))
+        for index in reader.reread():  # /ActualText found on a later page: look on these too
+            lines, notes[index] = pdf_glyphs.read_page(doc[index])
+            pages[index] = dataclasses.replace(pages[index], lines=tuple(lines))
     except Exception as err:
         raise _ExtractFailed(f"{Path(path).name}: this PDF is damaged and cannot be read ({err})") from err
     pages = pdf_glyphs.split_glued_pages(pages, notes)

@@ -191,7 +191,9 @@ def _is_word_syllable(word: str) -> bool:
 # ---------------------------------------------------------------- which pages need the glyphs
 
 _COMBINING = re.compile("[\u0300-\u036f]")
-GLUED_SHARE = 0.03  # a page with more malformed syllables than this is rebuilt from its glyphs
+_LOOSE_MARK = re.compile(r"(?:^|[^\w\u0300-\u036f])[\u0300-\u036f]|[\u0300-\u036f]{3,}", re.MULTILINE)
+GLUED_SHARE = 0.03  # a page with more glued syllables than this is rebuilt from its glyphs
+GLUED_SAMPLE = 4000  # characters of a page enough to tell: a glued text layer is glued throughout
 
 
 def _horizontal(line: dict) -> bool:
@@ -203,14 +205,15 @@ def _baseline(line: dict) -> float:
 
 
 def page_needs_glyphs(blocks: list[dict], page_text: str | None = None) -> str | None:
-    """Why a page's dict lines cannot be trusted ("fallback", "marks", "glued"), or None.
+    """Why a page's dict lines cannot be trusted ("fallback", "marks"), or None (glued words:
+    `glued_share`).
     `page_text`: the page's text as read (legacy fonts decoded); default: the spans' text."""
     lines = [ln for b in blocks if b.get("type") == 0 for ln in b["lines"] if _horizontal(ln) and ln["spans"]]
     texts = ["".join(s["text"] for s in ln["spans"]) for ln in lines]
     if page_text is None:
         page_text = "\n".join(texts)
-    if _COMBINING.search(page_text):
-        return "marks"
+    if _COMBINING.search(page_text) and _LOOSE_MARK.search(unicodedata.normalize("NFC", page_text)):
+        return "marks"  # marks that follow no letter: drawn apart, and put at the line's end by MuPDF
     # Lines on one baseline that overlap: letters of another font drawn into a line's gaps.
     keyed = sorted(
         (_baseline(ln), ln["bbox"][0], ln["bbox"][2], ln["spans"][0]["size"])
@@ -223,8 +226,6 @@ def page_needs_glyphs(blocks: list[dict], page_text: str | None = None) -> str |
                 break
             if a0 < x1 - 0.3 and x0 < a1 - 0.3:
                 return "fallback"
-    if glued_share(normalise_odd(page_text)[0]) > GLUED_SHARE:
-        return "glued"
     return None
 
 
@@ -315,6 +316,8 @@ class PageNotes:
     actual_text: tuple[int, int] | None = None  # (characters /ActualText gave, characters drawn)
     glued: int = 0  # glued syllables split as a last resort
     glued_example: str = ""
+    glued_share: float = 0.0  # of the text as read (`glued_share`, on the page's first characters)
+    has_actual_text: bool = False  # the page's contents use /ActualText (whether or not it hid glyphs)
 
 
 def _units(blocks: list[dict], notes: PageNotes) -> list[_Unit]:
@@ -488,6 +491,21 @@ def _line_from_glyphs(glyphs: list[_Glyph], block: int) -> list[RebuiltLine]:
     return out
 
 
+def _drawn_twice(mark: _Glyph, baseline: float, traced: list[_Glyph]) -> bool:
+    """Whether the page draws rawdict's `mark` where rawdict has it: then texttrace's copy is taken
+    out of `traced` and True."""
+    centre = (mark.x0 + mark.x1) / 2
+    for i, g in enumerate(traced):
+        if (
+            g.c == mark.c
+            and abs((g.x0 + g.x1) / 2 - centre) <= 0.3 * mark.size
+            and abs(g.y0 - baseline) <= 0.3 * mark.size
+        ):
+            del traced[i]
+            return True
+    return False
+
+
 def trace_marks(trace: list[dict]) -> list[_Glyph]:
     """Combining marks where the page draws them (`page.get_texttrace()`): rawdict moves marks drawn
     apart from their letters to the end of the line."""
@@ -505,9 +523,19 @@ def rebuild_lines(blocks: list[dict], notes: PageNotes, marks: list[_Glyph] | No
     """A page's lines rebuilt from rawdict blocks (extracted with TEXT_INHIBIT_SPACES). `marks`: the
     page's combining marks at their drawn places (`trace_marks`), used instead of rawdict's."""
     units = _units(blocks, notes)
-    if marks is not None:  # rawdict's own (misplaced) marks go; legacy-decoded ones are bytes and stay
+    if marks is not None:
+        # rawdict's marks stay where the page draws that mark there (then texttrace's copy goes);
+        # the others were moved by MuPDF to the line's end and are placed from texttrace instead.
+        marks = list(marks)
         for unit in units:
-            unit.glyphs = [g for g in unit.glyphs if g.legacy or not (g.c and _is_mark(g.c[0]))]
+            glyphs: list[_Glyph] = []
+            for g in unit.glyphs:
+                if g.c and _is_mark(g.c[0]) and not g.legacy:
+                    after_letter = bool(glyphs) and not _is_mark(glyphs[-1].c[:1] or " ")
+                    if not (after_letter and _drawn_twice(g, unit.baseline, marks)):
+                        continue
+                glyphs.append(g)
+            unit.glyphs = glyphs
     groups = _group_units(units)
     loose: list[list[_Glyph]] = [[] for _ in groups]
     if marks:
@@ -580,12 +608,41 @@ def _dict_line(line: dict, block_no: int, notes: PageNotes) -> PdfLine | None:
     return PdfLine(text, x0, y0, x1, y1, size, bold, font, block_no)
 
 
-def read_page(page: object) -> tuple[list[PdfLine], PageNotes]:
+class PageReader:
+    """Reads the pages of one document in order (`read`), deciding which pages to search for
+    /ActualText: reading a page's content streams costs a third of its text extraction, so the
+    first pages and every tenth one are searched, and once one holds /ActualText every page is;
+    `reread` then names the pages read before that which must be read again."""
+
+    SAMPLE_FIRST = 3
+    SAMPLE_EVERY = 10
+
+    def __init__(self) -> None:
+        self.actual_text_seen = False
+        self.unsearched: list[int] = []  # 0-based pages read without searching for /ActualText
+
+    def read(self, page: object) -> tuple[list[PdfLine], PageNotes]:
+        number = page.number  # type: ignore[attr-defined]
+        search = self.actual_text_seen or number < self.SAMPLE_FIRST or number % self.SAMPLE_EVERY == 0
+        if not search:
+            self.unsearched.append(number)
+            return read_page(page, actual_text=False)
+        lines, notes = read_page(page)
+        self.actual_text_seen = self.actual_text_seen or notes.has_actual_text
+        return lines, notes
+
+    def reread(self) -> list[int]:
+        """Pages to read again with `read_page(page)`."""
+        return self.unsearched if self.actual_text_seen else []
+
+
+def read_page(page: object, *, actual_text: bool = True) -> tuple[list[PdfLine], PageNotes]:
     """A page's horizontal text lines with geometry, and what reading them changed.
 
-    `get_text("dict")` first; the drawn glyphs instead when /ActualText hides some of them; lines
-    rebuilt from character boxes when `page_needs_glyphs` says the dict lines are wrong; legacy-font
-    text decoded; odd code points normalised."""
+    `get_text("dict")` first; the drawn glyphs instead when /ActualText hides some of them (not
+    looked for with `actual_text=False`); lines rebuilt from
+    character boxes when `page_needs_glyphs` says the dict lines are wrong; legacy-font text decoded;
+    odd code points normalised."""
     import pymupdf
 
     assert isinstance(page, pymupdf.Page)
@@ -593,7 +650,8 @@ def read_page(page: object) -> tuple[list[PdfLine], PageNotes]:
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
     notes = PageNotes()
     blocks = page.get_text("dict", flags=flags)["blocks"]
-    if _has_actual_text(page):
+    notes.has_actual_text = actual_text and _has_actual_text(page)
+    if notes.has_actual_text:
         drawn_flags = flags | pymupdf.TEXT_IGNORE_ACTUALTEXT
         drawn = page.get_text("dict", flags=drawn_flags)["blocks"]
         said, shown = _count_chars(blocks), _count_chars(drawn)
@@ -610,7 +668,11 @@ def read_page(page: object) -> tuple[list[PdfLine], PageNotes]:
             line = _dict_line(raw_line, block_no, notes)
             if line is not None:
                 lines.append(line)
-    notes.rebuilt = page_needs_glyphs(blocks, "\n".join(ln.text for ln in lines))
+    page_text = "\n".join(ln.text for ln in lines)
+    notes.rebuilt = page_needs_glyphs(blocks, page_text)
+    if notes.rebuilt is None:
+        notes.glued_share = glued_share(normalise_odd(page_text[:GLUED_SAMPLE])[0])
+        notes.rebuilt = "glued" if notes.glued_share > GLUED_SHARE else None
     if notes.rebuilt:
         notes.legacy.clear()  # counted again from the glyphs
         raw = page.get_text("rawdict", flags=flags | pymupdf.TEXT_INHIBIT_SPACES)["blocks"]
@@ -619,7 +681,11 @@ def read_page(page: object) -> tuple[list[PdfLine], PageNotes]:
             PdfLine(r.text, r.x0, r.y0, r.x1, r.y1, r.size, r.bold, r.font, r.block)
             for r in rebuild_lines(raw, notes, marks)
         ]
-    page_text = "\n".join(ln.text for ln in lines)
+        page_text = "\n".join(ln.text for ln in lines)
+        notes.glued_share = glued_share(normalise_odd(page_text[:GLUED_SAMPLE])[0])
+    if _COMBINING.search(page_text):  # marks that follow their letters: composed
+        lines = [dataclasses.replace(ln, text=unicodedata.normalize("NFC", ln.text)) for ln in lines]
+        page_text = unicodedata.normalize("NFC", page_text)
     legacy = _LEGACY_RE.search(page_text) is not None
     odd = _ODD_RE.search(page_text) is not None
     if not (legacy or odd):
@@ -648,7 +714,7 @@ def split_glued_pages(pages: list[PdfPage], notes: list[PageNotes]) -> list[PdfP
     """Last resort for text layers whose glyph gaps do not show the spaces either: on pages still
     full of malformed syllables, split glued tokens into syllables (`syllables.split_glued`, with the
     document's own syllables as evidence)."""
-    todo = [i for i, page in enumerate(pages) if glued_share("\n".join(ln.text for ln in page.lines)) > GLUED_SHARE]
+    todo = [i for i, note in enumerate(notes) if note.glued_share > GLUED_SHARE]
     if not todo:
         return pages
     vocab = syllables.vocabulary(ln.text for p in pages for ln in p.lines)
