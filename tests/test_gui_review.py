@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QPlainText
 
 from app.core.claims.workflow import create_claim
 from app.core.pipeline import import_file, import_text
-from app.core.store import Library
+from app.core.store import Library, NewTranslation
 from app.core.translate import packages, review
 from app.core.translate.engine import Engine
 from app.core.translate.memory import translate_document
@@ -27,6 +27,7 @@ from app.gui.main_window import Key, MainWindow
 
 Qt = QtNS
 CLAIM_WORDS = "gấp hàng triệu lần"
+ODD_SPACING = "Two  spaces\nand a line break."
 UNTRANSLATED_TEXT = "Giá xăng tăng 5% trong tháng Ba.\n\nChính phủ không tăng thuế."
 
 
@@ -41,6 +42,8 @@ def template(tmp_path_factory: pytest.TempPathFactory, tiny_model_path: Path) ->
         with Library.open() as lib:
             doc = import_file(lib, Path(__file__).parent / "fixtures" / "pdf_copy_supercomputers.vi.txt").document_id
             translate_document(lib, doc, engine)
+            last = lib.segments(doc)[-1]  # machine English with a double space and a line break
+            lib.add_translations([NewTranslation(last.id, ODD_SPACING, "machine", engine.model_id)])
             cleaned = lib.document_texts(doc)[1]
             start = cleaned.index(CLAIM_WORDS)
             create_claim(lib, doc, start, start + len(CLAIM_WORDS))
@@ -299,3 +302,17 @@ def test_one_filter_lists_untranslated_flagged_unreviewed_or_claimed(win: MainWi
     assert other.rowCount() == 2
     combo.setCurrentIndex(combo.findData("all"))
     assert view.confidence_status.text() == ""
+
+
+def test_untouched_english_with_odd_spacing_is_accepted_not_edited(win: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    model = win.view.model
+    assert model is not None
+    last = model.rowCount() - 1
+    seg = model.segments[last]
+    assert model.translations[seg.id].text == ODD_SPACING
+    editor = _open_editor(win, qtbot, last)
+    assert editor.toPlainText() == ODD_SPACING
+    _ctrl_enter(qtbot, editor)  # nothing typed: the editor's text is the machine English as shown
+    qtbot.waitUntil(lambda: model.translations[seg.id].reviewed)
+    assert review.state_of(model.translations[seg.id]) == review.REVIEWED
+    assert {t.kind for t in win.lib.translation_history(seg.id)} == {"machine"}  # no "edit" was stored

@@ -14,6 +14,7 @@ from app.core.claims.alignment import ClaimSpans, claim_spans
 from app.core.claims.tags import UNTAGGED_COLOR
 from app.core.claims.workflow import ClaimView
 from app.core.store import DocumentInfo, Library, StoredSegment, StoredTranslation
+from app.core.translate import review
 from app.core.translate.checks import explain
 from app.core.translate.packages import PackageInfo
 from app.core.translate.provenance import Detail, current_details
@@ -273,7 +274,7 @@ class SegmentTableModel(QAbstractTableModel):
         text = " ".join(str(value).split())
         seg = self.segments[index.row()]
         current = self.translations.get(seg.id)
-        if not text or (current is not None and current.text == text):
+        if not text or review.unchanged(current, text):  # untouched: not an edit (Ctrl+Enter accepts it)
             return False
         from app.core.translate.memory import post_edit
 

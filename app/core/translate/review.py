@@ -67,6 +67,12 @@ def state_of(tr: StoredTranslation | None) -> str:
     return REVIEWED if tr.reviewed else MACHINE
 
 
+def unchanged(tr: StoredTranslation | None, typed: str) -> bool:
+    """Whether what the user typed is the current English as it was (spaces and line breaks aside): then
+    nothing is stored as an edit, and Ctrl+Enter accepts the machine English instead."""
+    return tr is not None and " ".join(tr.text.split()) == " ".join(typed.split())
+
+
 def needs_review(tr: StoredTranslation | None) -> bool:
     """What Ctrl+Enter's walk stops at: no English yet, or machine English nobody accepted or edited."""
     return state_of(tr) in {UNTRANSLATED, MACHINE}
