@@ -22,6 +22,7 @@ from app.core.store import Library
 from tests.ocr_scans import ocr_template
 
 HEADER = "This document was partly read by OCR (2 of 3 pages read by OCR)"
+LEGEND = "⚠ beside the Vietnamese: read by OCR with a low confidence, compare it with the scan"
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +76,7 @@ def test_html_and_markdown_mark_the_vietnamese(
 
     md = export(library, [doc_id], "md", tmp_path / "r.md").read_text(encoding="utf-8")
     assert HEADER in md
+    assert LEGEND in html.unescape(re.sub(r"<[^>]+>", "", page)) and LEGEND in md.replace("*", "")
     rows = [line for line in md.splitlines() if line.startswith("| ")]
     with_mark = [line for line in rows if ocr_marks.CHECK in line]
     assert len(with_mark) == len(marked)
@@ -88,7 +90,7 @@ def test_docx_and_pdf_say_it_too(library: Library, doc_id: int, marked: list[str
     with zipfile.ZipFile(docx) as z:
         xml = z.read("word/document.xml").decode("utf-8")
     text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
-    assert HEADER in text
+    assert HEADER in text and LEGEND in text
     assert text.count(ocr_marks.CHECK) == len(marked) + 1  # the rows and the header's quote
 
     pdf = export(library, [doc_id], "pdf", tmp_path / "r.pdf")

@@ -367,7 +367,12 @@ def write_docx(report: Report, out: Path) -> Path:
         body.paragraph(),
         "Shaded: a claim, in its tag’s colour, with its note number. "
         "English with no mark: machine translation, not reviewed. ✓ machine translation reviewed (accepted "
-        "unchanged). ✎ English edited by hand (cell shaded blue). ⚠ machine translation flagged for review.",
+        "unchanged). ✎ English edited by hand (cell shaded blue). ⚠ machine translation flagged for review."
+        + (
+            " ⚠ beside the Vietnamese: read by OCR with a low confidence, compare it with the scan."
+            if report.read_by_ocr
+            else ""
+        ),
         size=9,
     )
     text_mm = width - 2 * margin

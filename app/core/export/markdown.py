@@ -151,6 +151,11 @@ def render_markdown(report: Report) -> str:
         "**Bold**: a claim, with its footnote. ¶ a new paragraph. English with no mark: machine translation, "
         "not reviewed. ✓ machine translation reviewed (accepted unchanged). ✎ English edited by hand. "
         "⚠ machine translation flagged for review."
+        + (
+            " ⚠ *beside the Vietnamese*: read by OCR with a low confidence, compare it with the scan."
+            if report.read_by_ocr
+            else ""
+        )
     )
     lines += ["", f"## Claims ({len(report.claims)})", ""]
     if report.claims:

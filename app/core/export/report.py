@@ -141,6 +141,11 @@ class Report:
     sections: tuple[Section, ...]
 
     @property
+    def read_by_ocr(self) -> bool:
+        """Some document of the report was read by OCR (the legend explains the mark)."""
+        return any(s.ocr for s in self.sections)
+
+    @property
     def claims(self) -> tuple[ClaimNote, ...]:
         return tuple(c for s in self.sections for c in s.claims)
 
