@@ -204,6 +204,21 @@ def test_each_document_reopens_where_the_reader_left_it_also_after_a_restart(qtb
     again.close()
 
 
+def test_a_reading_position_past_the_end_reopens_at_the_last_sentence(docs: dict[str, int]) -> None:
+    """The document was re-cleaned into fewer sentences since: its last sentence, not an error."""
+    from app.core.services.reading import remember_reading_position
+
+    with Library.open() as lib:
+        doc = docs[FORUM]
+        assert reading_position(lib, doc) is None  # never read
+        last = lib.document(doc).segment_count - 1
+        remember_reading_position(lib, doc, last + 50)
+        assert reading_position(lib, doc) == last
+        remember_reading_position(lib, doc, None)
+        assert reading_position(lib, doc) is None
+        remember_reading_position(lib, 9999, 3)  # a deleted document: nothing to keep, no error
+
+
 # drops ----------------------------------------------------------------------------------------------------
 
 

@@ -110,6 +110,7 @@ class SearchResults(QTreeView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchResults")
+        self.setAccessibleName("Sentences matching the library search")
         self.results = QStandardItemModel(self)
         self.setModel(self.results)
         self.setHeaderHidden(True)
