@@ -299,6 +299,17 @@ def test_claims_panel_is_readable_coloured_and_sortable(qtbot, docs: dict[str, i
     panel.sort_by.setCurrentIndex(panel.sort_by.findData(VIETNAMESE))
     assert panel.current_claim() == ids["false"]
 
+    if size[0] < 1600:
+        return  # the document needs its room: a 1024-px window has none for a wide panel
+    # the panel dragged wide: the English gets its own column, nothing is stacked above or under the words
+    sizes = win.splitter.sizes()
+    win.splitter.setSizes([sizes[0], sum(sizes[1:]) - 720, 720])
+    qtbot.waitUntil(lambda: table.width() >= 620)
+    assert not any(table.isColumnHidden(c) for c in (TAGS, VERDICT, VIETNAMESE, 3, DOCUMENT))
+    index = model.index(0, VIETNAMESE)
+    assert (index.data(ENGLISH_ROLE), index.data(DOCUMENT_ROLE), index.data(CHIPS_ROLE)) == ("", "", [])
+    assert model.headerData(VIETNAMESE, Qt.Orientation.Horizontal) == "Tiếng Việt"
+
 
 def _section_centre(header, column: int):  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QPoint
