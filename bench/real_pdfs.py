@@ -57,9 +57,12 @@ def _key(text: str) -> Counter[str]:
     return out
 
 
-def _drawn_pages(path: Path) -> tuple[list[Counter[str]], bool]:
+def _drawn_pages(path: Path) -> tuple[list[Counter[str]], bool, int]:
     """Per page, the characters the page draws (legacy-font spans decoded as import decodes them),
-    and whether the file is a scan: an image under an invisible (OCR) text layer on most pages."""
+    whether the file is a scan (an image under an invisible OCR text layer on most pages), and how
+    many drawn characters are rotated or vertical (import skips those: margin notes, stamps, table
+    headers set sideways)."""
+    rotated = 0
     pages: list[Counter[str]] = []
     scan_pages = 0
     with pymupdf.open(path) as doc:
@@ -67,10 +70,20 @@ def _drawn_pages(path: Path) -> tuple[list[Counter[str]], bool]:
             spans = page.get_texttrace()
             text = []
             invisible = visible = 0
+            # A glyph drawn twice at (nearly) one place, fake bold or a shadow, is read once by MuPDF too.
+            seen: dict[int, list[tuple[float, float]]] = {}
             for span in spans:
-                chars = "".join(chr(c[0]) for c in span["chars"] if c[0] > 0)
+                chars = ""
+                for code, _g, (x, y), _bbox in span["chars"]:
+                    near = seen.setdefault(code, [])
+                    if code <= 0 or any(abs(x - a) < 1.5 and abs(y - b) < 1.5 for a, b in near[-64:]):
+                        continue
+                    near.append((x, y))
+                    chars += chr(code)
                 chars = pdf_glyphs.decode_span_text(chars, span["font"])[0]
                 text.append(chars)
+                if abs(span["dir"][1]) > 0.1 or span["wmode"]:
+                    rotated += len(chars.replace(" ", ""))
                 if span["type"] == 3:
                     invisible += len(chars)
                 else:
@@ -78,7 +91,7 @@ def _drawn_pages(path: Path) -> tuple[list[Counter[str]], bool]:
             if invisible > visible and page.get_images():
                 scan_pages += 1
             pages.append(_key(" ".join(text)))
-    return pages, scan_pages > len(pages) / 2
+    return pages, scan_pages > len(pages) / 2, rotated
 
 
 def _lost(drawn: Counter[str], ours: Counter[str]) -> int:
@@ -102,7 +115,7 @@ def _missed_joins(paragraphs: list) -> int:
 
 def measure(path: Path) -> dict[str, object]:
     row: dict[str, object] = {"file": path.name}
-    drawn_pages, scan = _drawn_pages(path)
+    drawn_pages, scan, rotated = _drawn_pages(path)
     row["pages"] = len(drawn_pages)
     if not any(drawn_pages):
         row["note"] = "image-only (no text layer): OCR helper"
@@ -143,6 +156,7 @@ def measure(path: Path) -> dict[str, object]:
         paragraphs=len(paragraphs),
         note="scan with OCR layer: OCR helper" if scan else "",
         legacy=sum(1 for r in ingested.clean.repairs if r.kind == "legacy_font"),
+        rotated=rotated,
     )
     return row
 
@@ -182,6 +196,8 @@ def main() -> int:
         note = str(r["note"])
         if missing:
             note += f" missing pages {missing[:8]}"
+        if r.get("rotated"):
+            note += f" rotated/vertical chars (skipped by design): {r['rotated']}"
         if r.get("legacy"):
             note += f" legacy-font spans decoded: {r['legacy']}"
         print(
