@@ -7,8 +7,12 @@ flag on the translation (it does not count as a flagged translation)."""
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,3 +102,30 @@ def test_docx_and_pdf_say_it_too(library: Library, doc_id: int, marked: list[str
         words = flat(" ".join(page.get_text() for page in doc))
     assert HEADER in words
     assert words.count("check against the page") == len(marked) + 1  # the rows and the header's quote
+
+
+def test_cli_show_says_the_same(tmp_path_factory: pytest.TempPathFactory, library: Library, doc_id: int) -> None:
+    """`main.py show` (the other front-end) says what the reader and the reports say, by the same rule."""
+    data = tmp_path_factory.mktemp("ocr-cli") / "data"
+    shutil.copytree(ocr_template(tmp_path_factory), data)
+
+    def show(*extra: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).parent.parent / "main.py"), "show", str(doc_id), *extra],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            env={**os.environ, "DOICHIEU_DATA_DIR": str(data)},
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    low = ocr_marks.low_paragraphs(library, doc_id)
+    text = show()
+    assert HEADER in text
+    heads = [line for line in text.splitlines() if line.startswith("¶")]
+    assert [ocr_marks.CHECK in line for line in heads] == [p.id in low for p in library.paragraphs(doc_id)]
+    out = json.loads(show("--json"))
+    assert out["ocr"].startswith(HEADER)
+    assert [p["ocr_mark"] is not None for p in out["paragraphs"]] == [p["id"] in low for p in out["paragraphs"]]

@@ -101,6 +101,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
         segments = lib.segments(doc_id)
         english = lib.current_translations(doc_id)
         links = lib.document_links(doc_id)
+        from app.core import ocr_marks  # read by OCR (issue 17): the reader's and the reports' rule
+
+        ocr_summary = ocr_marks.summary(lib, doc_id)
+        ocr_low = ocr_marks.low_paragraphs(lib, doc_id)
     by_para: dict[int, list] = {}
     for seg in segments:
         by_para.setdefault(seg.paragraph_id, []).append(seg)
@@ -108,9 +112,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
         out = {
             **dataclasses.asdict(info),
             "links": [{"text": t, "url": u} for t, u in links],
+            "ocr": ocr_summary.report_line() if ocr_summary else None,
             "paragraphs": [
                 {
                     **dataclasses.asdict(p),
+                    "ocr_mark": ocr_marks.mark(ocr_low[p.id]) if p.id in ocr_low else None,
                     "sentences": [
                         {
                             **dataclasses.asdict(s),
@@ -126,13 +132,17 @@ def _cmd_show(args: argparse.Namespace) -> int:
         _write(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     _write(f"#{info.id}  {info.title}\n")
+    if ocr_summary is not None:
+        _write(ocr_summary.report_line() + "\n")
     if links:  # the link targets of a Markdown file: the document's sources
         _write("Sources:")
         for i, (text, url) in enumerate(links, 1):
             _write(f"  [{i}] {text} <{url}>" if text != url else f"  [{i}] <{url}>")
         _write("")
     for p in paragraphs:
-        _write(f"¶{p.idx + 1} [{p.kind}, {p.lang}]")
+        _write(
+            f"¶{p.idx + 1} [{p.kind}, {p.lang}]" + (f"  ⚠ {ocr_marks.mark(ocr_low[p.id])}" if p.id in ocr_low else "")
+        )
         for s in by_para.get(p.id, []):
             _write(f"  {s.idx + 1:>4}  {s.text}")
             if s.id in english:
