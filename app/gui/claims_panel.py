@@ -191,9 +191,9 @@ class WrappedTextDelegate(QStyledItemDelegate):
         if document:
             grey = fg.name() if selected else "#566573"
             body = f'<div style="color:{grey}; font-style:italic">{html.escape(document)}</div>' + body
-        if english:
-            grey = fg.name() if selected else "#566573"
-            body += f'<div style="color:{grey}; margin-top:3px">{html.escape(english)}</div>'
+        if english:  # set apart from the Vietnamese: grey, or on a selected row the highlight text faded
+            grey = QColor(fg).darker(118).name() if selected else "#566573"
+            body += f'<div style="color:{grey}; margin-top:3px; font-style:italic">{html.escape(english)}</div>'
         doc.setHtml(body)
         doc.setTextWidth(max(40, option.rect.width()))
         return doc
