@@ -186,3 +186,26 @@ def odd_chars_pdf(path: Path, lines: list[str], remap: dict[str, str] | None = N
     doc.save(path)
     doc.close()
     return path
+
+
+def letter_spaced_pdf(path: Path, heading: str, paragraphs: list[str], *, tracking: float = 0.3) -> Path:
+    """A heading drawn letter by letter with `tracking` font sizes between the letters and no space
+    characters (Word's expanded character spacing), then `paragraphs` as in `variant_pdf`."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    size = 14.0
+    tw = pymupdf.TextWriter(page.rect)
+    x = LEFT
+    for ch in heading:
+        if not ch.isspace():
+            tw.append((x, TOP), ch, font=_NOTO, fontsize=size)
+        x += _NOTO.text_length(ch, fontsize=size) + tracking * size
+    tw.write_text(page)
+    y = TOP + 3 * PITCH
+    for line in _lines(paragraphs):
+        if line is not None:
+            _draw_line(page, y, line, "unicode")
+        y += PITCH
+    doc.save(path)
+    doc.close()
+    return path

@@ -14,7 +14,7 @@ from app.core.ingest import pdf_glyphs
 from app.core.ingest.pdf import read_pdf
 from app.core.model import CleanResult
 from app.core.pipeline import clean_file
-from tests.glyph_pdfs import actual_text_pdf, odd_chars_pdf, variant_pdf
+from tests.glyph_pdfs import actual_text_pdf, letter_spaced_pdf, odd_chars_pdf, variant_pdf
 
 PARAGRAPHS = [
     "2.1. Luồng làm việc tạo ra gói Debian",
@@ -53,6 +53,12 @@ def test_decomposed_text_is_composed_without_rebuilding_the_lines(tmp_path: Path
     result = clean_file(variant_pdf(tmp_path / "nfd.pdf", PARAGRAPHS, "nfd"))
     assert _texts(result) == original
     assert not [r for r in result.repairs if r.kind == "glyph_lines"]
+
+
+def test_letter_spaced_heading_reads_as_words(tmp_path: Path) -> None:
+    heading = "CHƯƠNG MỘT: TỔNG QUAN VỀ HỆ ĐIỀU HÀNH"
+    result = clean_file(letter_spaced_pdf(tmp_path / "ls.pdf", heading, PARAGRAPHS[1:3]))
+    assert _texts(result) == [heading, *PARAGRAPHS[1:3]]
 
 
 def test_actual_text_that_swallows_drawn_glyphs_is_replaced_by_the_glyphs(tmp_path: Path) -> None:

@@ -191,6 +191,7 @@ def _is_word_syllable(word: str) -> bool:
 # ---------------------------------------------------------------- which pages need the glyphs
 
 _COMBINING = re.compile("[\u0300-\u036f]")
+_SPACED = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")
 _LOOSE_MARK = re.compile(r"(?:^|[^\w\u0300-\u036f])[\u0300-\u036f]|[\u0300-\u036f]{3,}", re.MULTILINE)
 GLUED_SHARE = 0.03  # a page with more glued syllables than this is rebuilt from its glyphs
 GLUED_SAMPLE = 4000  # characters of a page enough to tell: a glued text layer is glued throughout
@@ -214,6 +215,8 @@ def page_needs_glyphs(blocks: list[dict], page_text: str | None = None) -> str |
         page_text = "\n".join(texts)
     if _COMBINING.search(page_text) and _LOOSE_MARK.search(unicodedata.normalize("NFC", page_text)):
         return "marks"  # marks that follow no letter: drawn apart, and put at the line's end by MuPDF
+    if _SPACED.search(page_text):
+        return "spaced"  # letter-spaced words: MuPDF puts a space between the letters
     # Lines on one baseline that overlap: letters of another font drawn into a line's gaps.
     keyed = sorted(
         (_baseline(ln), ln["bbox"][0], ln["bbox"][2], ln["spans"][0]["size"])
@@ -262,7 +265,7 @@ def _looks_vietnamese(token: str) -> bool:
 # ---------------------------------------------------------------- rebuilding lines from glyphs
 
 SPACE_GAP = 0.15  # a gap wider than this share of the font size between two glyphs is a space
-SPLIT_GAP = 3.0  # a gap wider than this many font sizes starts a separate line fragment (columns, tables)
+SPLIT_GAP = 1.5  # a gap wider than this many font sizes starts a separate line fragment (columns, tables)
 _BOLD_FLAG = 16
 
 
@@ -372,7 +375,7 @@ def _units(blocks: list[dict], notes: PageNotes) -> list[_Unit]:
 
 
 def _group_units(units: list[_Unit]) -> list[list[_Unit]]:
-    """Units on one baseline that overlap or touch in x belong to one visual line."""
+    """Units on one baseline that overlap or lie closer than SPLIT_GAP in x belong to one visual line."""
     parent = list(range(len(units)))
 
     def find(i: int) -> int:
@@ -389,7 +392,7 @@ def _group_units(units: list[_Unit]) -> list[list[_Unit]]:
             tol = 0.25 * min(a.size, b.size)
             if b.baseline - a.baseline > tol:
                 break
-            touch = 0.3 * min(a.size, b.size)
+            touch = SPLIT_GAP * min(a.size, b.size)
             if b.x0 < a.x1 + touch and a.x0 < b.x1 + touch:
                 parent[find(j)] = find(i)
     groups: dict[int, list[_Unit]] = {}
@@ -443,6 +446,26 @@ def _attach_marks(group: list[_Unit], extra: list[_Glyph]) -> list[_Glyph]:
     return bases
 
 
+def _tracking(glyphs: list[_Glyph]) -> float:
+    """Letter spacing of a letter-spaced line ("C H Ư Ơ N G" drawn without space characters), in
+    font sizes: the narrowest gap between glyphs with no space character between them, when every
+    such gap is wide; else 0."""
+    gaps: list[float] = []
+    prev: _Glyph | None = None
+    for g in glyphs:
+        if g.c.isspace() or not g.c:
+            prev = None
+            continue
+        if prev is not None:
+            gap = (g.x0 - prev.x1) / max(prev.size, g.size)
+            if gap < SPLIT_GAP:
+                gaps.append(gap)
+        prev = g
+    if len(gaps) < 3 or min(gaps) <= 0.5 * SPACE_GAP:
+        return 0.0
+    return min(gaps)
+
+
 def _line_from_glyphs(glyphs: list[_Glyph], block: int) -> list[RebuiltLine]:
     """Text of x-ordered glyphs, spaces from the gaps; split where the gap is a column's."""
     out: list[RebuiltLine] = []
@@ -471,6 +494,7 @@ def _line_from_glyphs(glyphs: list[_Glyph], block: int) -> list[RebuiltLine]:
                 )
             )
 
+    tracking = _tracking(glyphs)
     for g in glyphs:
         if g.c.isspace() or not g.c:
             space_char = True
@@ -481,7 +505,7 @@ def _line_from_glyphs(glyphs: list[_Glyph], block: int) -> list[RebuiltLine]:
             if gap > SPLIT_GAP * size:
                 flush()
                 current, text = [], []
-            elif gap > SPACE_GAP * size or (space_char and gap > 0.5 * SPACE_GAP * size):
+            elif gap > max(SPACE_GAP, tracking + 0.12) * size or (space_char and gap > 0.5 * SPACE_GAP * size):
                 text.append(" ")
         current.append(g)
         text.append(g.c + g.marks)
@@ -767,6 +791,7 @@ _REBUILT = {
     "fallback": "letters drawn from a second font",
     "marks": "accent marks drawn apart from their letters",
     "glued": "no space characters in the text layer",
+    "spaced": "letter-spaced words",
 }
 _ENCODINGS = {"tcvn3": "TCVN3 (.Vn fonts)", "vni": "VNI"}
 
