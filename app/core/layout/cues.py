@@ -134,10 +134,38 @@ def ends_sentence(line: str) -> bool:
     return s[-1] in _SENTENCE_END or line.rstrip()[-1] in _SENTENCE_END
 
 
+def ends_full_stop(line: str) -> bool:
+    """The line ends a sentence with a full stop, "!", "?" or "…" (closing quotes and brackets aside);
+    a colon or semicolon may go on with a list or a clause."""
+    s = line.rstrip().rstrip(_CLOSERS)
+    return bool(s) and s[-1] in ".!?…"
+
+
 def ends_soft(line: str) -> bool:
     """The line clearly continues: it stops on a comma, a hyphen or a conjunction-like dangling word."""
     s = line.rstrip()
     return bool(s) and s[-1] in ",-–(/&"
+
+
+# Words that cannot end a heading or a paragraph: the line goes on (Vietnamese and English).
+_DANGLING_WORDS = frozenset(
+    " ".join(
+        [
+            "và hoặc hay của các những cho với về trong theo từ để là mà thì nếu khi rằng bởi vì do tại một",
+            "and or of the a an to in for with by from on at as that which",
+        ]
+    ).split()
+)
+
+
+def dangling(line: str) -> bool:
+    """The line cannot end there: a bracket left open, or a last word that joins ("và", "of")."""
+    s = line.rstrip()
+    if not s:
+        return False
+    if s.count("(") > s.count(")") or s.count("[") > s.count("]"):
+        return True
+    return s.rsplit(maxsplit=1)[-1].lower() in _DANGLING_WORDS
 
 
 def starts_lower(line: str) -> bool:
@@ -304,9 +332,30 @@ def _hyphen_join(a: str, b: str, known: set[str]) -> tuple[int, str] | None:
         return 0, ""  # "Squeeze-and-" + "Excitation": a compound, never a break hyphen
     if f"{left}-{right}".lower() in known:
         return 0, ""
-    if (left + right).lower() in known or (left.isascii() and right.isascii()):
+    if _in_identifier(a, b):
+        return 0, ""  # "--save-" + "after-login", "debian-" + "legal@lists.debian.org", "binary-" + "arch,"
+    if (left + right).lower() in known:
+        return 1, "-"  # the document writes the word whole elsewhere
+    # Layout engines do not hyphenate Vietnamese syllables: next to Vietnamese text a line-end hyphen
+    # is a real one. In English text an ASCII word never seen hyphenated was cut by the break.
+    if left.isascii() and right.isascii() and not has_vietnamese_letter(a[-JOIN_CONTEXT:] + b[:JOIN_CONTEXT]):
         return 1, "-"
     return 0, ""
+
+
+_IDENTIFIER_CHARS = frozenset("@./_:=\\<>#~%+0123456789")
+
+
+def _in_identifier(a: str, b: str) -> bool:
+    """The hyphen at the end of a sits inside an identifier, option, address, code or compound: the
+    token it ends starts with "-" or holds another hyphen or one of @ . / _ : = digits, or the
+    token that b starts with does."""
+    parts = a.rsplit(maxsplit=1)
+    left = parts[-1].strip("\"'“‘(«[") if parts else ""
+    right = b.split(maxsplit=1)[0].rstrip("\"'”’)»],;.:!?") if b.strip() else ""
+    if left.startswith("-") or "-" in left[:-1]:
+        return True
+    return any(c in _IDENTIFIER_CHARS for c in left) or any(c in _IDENTIFIER_CHARS or c == "-" for c in right)
 
 
 def join_parts(a_tail: str, b: str, known: set[str]) -> tuple[int, str, str]:

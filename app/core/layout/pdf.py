@@ -52,21 +52,62 @@ def _running_line_ids(doc: PdfDocument) -> dict[tuple[int, int], str]:
             in_top = ln.y1 <= top_limit or ln.y0 <= first_y + 0.5
             in_bottom = ln.y0 >= bottom_limit or ln.y0 >= last_y - 0.5
             if in_top or in_bottom:
-                candidates.append((pi, li, "top" if in_top else "bottom", cues.edge_key(ln.text)))
+                # A running line repeats at one place in one size: the chapter title under a running
+                # header that repeats it (Chromium, Word) is bigger, or lower, and is kept.
+                where = f"{round((ln.y0 if in_top else ln.y1) / 4)}:{round(ln.size)}"
+                candidates.append((pi, li, "top" if in_top else "bottom", f"{where}:{cues.edge_key(ln.text)}"))
     pages_with: dict[tuple[str, str], set[int]] = defaultdict(set)
     for pi, _li, band, key in candidates:
         pages_with[(band, key)].add(pi)
     needed = max(2, round(0.3 * n_pages))
+    repeated = {(pi, li) for pi, li, band, key in candidates if len(pages_with[(band, key)]) >= needed}
     out: dict[tuple[int, int], str] = {}
-    for pi, li, band, key in candidates:
+    for pi, li, band, _key in candidates:
         page = doc.pages[pi]
         line = page.lines[li]
+        if cues.is_lone_marker(line.text) and not line.text.strip().isdigit():
+            continue  # a bullet torn from its item, never furniture
         at_edge = line.y1 <= page.height * _EDGE_BAND or line.y0 >= page.height * 0.85
         if at_edge and cues.is_page_number(line.text, roman=True):
-            out[(pi, li)] = "drop_page_number"
-        elif n_pages >= 2 and len(pages_with[(band, key)]) >= needed and len(line.text) <= 150:
+            if not _numbers_a_heading(page, li):
+                out[(pi, li)] = "drop_page_number"
+        elif (
+            n_pages >= 2
+            and (pi, li) in repeated
+            and len(line.text) <= 150
+            and not _in_text_flow(page, li, band, repeated, pi)
+        ):
             out[(pi, li)] = "drop_header" if band == "top" else "drop_footer"
     return out
+
+
+def _in_text_flow(page: PdfPage, li: int, band: str, repeated: set[tuple[int, int]], pi: int) -> bool:
+    """The line is body text at the page's edge: the next line into the page (below a top line, above a
+    bottom one) has its size and follows at ordinary leading, and does not repeat itself. A running
+    header or footer stands apart from the text by more than the leading, or comes with its own
+    repeated lines (a three-line slide footer)."""
+    line = page.lines[li]
+    best: tuple[float, int] | None = None
+    for k, other in enumerate(page.lines):
+        if k == li or abs(other.size - line.size) > 0.6:
+            continue
+        gap = other.y0 - line.y1 if band == "top" else line.y0 - other.y1
+        overlap = min(line.x1, other.x1) - max(line.x0, other.x0)
+        if -0.5 * line.size < gap and overlap > 0 and (best is None or gap < best[0]):
+            best = (gap, k)
+    return best is not None and best[0] < line.size and (pi, best[1]) not in repeated
+
+
+def _numbers_a_heading(page: PdfPage, li: int) -> bool:
+    """A number that starts a heading ("3" + "Tổng quan tài liệu" on one baseline) is not a page number."""
+    line = page.lines[li]
+    for k, other in enumerate(page.lines):
+        if k == li or abs(other.y1 - line.y1) > 0.35 * max(line.size, other.size):
+            continue
+        gap = other.x0 - line.x1
+        if -1 < gap < 3 * line.size and other.text.strip()[:1].isalpha():
+            return True
+    return False
 
 
 def _gutters(lines: list[PdfLine], left: float, right: float) -> list[float]:
@@ -188,8 +229,13 @@ def _metrics(vlines: list[_VLine]) -> _Metrics:
             d = b.y1 - a.y1
             if 0 < d < 4 * a.size:
                 dists[round(a.size, 1)].append(round(d * 2) / 2)
-    # The usual line pitch per size; with too few lines to tell, assume ordinary leading (1.2 em).
-    pitch = {s: Counter(ds).most_common(1)[0][0] if len(ds) >= 4 else min(min(ds), s * 1.2) for s, ds in dists.items()}
+    # The usual line pitch per size; with too few lines to tell (headings), assume the body text's
+    # leading (line height / size), at least ordinary leading (1.2 em).
+    body_ds = dists.get(body, [])
+    leading = max(1.2, Counter(body_ds).most_common(1)[0][0] / body) if len(body_ds) >= 4 else 1.2
+    pitch = {
+        s: Counter(ds).most_common(1)[0][0] if len(ds) >= 4 else min(min(ds), s * leading) for s, ds in dists.items()
+    }
     by_col: dict[int, list[_VLine]] = defaultdict(list)
     for v in vlines:
         by_col[v.column].append(v)
@@ -249,7 +295,7 @@ def _breaks(a: _VLine, b: _VLine, nxt: _VLine | None, m: _Metrics, in_item: bool
         not in_item
         and _indented(b, m)
         and not _indented(a, m)
-        and (nxt is None or not _indented(nxt, m) or nxt.column != b.column)
+        and (nxt is None or not _indented(nxt, m) or nxt.column != b.column or cues.ends_full_stop(a.text))
     ):
         return True
     if room_left:

@@ -122,8 +122,9 @@ def _is_heading_line(line: str) -> bool:
     return bool(_MD_HEADING_RE.match(line)) or (cues.is_upper_heading(line) and not cues.ends_sentence(line))
 
 
-def _breaks(a: _Line, b: _Line, conv: _Conventions, in_item: bool) -> bool:
-    """Does a paragraph end between content lines a and b? (`in_item`: a's paragraph is a list item)"""
+def _breaks(a: _Line, b: _Line, conv: _Conventions, in_item: bool, nxt: _Line | None = None) -> bool:
+    """Does a paragraph end between content lines a and b? (`in_item`: a's paragraph is a list item;
+    `nxt`: the content line after b, if any)"""
     # Structure always wins: items, source lines and headings stand alone.
     full = conv.wrapped and not _fits(a, b, conv)
     if cues.opens_item(a.text, b.text, in_item, full) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
@@ -135,7 +136,18 @@ def _breaks(a: _Line, b: _Line, conv: _Conventions, in_item: bool) -> bool:
         if a.trailing >= 2 or b.spacey_before:
             return True
         if a.trailing == 1:
-            return False
+            # The viewer's own paragraph detection misses ends: a mark is evidence, not law. A line
+            # with room left for the next word that ends a sentence, a heading line, or a sentence
+            # end before a heading that stands alone still end here.
+            if cues.ends_full_stop(a.text) and not cues.starts_lower(b.text):
+                return _fits(a, b, conv) or _stands_alone(b, nxt, conv)
+            return (
+                not cues.dangling(a.text)
+                and not (in_item and a.text.endswith(":"))  # "7. TINH THẦN…:" + the item's text
+                and len(a.text) <= 0.75 * conv.width
+                and not cues.starts_lower(b.text)
+                and _fits(a, b, conv)
+            )
     # A sentence that visibly goes on (no full stop, then a lower-case word) is not cut, unless
     # blank lines already separate every line of unwrapped text (as in our own output).
     if (
@@ -165,6 +177,14 @@ def _breaks(a: _Line, b: _Line, conv: _Conventions, in_item: bool) -> bool:
     return _ends_paragraph(a, b, conv)
 
 
+def _stands_alone(b: _Line, nxt: _Line | None, conv: _Conventions) -> bool:
+    """b is a short line that is a paragraph of its own (a heading): it does not end a sentence or
+    dangle, has room for the next line's first word, and the next line starts a new sentence."""
+    if nxt is None or cues.ends_sentence(b.text) or cues.ends_soft(b.text) or cues.dangling(b.text):
+        return False
+    return len(b.text) <= 0.6 * conv.width and _fits(b, nxt, conv) and not cues.starts_lower(nxt.text)
+
+
 def _ends_paragraph(a: _Line, b: _Line, conv: _Conventions) -> bool:
     """Hard-wrapped text with no explicit mark: judge by how full line a is and how it ends."""
     if cues.starts_lower(b.text) and not cues.ends_sentence(a.text):
@@ -192,7 +212,7 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
     prev: _Line | None = None
     home: dict[int, int] = {}  # source line -> index of the paragraph it went into
     joins: list[tuple[int, Repair]] = []  # repairs whose `at` is an offset in texts[paragraph], set below
-    for line in content:
+    for position, line in enumerate(content):
         if pending_marker is not None:
             repair = Repair("attach_bullet", len(texts), f"'{pending_marker}' + line {line.src + 1}")
             joins.append((len(pending_marker) + 1, repair))
@@ -205,7 +225,8 @@ def repair_text(text: str) -> tuple[list[Paragraph], list[Repair]]:
             pending_marker = line.text
             home[line.src] = len(texts)
             continue
-        if prev is None or _breaks(prev, line, conv, in_item):
+        following = content[position + 1] if position + 1 < len(content) else None
+        if prev is None or _breaks(prev, line, conv, in_item, following):
             texts.append(cues.ParagraphBuilder(line.text))
             in_item = cues.is_list_start(line.text)
         else:
