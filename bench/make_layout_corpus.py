@@ -1022,13 +1022,16 @@ for code, letter in json.loads(mapping).items():
 for table in font["cmap"].tables:
     if table.isUnicode():
         table.cmap = dict(new)
+for tag in ("GSUB", "GPOS", "GDEF"):  # the old fonts had no OpenType layout (no "fi" ligature)
+    if tag in font:
+        del font[tag]
 for rec in list(font["name"].names):
     if rec.nameID in (1, 16):
         rec.string = family
     elif rec.nameID == 4:
         rec.string = f"{family} {style}"
     elif rec.nameID == 6:
-        rec.string = f"{family.replace(' ', '').replace('.', '')}-{style}"
+        rec.string = family if style == "Regular" else f"{family}-{style}"  # ".VnTime", as the old fonts
 font.save(dst)
 """
 
