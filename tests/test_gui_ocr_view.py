@@ -128,6 +128,21 @@ def test_page_image_beside_the_text_follows_the_selection(qtbot, doc_id: int) ->
     pane.next.click()
     qtbot.waitUntil(lambda: pane.shown_page == 2, timeout=WAIT_MS)
 
+    # zoom: fit width fills the pane's width; at 100 % the page is scrolled to the selected sentence
+    pane.set_zoom("width")
+    assert abs(pane.canvas.width() - pane.scroller.viewport().width()) <= 1
+    assert pane.canvas.shown_size().width() == pane.canvas.width()
+    win.resize(1400, 560)
+    pane.set_zoom("actual")
+    assert pane.canvas.shown_size() == stored[2].size()
+    bar = pane.scroller.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    view.go_to_row(by_page[2][0])  # the first line of page 2: the top of the page in view
+    top = bar.value()
+    view.go_to_row(by_page[2][-1])  # its last sentence: scrolled down the same page, no new decode
+    assert pane.shown_page == 2 and bar.value() > top
+    pane.set_zoom("page")
+
     action.trigger()  # and hides it again
     assert not pane.isVisible() and not action.isChecked()
     win.action(Key.PAGE_IMAGE).trigger()

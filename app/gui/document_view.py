@@ -157,6 +157,7 @@ class DocumentView(QWidget):
         self.ocr_pane.page_requested.connect(lambda: self.show_page_image(True))
         self.page_pane = PageImagePane()  # beside the text: the page of the selected sentence, as scanned
         self._paragraph_pages: dict[int, int | None] = {}  # paragraph id -> page (documents read by OCR)
+        self._page_chars: dict[int, tuple[int, int]] = {}
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("documentSplitter")
         self.splitter.addWidget(self.table)
@@ -230,7 +231,13 @@ class DocumentView(QWidget):
 
     def _load_ocr(self, lib: Library, doc_id: int) -> None:
         summary = ocr_marks.summary(lib, doc_id)
-        self._paragraph_pages = {p.id: p.page for p in lib.paragraphs(doc_id)} if summary else {}
+        paragraphs = lib.paragraphs(doc_id) if summary else []
+        self._paragraph_pages = {p.id: p.page for p in paragraphs}
+        self._page_chars = {}  # page -> (first, last) character of its text: where a sentence sits on it
+        for p in paragraphs:
+            if p.page is not None:
+                first, last = self._page_chars.get(p.page, (p.start_char, p.end_char))
+                self._page_chars[p.page] = (min(first, p.start_char), max(last, p.end_char))
         if summary is None:
             self.ocr_header.hide()
         else:
@@ -269,9 +276,12 @@ class DocumentView(QWidget):
         rows = self.selected_rows()
         if not self._paragraph_pages or self.model is None or not rows or rows[0] >= len(self.model.segments):
             return
-        page = self._paragraph_pages.get(self.model.segments[rows[0]].paragraph_id)
-        if page is not None:
-            self.page_pane.show_page(page)
+        seg = self.model.segments[rows[0]]
+        page = self._paragraph_pages.get(seg.paragraph_id)
+        if page is not None:  # how far down the page's text the sentence starts: roughly where it is drawn
+            first, last = self._page_chars.get(page, (0, 0))
+            where = min(1.0, max(0.0, (seg.start_char - first) / (last - first))) if last > first else None
+            self.page_pane.show_page(page, where)
 
     # glossary hint, confidence filter, alternatives ----------------------------------------------
 
@@ -387,7 +397,7 @@ class DocumentView(QWidget):
         self.ocr_pane.hide()
         self.ocr_header.hide()
         self.page_pane.clear()
-        self._paragraph_pages = {}
+        self._paragraph_pages, self._page_chars = {}, {}
 
     def set_claims(self, claims: list[ClaimView], tag_colors: dict[str, str]) -> None:
         if self.model is not None:

@@ -11,9 +11,20 @@ never holds the window; a decode that arrives after the selection moved on is dr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core import ocr_marks
 from app.core.store import Library
@@ -33,8 +44,13 @@ class _Decode(QRunnable):
         self.signals.done.emit(self.token, self.page, image)
 
 
+FIT_PAGE, FIT_WIDTH, ACTUAL_SIZE = "page", "width", "actual"
+ZOOMS = {FIT_PAGE: "Fit page", FIT_WIDTH: "Fit width", ACTUAL_SIZE: "100 %"}
+
+
 class PageCanvas(QWidget):
-    """A page image scaled to fit the widget (aspect kept, centred), or a line of text."""
+    """A page image scaled to fit the widget (aspect kept, centred) or at its own size (`actual`), or a
+    line of text."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +58,7 @@ class PageCanvas(QWidget):
         self.setMinimumSize(160, 200)
         self.image = QImage()
         self.text = ""
+        self.actual = False
         self._scaled: QPixmap | None = None
 
     def set_image(self, image: QImage) -> None:
@@ -56,6 +73,8 @@ class PageCanvas(QWidget):
         """The size the page is drawn at (fits the widget)."""
         if self.image.isNull():
             return QSize()
+        if self.actual:
+            return self.image.size()
         return self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -78,6 +97,16 @@ class PageCanvas(QWidget):
         x = (self.width() - size.width()) // 2
         y = (self.height() - size.height()) // 2
         painter.drawPixmap(QRect(x, y, size.width(), size.height()), self._scaled)
+
+
+class _Scroll(QScrollArea):
+    def __init__(self, resized: Callable[[], None]) -> None:
+        super().__init__()
+        self._resized = resized
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._resized()
 
 
 class PageImagePane(QWidget):
@@ -107,18 +136,31 @@ class PageImagePane(QWidget):
         self.previous.clicked.connect(lambda: self._step(-1))
         self.next.clicked.connect(lambda: self._step(1))
         close.clicked.connect(lambda: self.set_shown(False))
+        self.zoom = QComboBox()
+        self.zoom.setObjectName("pageZoom")
+        self.zoom.setToolTip("Fit the page, fit its width (scroll down the page) or show it at its own size")
+        for mode, label in ZOOMS.items():
+            self.zoom.addItem(label, mode)
+        self.zoom.currentIndexChanged.connect(self._relayout)
         head = QHBoxLayout()
         head.setContentsMargins(4, 2, 2, 2)
         head.addWidget(self.title, 1)
+        head.addWidget(self.zoom)
         head.addWidget(self.previous)
         head.addWidget(self.next)
         head.addWidget(close)
         self.canvas = PageCanvas()
+        self.scroller = _Scroll(self._relayout)
+        self.scroller.setObjectName("pageScroll")
+        self.scroller.setWidget(self.canvas)
+        self.scroller.setWidgetResizable(False)
+        self.scroller.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addLayout(head)
-        lay.addWidget(self.canvas, 1)
+        lay.addWidget(self.scroller, 1)
+        self.where: float | None = None  # how far down its page the selected sentence is (0-1), if known
         self.lib: Library | None = None
         self.doc_id = 0
         self.pages: list[int] = []  # pages kept as images
@@ -134,14 +176,14 @@ class PageImagePane(QWidget):
         self.pages = lib.page_image_numbers(doc_id)
         self.page = self.shown_page = None
         self._token += 1
-        self.canvas.set_text("")
+        self._say("")
         self._show_first()
 
     def clear(self) -> None:
         self.lib, self.doc_id, self.pages = None, 0, []
         self.page = self.shown_page = None
         self._token += 1
-        self.canvas.set_text("")
+        self._say("")
         self.title.clear()
 
     def set_shown(self, shown: bool) -> None:
@@ -161,14 +203,27 @@ class PageImagePane(QWidget):
                 self.show_page(self.pages[0])
             else:
                 self.title.setText("No page image")
-                self.canvas.set_text(
+                self._say(
                     "This document was not read by OCR: its text came from the file itself, so no page image was kept."
                 )
                 self._buttons()
 
-    def show_page(self, page: int) -> None:
-        """Show `page` (decoded off this thread); while hidden, only remember it."""
+    def _say(self, text: str) -> None:
+        self.canvas.set_text(text)
+        self._relayout()
+
+    def zoom_mode(self) -> str:
+        return str(self.zoom.currentData() or FIT_PAGE)
+
+    def set_zoom(self, mode: str) -> None:
+        self.zoom.setCurrentIndex(max(0, self.zoom.findData(mode)))
+
+    def show_page(self, page: int, where: float | None = None) -> None:
+        """Show `page` (decoded off this thread), scrolled so that the point `where` (0-1 of the page's
+        text) is in view when the page is larger than the pane; while hidden, only remember it."""
+        self.where = where
         if page == self.page:
+            self._scroll_to_where()
             return
         self.page = page
         if self.isHidden() or self.lib is None:
@@ -179,11 +234,9 @@ class PageImagePane(QWidget):
         found = self.lib.page_image(self.doc_id, page) if page in self.pages else None
         if found is None:
             self.shown_page = None
-            self.canvas.set_text(
-                f"Page {page} was not read by OCR (its text came from the PDF's text layer): no image was kept."
-            )
+            self._say(f"Page {page} was not read by OCR (its text came from the PDF's text layer): no image was kept.")
             return
-        self.canvas.set_text(f"Page {page}…")
+        self._say(f"Page {page}…")
         QThreadPool.globalInstance().start(_Decode(self._token, page, found[1], self._decoded))
 
     def _image_ready(self, token: int, page: int, image: QImage) -> None:
@@ -191,11 +244,41 @@ class PageImagePane(QWidget):
             return  # the selection moved on
         if image.isNull():
             self.shown_page = None
-            self.canvas.set_text(f"The image kept of page {page} could not be read.")
+            self._say(f"The image kept of page {page} could not be read.")
             return
         self.shown_page = page
         self.canvas.set_image(image)
+        self._relayout()
         self.page_shown.emit(page)
+
+    def _relayout(self) -> None:
+        """Size the canvas for the zoom: the pane (fit page), the pane's width and the page's height
+        (fit width) or the image's own size (100 %); then scroll to the selected sentence."""
+        frame = 2 * self.scroller.frameWidth()
+        inner = QSize(max(1, self.scroller.width() - frame), max(1, self.scroller.height() - frame))  # no scroll bars
+        image = self.canvas.image
+        mode = self.zoom_mode()
+        self.canvas.actual = mode == ACTUAL_SIZE and not image.isNull()
+        if image.isNull() or mode == FIT_PAGE:
+            self.canvas.resize(inner)
+        elif mode == FIT_WIDTH:
+            width = inner.width()
+            height = round(image.height() * width / max(1, image.width()))
+            if height > inner.height():  # a vertical scroll bar takes its share of the width
+                width -= self.scroller.verticalScrollBar().sizeHint().width()
+                height = round(image.height() * width / max(1, image.width()))
+            self.canvas.resize(width, max(height, 1))
+        else:
+            self.canvas.resize(image.width(), image.height())
+        self._scroll_to_where()
+
+    def _scroll_to_where(self) -> None:
+        bar = self.scroller.verticalScrollBar()
+        if self.where is None or self.canvas.image.isNull() or bar.maximum() <= 0:
+            return
+        shown = self.canvas.shown_size().height()
+        top = (self.canvas.height() - shown) // 2
+        bar.setValue(int(top + self.where * shown - self.scroller.viewport().height() / 3))
 
     def _neighbour(self, delta: int) -> int | None:
         """The nearest page kept as an image before (delta < 0) or after the page shown."""
