@@ -194,7 +194,7 @@ _COMBINING = re.compile("[\u0300-\u036f]")
 _SPACED = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")
 _LOOSE_MARK = re.compile(r"(?:^|[^\w\u0300-\u036f])[\u0300-\u036f]|[\u0300-\u036f]{3,}", re.MULTILINE)
 GLUED_SHARE = 0.03  # a page with more glued syllables than this is rebuilt from its glyphs
-GLUED_SAMPLE = 4000  # characters of a page enough to tell: a glued text layer is glued throughout
+GLUED_SAMPLE = 2500  # characters of a page enough to tell: a glued text layer is glued throughout
 
 
 def _horizontal(line: dict) -> bool:
@@ -205,24 +205,16 @@ def _baseline(line: dict) -> float:
     return float(line["spans"][0]["origin"][1]) if line["spans"] else float(line["bbox"][3])
 
 
-def page_needs_glyphs(blocks: list[dict], page_text: str | None = None) -> str | None:
-    """Why a page's dict lines cannot be trusted ("fallback", "marks"), or None (glued words:
-    `glued_share`).
-    `page_text`: the page's text as read (legacy fonts decoded); default: the spans' text."""
-    lines = [ln for b in blocks if b.get("type") == 0 for ln in b["lines"] if _horizontal(ln) and ln["spans"]]
-    texts = ["".join(s["text"] for s in ln["spans"]) for ln in lines]
-    if page_text is None:
-        page_text = "\n".join(texts)
+def page_needs_glyphs(page_text: str, boxes: list[tuple[float, float, float, float]]) -> str | None:
+    """Why a page's dict lines cannot be trusted ("marks", "spaced", "fallback"), or None (glued
+    words: `glued_share`). `page_text`: the lines as read (legacy fonts decoded); `boxes`: (baseline,
+    x0, x1, size) of each line."""
     if _COMBINING.search(page_text) and _LOOSE_MARK.search(unicodedata.normalize("NFC", page_text)):
         return "marks"  # marks that follow no letter: drawn apart, and put at the line's end by MuPDF
     if _SPACED.search(page_text):
         return "spaced"  # letter-spaced words: MuPDF puts a space between the letters
     # Lines on one baseline that overlap: letters of another font drawn into a line's gaps.
-    keyed = sorted(
-        (_baseline(ln), ln["bbox"][0], ln["bbox"][2], ln["spans"][0]["size"])
-        for ln, t in zip(lines, texts, strict=True)
-        if t.strip()
-    )
+    keyed = sorted(boxes)
     for i, (y, x0, x1, size) in enumerate(keyed):
         for y2, a0, a1, _s in keyed[i + 1 :]:
             if y2 - y > 0.25 * size:
@@ -683,6 +675,7 @@ def read_page(page: object, *, actual_text: bool = True) -> tuple[list[PdfLine],
             blocks, flags = drawn, drawn_flags
             notes.actual_text = (said, shown)
     lines: list[PdfLine] = []
+    boxes: list[tuple[float, float, float, float]] = []
     for block_no, block in enumerate(blocks):
         if block.get("type") != 0:
             continue
@@ -692,8 +685,9 @@ def read_page(page: object, *, actual_text: bool = True) -> tuple[list[PdfLine],
             line = _dict_line(raw_line, block_no, notes)
             if line is not None:
                 lines.append(line)
+                boxes.append((_baseline(raw_line), line.x0, line.x1, raw_line["spans"][0]["size"]))
     page_text = "\n".join(ln.text for ln in lines)
-    notes.rebuilt = page_needs_glyphs(blocks, page_text)
+    notes.rebuilt = page_needs_glyphs(page_text, boxes)
     if notes.rebuilt is None:
         notes.glued_share = glued_share(normalise_odd(page_text[:GLUED_SAMPLE])[0])
         notes.rebuilt = "glued" if notes.glued_share > GLUED_SHARE else None
