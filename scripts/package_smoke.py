@@ -5,7 +5,8 @@
 
 1. `clean` (text and --json) of both samples: output identical to `main.py clean`.
 2. `import` of both samples: `list --json` and `show --json` identical (timestamps and paths left out).
-3. A generated PDF (tests/pdf_factory.flow_pdf) through `clean`: the frozen `_pdf-worker` child process.
+3. A generated PDF (tests/pdf_factory.flow_pdf) through `clean`: the frozen `_pdf-worker` child process;
+   then a scanned page (PDF and PNG) read by OCR there with the shipped tessdata (issue 17).
 4. `models install` of the tiny test model, `translate`, `show --json`: identical to the source version;
    then `export` to HTML, PDF and DOCX.
 5. The window: the frozen app started with DOICHIEU_SCREENSHOT saves a PNG of its main window once shown
@@ -121,6 +122,30 @@ class Smoke:
         self.pdf_path = path
         self.same("clean generated PDF (_pdf-worker child)", ["clean", str(path)])
         self.same("clean --json generated PDF", ["clean", str(path), "--json"])
+
+    def scan(self) -> None:
+        """A scanned page (Vietnamese text drawn with Noto Sans, rasterised at 200 dpi, as a PDF page
+        and as a PNG) through `clean`: OCR in the frozen `_pdf-worker` child with the shipped tessdata."""
+        import pymupdf
+        import pymupdf_fonts
+
+        text = SAMPLES[0].read_text(encoding="utf-8").split("\n\n")[0][:600]
+        page = pymupdf.open().new_page(width=420, height=300)
+        page.insert_font(fontname="noto", fontbuffer=pymupdf_fonts.myfont("notos"))
+        page.insert_textbox(pymupdf.Rect(20, 20, 400, 290), text, fontname="noto", fontsize=10)
+        png = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY).tobytes("png")
+        scan = pymupdf.open()
+        image = scan.new_page(width=420, height=300)
+        image.insert_image(image.rect, stream=png)
+        pdf, photo = self.tmp / "scan.pdf", self.tmp / "scan.png"
+        scan.save(pdf)
+        photo.write_bytes(png)
+        self.same("clean scanned PDF (OCR in the _pdf-worker child)", ["clean", str(pdf)])
+        self.same("clean scanned PNG (OCR)", ["clean", str(photo)])
+        frz = self.run(self.frozen_cli(), ["clean", str(pdf)], self.tmp / "data-frz-oneoff")
+        words = text.split()[:6]
+        read = " ".join(frz.stdout.decode("utf-8", "replace").split())
+        self.check("frozen OCR reads the page", " ".join(words) in read, f"{' '.join(words)!r} in {read[:120]!r}")
 
     def translate(self) -> None:
         if not TINY_MODEL.is_file():
@@ -309,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         smoke.clean()
         smoke.library()
         smoke.pdf()
+        smoke.scan()
         smoke.translate()
         smoke.window(args.platform, args.runs)
         smoke.size()

@@ -18,6 +18,7 @@ import dataclasses
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ SECONDS_PER_PAGE = 30.0  # the child's time limit grows by this per page to read
 MIN_IMAGE_COVER = 0.10  # a page without text showing images over this share of it is a scan
 FULL_IMAGE_COVER = 0.80  # a page covered this much by an image whose text layer is suspicious: OCR it
 GOOD_ORIENTATION = 0.2  # text pages read upright score 0.3-0.9, sideways or upside down under 0.1
+PICTURE = 0.05  # a page OCR reads this badly (reading_score) is a picture, not text
 LOW_CONFIDENCE = 80.0  # paragraphs below this are marked CHECK in the reader and the reports
 CHECK = "read by OCR — check against the page"
 
@@ -156,15 +158,25 @@ def image_cover(page: pymupdf.Page) -> float:
     return best
 
 
+_JUNK = re.compile(r"[a-z][A-Z]|[A-Za-z]\d[A-Za-z]|~")  # "NGHiA", "d6ng", "I~p": a scanner's OCR
+
+
 def layer_suspicious(lines: Iterable[PdfLine]) -> bool:
-    """A text layer a scanner's OCR made badly: few diacritics and many malformed words, or junk
-    characters (~, |) inside words."""
-    from app.core.syllables import malformed_share
+    """A text layer that lost the Vietnamese diacritics (a scanner's OCR: "CONG HOA.xA HOI cnu NGHiA"):
+    almost no marked letters, yet words that are unmarked Vietnamese syllables ("CONG", "HOA": English
+    has ~1 in 4) or junk inside words. A layer with diacritics, or English, is kept as it is."""
+    from app.core.syllables import is_syllable
 
     text = "\n".join(line.text for line in lines)
-    if len(words(text)) < 5:
+    alpha = [w for w in words(text) if w.isalpha()]
+    if len(alpha) < 5:
         return True
-    return diacritic_share(text) < 0.25 or malformed_share(text) > 0.2
+    if diacritic_share(text) >= 0.05:
+        return False
+    syllables = sum(1 for w in alpha if is_syllable(w)) / len(alpha)
+    tokens = text.split()
+    junk = sum(1 for t in tokens if _JUNK.search(t)) / max(1, len(tokens))
+    return syllables >= 0.45 or junk >= 0.05
 
 
 def pages_to_read(doc: pymupdf.Document, pages: list[PdfPage]) -> list[tuple[int, str]]:
@@ -329,6 +341,9 @@ def read_scanned_pages(
     hears each page; raises NoTextLayerError when nothing can be read and OCR is not available,
     InputTooLargeError over MAX_OCR_PAGES pages to read."""
     todo = pages_to_read(doc, pages)
+    scans = sum(1 for _i, why in todo if why == "scan")
+    todo = [t for t in todo if t[1] == "scan"] + [t for t in todo if t[1] == "layer"][: max(0, MAX_OCR_PAGES - scans)]
+    todo.sort()
     if not todo:
         return OcrOutcome(pages, {}, [])
     tessdata = tessdata_dir()
@@ -339,9 +354,9 @@ def read_scanned_pages(
             f"{name}: this PDF has no text layer (it is scanned images) and this copy of DoiChieu has no OCR "
             "data (resources/tessdata); reinstall it, or run OCR first (for example with ocrmypdf)"
         )
-    if len(todo) > MAX_OCR_PAGES:
+    if scans > MAX_OCR_PAGES:
         raise InputTooLargeError(
-            f"{name}: {len(todo):,} scanned pages to read by OCR, more than the {MAX_OCR_PAGES} DoiChieu reads "
+            f"{name}: {scans:,} scanned pages to read by OCR, more than the {MAX_OCR_PAGES} DoiChieu reads "
             f"at once (about 4 s a page); split it (for example with `qpdf --split-pages={MAX_OCR_PAGES}`) "
             "and import the parts"
         )
@@ -354,6 +369,8 @@ def read_scanned_pages(
         if report:
             report(n, len(todo), f"reading page {number} by OCR ({n + 1}/{len(todo)})")
         result = read_page(doc[i], number, tessdata, lang=lang)
+        if why == "scan" and result.score < PICTURE and any(p.lines for p in pages):
+            continue  # a figure or a photo in a document with text: no words to read, nothing to keep
         if why == "layer":
             old = layer_score("\n".join(line.text for line in pages[i].lines))
             if layer_score("\n".join(line.text for line in result.page.lines)) <= old:
@@ -392,7 +409,7 @@ def repair_ocr(
     undoable `split_glued` repair (`at`: the offset of the space it inserted). The offsets of the
     layout repairs already made in those paragraphs move with the inserted spaces. Returns the
     paragraphs, all repairs and each paragraph's confidence (None: not read by OCR). Pure."""
-    from app.core.syllables import repair_glued, vocabulary
+    from app.core.syllables import vocabulary
 
     pages = set(ocr_pages)
     vocab = vocabulary(p.text for p in paragraphs)
@@ -412,7 +429,7 @@ def repair_ocr(
             added.append(Repair("ocr_nfc", i, f"{changed} letters with their marks recomposed (NFC)", page=para.page))
             text = nfc  # NFC only joins characters: the layout repairs' offsets are re-based below
             moved = [_rebase(r, i, para.text) for r in moved]
-        fixed, edits = repair_glued(text, vocab)
+        fixed, edits = split_glued_ocr(text, vocab)
         inserted: list[int] = []  # offsets in `text` before which one space went in
         shift = 0
         for start, end, replacement in edits:
@@ -432,6 +449,60 @@ def repair_ocr(
         out.append(Paragraph(fixed, para.kind, para.lang, para.page))
         confidence.append(paragraph_confidence(fixed))
     return out, moved + added, confidence
+
+
+_TOKEN = re.compile(r"([^\W\d_]+)(\d+(?![^\W\d_]))?")  # letters, and digits glued after them ("số37")
+_ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def split_glued_ocr(text: str, vocab: Counter[str]) -> tuple[str, list[tuple[int, int, str]]]:
+    """`text` with the syllables OCR glued together split, and the edits (start, end, replacement).
+
+    Tesseract's Vietnamese model loses the space after a syllable that carries a mark ("sửdụng",
+    "Tựdo", "vềfrontier", "cảUS"). The syllable grammar (`syllables.split_glued`) splits runs of
+    Vietnamese syllables; a run of them glued to a Latin word is cut where the Latin word starts. A
+    token of plain ASCII letters is left alone: OCR rarely glues those, and English words split into
+    syllable-like pieces ("volume" -> "vo lu me")."""
+    from app.core.syllables import is_syllable, looks_vietnamese, split_glued
+
+    edits: list[tuple[int, int, str]] = []
+    out: list[str] = []
+    last = 0
+    for m in _TOKEN.finditer(text):
+        token, digits = m.group(1), m.group(2)
+        if not looks_vietnamese(token):
+            continue
+        pieces = [token] if is_syllable(token) else split_glued(token, vocab)
+        if len(pieces) < 2 and not is_syllable(token):
+            pieces = _split_before_latin(token, vocab)
+        if digits and all(is_syllable(p) for p in pieces):
+            pieces = [*pieces, digits]
+        elif digits:
+            pieces = [token + digits]
+        if len(pieces) < 2:
+            continue
+        joined = " ".join(pieces)
+        out.append(text[last : m.start()])
+        out.append(joined)
+        edits.append((m.start(), m.end(), joined))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), edits
+
+
+def _split_before_latin(token: str, vocab: Counter[str]) -> list[str]:
+    """ "vềfrontier" -> ["về", "frontier"], "mẽvềLLM" -> ["mẽ", "về", "LLM"]: Vietnamese syllables
+    (the last one marked) followed by a Latin word of two letters or more; else [token]."""
+    from app.core.syllables import is_syllable, looks_vietnamese, split_glued
+
+    for i in range(len(token) - 2, 0, -1):
+        head, tail = token[:i], token[i:]
+        if not looks_vietnamese(head[-1]) or not _ASCII_WORD.fullmatch(tail):
+            continue
+        first = [head] if is_syllable(head) else split_glued(head, vocab)
+        if all(is_syllable(p) for p in first):
+            return [*first, tail]
+    return [token]
 
 
 def _shifted(repair: Repair, paragraph: int, inserted: list[int]) -> Repair:
