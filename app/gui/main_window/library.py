@@ -61,7 +61,7 @@ class LibraryController(Controller):
             w.samples_button.setVisible(bool(sample_documents()))
             w.welcome_text.setText(
                 "<h2>Welcome to DoiChieu</h2><p>Read Vietnamese sources side by side with English, offline, "
-                "and keep track of the claims they make.</p><p>Drop .txt, .md or .pdf files (or folders) "
+                "and keep track of the claims they make.</p><p>Drop .txt, .md, .pdf or image files (or folders) "
                 "here, paste text, or start with the two sample documents.</p>"
                 + ("" if offered else "<p><i>Your library is empty.</i></p>")
             )
