@@ -153,7 +153,7 @@ def test_library_search_lists_sentences_and_opens_the_document_at_one(
     qtbot.keyClick(results, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.view.doc_id() == docs[FORUM] and not win.jobs.busy(), timeout=WAIT_MS)
     first = sentences[0].data(ROW_ROLE)
-    assert win.view.table.currentIndex().row() == first
+    qtbot.waitUntil(lambda: win.view.table.currentIndex().row() == first)
     assert win.view.table.currentIndex().column() == sentences[0].data(COLUMN_ROLE)
     assert win.view.selected_rows() == [first]
     assert row_in_view(win, first)
@@ -176,7 +176,7 @@ def test_library_search_lists_sentences_and_opens_the_document_at_one(
     assert win.view.doc_id() == docs[SUPERCOMPUTERS]  # a single click only selects
     qtbot.mouseDClick(results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: win.view.doc_id() == docs[FORUM], timeout=WAIT_MS)
-    assert win.view.table.currentIndex().row() == last.data(ROW_ROLE)
+    qtbot.waitUntil(lambda: win.view.table.currentIndex().row() == last.data(ROW_ROLE))
     assert row_in_view(win, last.data(ROW_ROLE))
 
     # a document imported meanwhile that holds the words is listed too

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.core.claims import workflow
 from app.core.errors import DoiChieuError
@@ -27,9 +27,13 @@ if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
 
 
+FETCH_STEP = 400  # rows loaded per turn of the event loop on the way to a sentence far down
+
+
 class LibraryController(Controller):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
+        self._pending: tuple[int, int, int] | None = None  # (document, row, column) being gone to
         self._filter_seq = 0  # only the newest library search's result is shown
         self.w.sidebar.document_chosen.connect(self.open_document)
         self.w.sidebar.filters_changed.connect(self.filter_library)
@@ -116,20 +120,32 @@ class LibraryController(Controller):
         if at is None:
             row = reading_position(w.lib, doc_id)
             at = (row, 1) if row else None
-        if at is not None:
-            w.view.go_to_row(*at)
-            # once the window has its final size, scroll there again (the first layout may be smaller)
-            QTimer.singleShot(0, lambda d=doc_id, r=at[0], c=at[1]: self._scroll_to(d, r, c))
+        self._pending = None if at is None else (doc_id, *at)
+        if at is not None:  # once the window has its size, and in steps (see _go_to)
+            QTimer.singleShot(0, lambda d=doc_id, r=at[0], c=at[1]: self._go_to(d, r, c))
 
     def open_at(self, doc_id: int, row: int, column: int) -> None:
         """A sentence chosen in the search results: its document, that sentence selected and in view."""
         self.open_document(doc_id, (row, column))
         self.w.view.table.setFocus()
 
-    def _scroll_to(self, doc_id: int, row: int, column: int) -> None:
+    def _go_to(self, doc_id: int, row: int, column: int) -> None:
+        """Select and show a sentence of the document just opened. The rows before it are loaded
+        FETCH_STEP at a time, one step per turn of the event loop, so a sentence far down a long
+        document never holds the window; a sentence the user chose meanwhile wins."""
         view = self.w.view
-        if view.model is not None and view.doc_id() == doc_id and row < view.model.rowCount():
-            view.table.scrollTo(view.model.index(row, column), QAbstractItemView.ScrollHint.PositionAtCenter)
+        model = view.model
+        if self._pending != (doc_id, row, column) or model is None or view.doc_id() != doc_id:
+            return
+        if view.table.currentIndex().isValid():  # the user went somewhere meanwhile
+            self._pending = None
+            return
+        if row >= model.rowCount() and model.canFetchMore():
+            model.fetch_until(min(row, model.rowCount() + FETCH_STEP - 1))
+            QTimer.singleShot(0, lambda: self._go_to(doc_id, row, column))
+            return
+        self._pending = None
+        view.go_to_row(row, column)
 
     def reading_row(self) -> int | None:
         """Where the reader is in the open document: the current sentence when it is in view, else the
@@ -151,6 +167,9 @@ class LibraryController(Controller):
         doc_id = self.w.view.doc_id()
         if doc_id is None or self.w.library_closed:
             return
+        going = self._pending is not None and self._pending[0] == doc_id
+        if going and not self.w.view.table.currentIndex().isValid():
+            return  # left before reaching where it was going, nothing chosen meanwhile: the stored place stays
         # a reading position is not worth a message (the library may be busy or read-only)
         with contextlib.suppress(DoiChieuError):
             remember_reading_position(self.w.lib, doc_id, self.reading_row())
