@@ -49,6 +49,11 @@ def test_producer_variants_give_the_unicode_originals_paragraphs(
     assert shown and "page 1" in shown[0].detail  # the user sees that the lines were rebuilt
 
 
+def test_glyphs_drawn_twice_a_hair_apart_are_read_once(tmp_path: Path, original: list[str]) -> None:
+    result = clean_file(variant_pdf(tmp_path / "shadow.pdf", PARAGRAPHS, "nospace", shadow=True))
+    assert _texts(result) == original
+
+
 def test_decomposed_text_is_composed_without_rebuilding_the_lines(tmp_path: Path, original: list[str]) -> None:
     result = clean_file(variant_pdf(tmp_path / "nfd.pdf", PARAGRAPHS, "nfd"))
     assert _texts(result) == original

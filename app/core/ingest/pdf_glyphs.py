@@ -404,6 +404,23 @@ def _over(mark: _Glyph, letter: _Glyph) -> bool:
     return letter.x0 - slack <= centre <= letter.x1 + slack
 
 
+def _without_doubles(glyphs: list[_Glyph]) -> list[_Glyph]:
+    """x-ordered glyphs without the copies drawn again a hair to the side (fake bold, shadows):
+    the same character starting within half its width and a fifth of the size of another."""
+    out: list[_Glyph] = []
+    for g in glyphs:
+        if not g.c.isspace():
+            twin = next(
+                (h for h in out[-4:] if h.c == g.c and abs(g.x0 - h.x0) < min(0.2 * g.size, 0.5 * (h.x1 - h.x0))),
+                None,
+            )
+            if twin is not None:
+                twin.marks = twin.marks or g.marks
+                continue
+        out.append(g)
+    return out
+
+
 def _attach_marks(group: list[_Unit], extra: list[_Glyph]) -> list[_Glyph]:
     """Glyphs of a visual line in x order with every combining mark attached to its letter: the one
     it follows in its own span, else the letter under it."""
@@ -422,7 +439,7 @@ def _attach_marks(group: list[_Unit], extra: list[_Glyph]) -> list[_Glyph]:
                 continue
             bases.append(g)
             prev = g if not g.c.isspace() else None
-    bases.sort(key=lambda g: g.x0)
+    bases = _without_doubles(sorted(bases, key=lambda g: g.x0))
     loose += extra
     if loose:
         letters = [g for g in bases if not g.c.isspace()]
