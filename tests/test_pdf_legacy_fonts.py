@@ -69,4 +69,6 @@ def test_span_decoding_follows_the_font_name() -> None:
     assert pdf_glyphs.decode_span_text(vni, "VNI-Times") == ("Cộng hòa xã hội", "vni")
     assert pdf_glyphs.font_encoding("VNI-Helve-Condense") == "vni"
     assert pdf_glyphs.font_encoding("Verdana") is None
+    assert pdf_glyphs.font_encoding("VnTimeH") == pdf_glyphs.font_encoding("VK Sans Serif") == "tcvn3"
+    assert pdf_glyphs.font_encoding("Vni") is None and pdf_glyphs.font_encoding("Vnexpress") is None
     assert pdf_glyphs.decode_span_text("Mục lục 1.2", ".VnTime") == ("Mục lục 1.2", None)  # Unicode already

@@ -79,6 +79,8 @@ def normalise_odd(text: str, vietnamese: bool = True) -> tuple[str, Counter[str]
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _TCVN3_FONT = re.compile(r"^\.?vn[a-z]|^vk ?(sans|times|arial)|^abc", re.IGNORECASE)
 _VNI_FONT = re.compile(r"^vni[-_ ]", re.IGNORECASE)
+# .VnTime, VnTimeH (some producers drop the dot), VK Sans / VKSans / VK Times (the ABC font sets)
+_TCVN3_NAME = re.compile(r"^(?:\.?Vn[A-Z]|VK ?(?:Sans|Times|Arial|Helvetica|Courier))")
 _VI_LETTERS = frozenset(VIETNAMESE_LETTERS)
 
 
@@ -89,7 +91,7 @@ def font_encoding(font: str) -> str | None:
     name = _SUBSET.sub("", font).strip()
     if _VNI_FONT.match(name):
         return "vni"
-    if (name.startswith(".") and _TCVN3_FONT.match(name)) or name.lower().startswith(("vk sans", "vk times")):
+    if (name.startswith(".") and _TCVN3_FONT.match(name)) or _TCVN3_NAME.match(name):
         return "tcvn3"
     return None
 
