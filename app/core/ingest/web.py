@@ -237,40 +237,75 @@ class _TreeBuilder(HTMLParser):
 
 # Elements dropped with all they hold. <header>/<footer> only outside an <article>/<main> is a page's;
 # inside one, a header holds the article's title and a footer its tags and share buttons (dropped).
-_DROP_TAGS = frozenset(
-    {"nav", "aside", "form", "button", "select", "textarea", "input", "label", "menu", "dialog", "video", "audio"}
+# Dropped with all they hold, whatever is inside.
+_DROP_TAGS = frozenset({"nav", "aside", "button", "select", "textarea", "input", "label", "menu", "dialog"})
+_DROP_TAGS |= {"video", "audio", "footer"}
+# Dropped unless they hold the article's paragraphs (`_holds_prose`): a site's <header> (one inside an
+# <article> holds its title), and a <form> (ASP.NET pages wrap the whole page in one).
+_WEAK_TAGS = frozenset({"header", "form"})
+# Class/id tokens of page chrome. Strong ones are dropped outright; weak ones (sidebars, widgets, ads,
+# banners: words a theme also puts on the wrapper around the article, "penci_sidebar", "widget blog",
+# "o-section--has-ads") only when the element holds no run of prose.
+_STRONG = (
+    r"nav|navbar|menu|menus|submenu|mega-?menu|footer|breadcrumbs?|share|sharing|social|comments?|"
+    r"comment-list|related|relate|subscribe|newsletter|login|signin|sign-in|register|popup|modal|cookies?|"
+    r"tags?|tag-list|keywords?|print-only|toolbar|pagination|pager|rating|poll|most-?read|trending|"
+    r"box-?tinlienquan|tin-?lien-?quan|xem-?them|follow|author-?box|copyright|hotline"
 )
-_DROP_TAGS_OUTSIDE_ARTICLE = frozenset({"header"})
-_DROP_TAGS_ALWAYS_FOOTER = frozenset({"footer"})
-_NEGATIVE = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|menus|submenu|mega-?menu|footer|foot|site-?header|topbar|"
-    r"breadcrumbs?|share|sharing|social|comments?|comment-list|related|relate|sidebar|banners?|ads?|advert\w*|"
-    r"quang-?cao|adsbygoogle|subscribe|newsletter|login|signin|sign-in|register|popup|modal|cookies?|tags?|"
-    r"tag-list|keywords?|widgets?|promo\w*|sponsor\w*|hidden|print-only|toolbar|pagination|pager|rating|poll|"
-    r"most-?read|trending|box-?tinlienquan|tin-?lien-?quan|xem-?them|follow|author-?box|copyright|hotline)"
-    r"(?=$|[\s_-])"
+_WEAK = (
+    r"navigation|foot|site-?header|topbar|sidebar|banners?|ads?|advert\w*|quang-?cao|adsbygoogle|widgets?|"
+    r"promo\w*|sponsor\w*"
 )
+_NEGATIVE = re.compile(rf"(?:^|[\s_-])(?:{_STRONG}|{_WEAK})(?=$|[\s_-])")
+_NEGATIVE_STRONG = re.compile(rf"(?:^|[\s_-])(?:{_STRONG})(?=$|[\s_-])")
 _POSITIVE = re.compile(r"article|content|entry|post-?body|story|detail|fck_detail|main-?text|body-?text|main")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search", "dialog"}
+)
+
+
+def _holds_prose(node: _Node) -> bool:
+    """Two or more paragraphs of 80+ characters that are mostly not link text: an article, not chrome."""
+    found = 0
+    for p in _walk(node):
+        if p.tag != "p":
+            continue
+        text = _clean(p.text())
+        if len(text) < 80:
+            continue
+        links = sum(len(_clean(a.text())) for a in _walk(p) if a.tag == "a")
+        if links < 0.3 * len(text):
+            found += 1
+            if found >= 2:
+                return True
+    return False
 
 
 def _is_dropped(node: _Node, in_article: bool) -> bool:
     tag = node.tag
-    if tag in _DROP_TAGS or tag in _DROP_TAGS_ALWAYS_FOOTER:
-        return True
-    if tag in _DROP_TAGS_OUTSIDE_ARTICLE and not in_article:
+    if tag in _DROP_TAGS:
         return True
     if "hidden" in node.attrs or node.attrs.get("aria-hidden") == "true":
         return True
     if _HIDDEN_STYLE.search(node.attrs.get("style", "")):
         return True
-    role = node.attrs.get("role", "").lower()
-    if role in {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search", "dialog"}:
+    if node.attrs.get("role", "").lower() in _CHROME_ROLES:
         return True
+    if tag in _WEAK_TAGS:
+        return not (tag == "header" and in_article) and not _holds_prose(node)
     words = node.attr_words()
     if tag in {"html", "body", "article", "main"} or not words.strip():
         return False
-    return bool(_NEGATIVE.search(words)) and not _POSITIVE.search(node.attrs.get("class", "").lower())
+    tokens = words.split()
+    if not any(_NEGATIVE.search(t) for t in tokens):
+        return False
+    # a token that names the article and no chrome ("article-body" beside "sidebar-wrap") keeps it
+    if any(_POSITIVE.search(t) and not _NEGATIVE.search(t) for t in tokens):
+        return False
+    if any(_NEGATIVE_STRONG.search(t) for t in tokens):
+        return True
+    return not _holds_prose(node)
 
 
 def _prune(node: _Node, in_article: bool = False) -> int:
