@@ -135,3 +135,17 @@ def test_heading_numbers_at_the_top_of_pages_are_not_page_numbers(tmp_path: Path
     doc.save(path)
     got = [p.text for p in repair_pdf(read_pdf(path))[0]]
     assert got[::2] == ["2 Phương pháp", "3 Tổng quan tài liệu", "4 Kết quả"]
+
+
+def test_wrapped_line_starting_with_a_number_goes_on_after_a_joining_word() -> None:
+    # Hard-wrapped text: "… khoảng cách giữa các đoạn văn là" + "6pt và thụt dòng đầu …" is one sentence,
+    # although the first line stops short and the next starts with a digit.
+    raw = (
+        "Văn bản được trình bày theo khổ giấy A4, lề trái ba phân, lề phải hai phân, cỡ chữ\n"
+        "13, giãn dòng đơn, khoảng cách giữa các đoạn văn là\n"
+        "6pt và thụt dòng đầu một phân; tiêu đề các mục được viết hoa và in đậm ở đầu trang.\n"
+        "Mỗi chương bắt đầu ở một trang mới và có số thứ tự viết bằng chữ số La Mã theo quy\n"
+        "định của nhà trường về việc trình bày luận văn tốt nghiệp của sinh viên năm cuối.\n"
+    )
+    got = [p.text for p in repair_text(raw)[0]]
+    assert len(got) == 1 and "đoạn văn là 6pt và thụt dòng" in got[0]

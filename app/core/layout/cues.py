@@ -151,7 +151,8 @@ def ends_soft(line: str) -> bool:
 _DANGLING_WORDS = frozenset(
     " ".join(
         [
-            "và hoặc hay của các những cho với về trong theo từ để là mà thì nếu khi rằng bởi vì do tại một",
+            # not "theo", "từ", "về", "cho", "với", "trong": Vietnamese labels end on them ("Sắp xếp theo")
+            "và hoặc hay của các những để là mà thì nếu rằng bởi vì một",
             "and or of the a an to in for with by from on at as that which",
         ]
     ).split()
@@ -166,6 +167,16 @@ def dangling(line: str) -> bool:
     if s.count("(") > s.count(")") or s.count("[") > s.count("]"):
         return True
     return s.rsplit(maxsplit=1)[-1].lower() in _DANGLING_WORDS
+
+
+def goes_on(a: str, b: str) -> bool:
+    """Line b continues line a's sentence although it starts with a digit or a capital: a stops on a
+    joining word or an open bracket ("… giữa các đoạn văn là" + "6pt và thụt dòng đầu"), or b starts
+    with a number that is not a list marker ("6pt", "13,")."""
+    if dangling(a):
+        return True
+    first = first_word(b)
+    return bool(first) and first[0].isdigit() and not is_list_start(b)
 
 
 def starts_lower(line: str) -> bool:

@@ -299,6 +299,8 @@ def _breaks(a: _VLine, b: _VLine, nxt: _VLine | None, m: _Metrics, in_item: bool
     ):
         return True
     if room_left:
+        if not cues.ends_sentence(a.text) and cues.goes_on(a.text, b.text) and a.size <= m.body_size + 0.6:
+            return False
         return cues.ends_sentence(a.text) or not cues.starts_lower(b.text) or a.size > m.body_size + 0.6
     return False
 

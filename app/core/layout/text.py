@@ -187,7 +187,7 @@ def _stands_alone(b: _Line, nxt: _Line | None, conv: _Conventions) -> bool:
 
 def _ends_paragraph(a: _Line, b: _Line, conv: _Conventions) -> bool:
     """Hard-wrapped text with no explicit mark: judge by how full line a is and how it ends."""
-    if cues.starts_lower(b.text) and not cues.ends_sentence(a.text):
+    if (cues.starts_lower(b.text) or cues.goes_on(a.text, b.text)) and not cues.ends_sentence(a.text):
         return False
     if not _fits(a, b, conv):
         return False
