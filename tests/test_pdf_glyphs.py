@@ -106,4 +106,4 @@ def test_glued_share_counts_glued_syllables_not_foreign_names() -> None:
 
 def test_pages_read_right_by_mupdf_are_not_rebuilt(tmp_path: Path) -> None:
     result = clean_file(variant_pdf(tmp_path / "u.pdf", PARAGRAPHS, "unicode"))
-    assert not [r for r in result.repairs if r.kind in ("glyph_lines", "split_glued", "legacy_font")]
+    assert not [r for r in result.repairs if r.kind in ("glyph_lines", "glued_syllables", "legacy_font")]

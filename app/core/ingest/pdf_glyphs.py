@@ -123,7 +123,8 @@ def _decode_chars(text: str, encoding: str) -> str | None:
         b = _byte(ch)
         if b is None:
             return None  # a character no 8-bit font holds: this span is Unicode already
-        out.append(table[b] if b >= 0x80 else ch)
+        decoded = table[b] if b >= 0x80 else ch
+        out.append(ch if decoded == "\ufffe" else decoded)  # a byte no Windows font defines: as shown
     return "".join(out)
 
 
@@ -841,5 +842,5 @@ def document_repairs(notes: list[PageNotes]) -> list[Repair]:
     pages = [n for n, note in enumerate(notes, start=1) if note.glued]
     example = next((note.glued_example for note in notes if note.glued_example), "")
     count = sum(note.glued for note in notes)
-    add("split_glued", pages, f"glued syllables split: {count:,}" + (f", e.g. {example}" if example else ""))
+    add("glued_syllables", pages, f"glued syllables split: {count:,}" + (f", e.g. {example}" if example else ""))
     return repairs
