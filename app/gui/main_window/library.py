@@ -135,16 +135,21 @@ class LibraryController(Controller):
         document never holds the window; a sentence the user chose meanwhile wins."""
         view = self.w.view
         model = view.model
+        rows = view.table.viewport()
         if self._pending != (doc_id, row, column) or model is None or view.doc_id() != doc_id:
+            rows.setUpdatesEnabled(True)
             return
         if view.table.currentIndex().isValid():  # the user went somewhere meanwhile
             self._pending = None
+            rows.setUpdatesEnabled(True)
             return
         if row >= model.rowCount() and model.canFetchMore():
+            rows.setUpdatesEnabled(False)  # the rows on screen stay the same: no repaint per step
             model.fetch_until(min(row, model.rowCount() + FETCH_STEP - 1))
             QTimer.singleShot(0, lambda: self._go_to(doc_id, row, column))
             return
         self._pending = None
+        rows.setUpdatesEnabled(True)
         view.go_to_row(row, column)
 
     def reading_row(self) -> int | None:
