@@ -327,3 +327,19 @@ def test_about_names_the_ocr_data_and_its_licence(qtbot, data_dir: Path) -> None
     rows = {name: licence for name, _version, licence in dialog.rows()}
     assert rows[OCR_DATA] == "Apache-2.0"
     assert ((ocr.tessdata_dir() or Path("/nonexistent")) / "LICENSE-Apache-2.0.txt").is_file()
+
+
+def test_ocr_reports_each_page_and_stops_on_cancel(library: Library, folder: Path) -> None:
+    from app.core.errors import CancelledError
+    from app.core.ingest.pdf import read_pdf
+
+    page = text_page(pymupdf.open(), prose(1, 8))
+    path = scanned_pdf(folder / "three pages.pdf", [scan(page, dpi=150)] * 3)
+    heard: list[tuple[int, int, str]] = []
+    with pytest.raises(CancelledError):
+        read_pdf(path, progress=lambda d, t, m: heard.append((d, t, m)), cancel=lambda: bool(heard))
+    assert heard[0] == (0, 3, "reading page 1 by OCR (1/3)")  # stopped at once: the child was killed
+    before = _count(library)
+    with pytest.raises(CancelledError):
+        import_file(library, path, cancel=lambda: True)
+    assert _count(library) == before  # nothing stored
