@@ -6,7 +6,8 @@ Two inputs, two rules:
   tolerant parser, drops what is never article (scripts, <nav>, <header>/<footer> outside the
   article, <aside>, forms, buttons, and elements whose class/id says menu, share, comment, related,
   breadcrumb, footer...), scores the remaining blocks by the text they hold (less the share of it that
-  is link text, readability's rule) and keeps the best container with the paragraphs beside it. HTML
+  is link text, readability's rule), keeps the best container (widened to the element holding 60% of
+  the page's prose when the article is split in sections) with the paragraphs beside it. HTML
   without any such chrome (a selection of a few paragraphs, a document copied from a word processor)
   is kept whole.
 - Plain text copied from a browser: `strip_page_chrome` drops the lines a page's chrome becomes:
@@ -385,6 +386,33 @@ def _best_container(root: _Node) -> _Node | None:
     return best
 
 
+def _prose_letters(node: _Node) -> dict[int, int]:
+    """id(element) -> characters of prose paragraphs (80+ characters, under 30% link text) inside it."""
+    out: dict[int, int] = {}
+    for p in _walk(node):
+        if p.tag != "p" or p.letters < 80 or _link_density(p) >= 0.3:
+            continue
+        up: _Node | None = p
+        while up is not None:
+            out[id(up)] = out.get(id(up), 0) + p.letters
+            up = up.parent
+    return out
+
+
+def _widen(best: _Node, root: _Node) -> _Node:
+    """Up from the best container while it holds under 60% of the page's prose (an article split in
+    sections, the best one a single section), never to the page itself."""
+    prose = _prose_letters(root)
+    total = prose.get(id(root), 0)
+    node = best
+    while total and prose.get(id(node), 0) < 0.6 * total:
+        parent = node.parent
+        if parent is None or parent is root or parent.tag in {"body", "html"}:
+            break
+        node = parent
+    return node
+
+
 def _has_own_text(node: _Node) -> bool:
     return any(isinstance(c, str) and len(c.strip()) >= 25 for c in node.children)
 
@@ -586,6 +614,7 @@ def extract_html(markup: str) -> WebArticle:
     title_tag = _clean(htmllib.unescape("".join(builder.title_parts)))
     if removed:  # page chrome was there: the article is one part of what was copied
         best = _best_container(root)
+        best = _widen(best, root) if best is not None else None
         nodes = [*_leads(best), *_with_siblings(best)] if best is not None else [root]
     else:  # a selection, or a document from a word processor (no menus, no footer): all of it
         nodes = [root]
