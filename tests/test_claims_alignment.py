@@ -105,12 +105,18 @@ def test_a_batch_expands_folders_and_a_bad_item_never_stops_the_rest(data_dir: P
     (folder / "b.txt").write_text("Năm 2023, Việt Nam xếp thứ 46.\n", encoding="utf-8")
     (folder / "deeper" / "a.markdown").write_text("Trung Quốc xếp thứ 12.\n", encoding="utf-8")
     (folder / "empty.txt").write_bytes(b"")
-    (folder / "x.png").write_bytes(b"\x89PNG")
+    (folder / "x.png").write_bytes(b"\x89PNG")  # an image is taken (OCR), this one is cut short
+    (folder / "notes.docx").write_bytes(b"PK")  # not a kind the importer reads: left in the folder
     (tmp_path / "nothing").mkdir()
     expanded = expand_paths([folder, tmp_path / "nothing"])
-    assert [p.relative_to(folder).as_posix() for p in expanded.files] == ["b.txt", "deeper/a.markdown", "empty.txt"]
+    assert [p.relative_to(folder).as_posix() for p in expanded.files] == [
+        "b.txt",
+        "deeper/a.markdown",
+        "empty.txt",
+        "x.png",
+    ]
     assert [(p.name, why) for p, why in expanded.refused] == [
-        ("nothing", "the folder holds no .txt, .md or .pdf files")
+        ("nothing", "the folder holds no text, Markdown, PDF or image files")
     ]
 
     seen: list[str] = []
@@ -121,5 +127,12 @@ def test_a_batch_expands_folders_and_a_bad_item_never_stops_the_rest(data_dir: P
             on_item=lambda p, out, why: seen.append(p.name + (" ok" if out else " refused")),
         )
     assert [o.title for o in result.imported] == ["b", "a", "b"] and result.created == 2
-    assert [p.name for p, _why in result.refused] == ["missing.txt", "empty.txt"]
-    assert seen == ["missing.txt refused", "b.txt ok", "a.markdown ok", "empty.txt refused", "b.txt ok"]
+    assert [p.name for p, _why in result.refused] == ["missing.txt", "empty.txt", "x.png"]
+    assert seen == [
+        "missing.txt refused",
+        "b.txt ok",
+        "a.markdown ok",
+        "empty.txt refused",
+        "x.png refused",
+        "b.txt ok",
+    ]

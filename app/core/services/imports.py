@@ -42,7 +42,7 @@ class Expanded:
 def expand_paths(paths: Iterable[Path | str]) -> Expanded:
     """Files as named, and for each folder the importable files inside it (and its subfolders), in
     name order, up to MAX_FOLDER_FILES. A file of another kind is kept: the importer says why it
-    refuses it (.docx, images...)."""
+    refuses it (.docx, .odt...)."""
     out = Expanded()
     for item in paths:
         path = Path(item)
@@ -51,7 +51,7 @@ def expand_paths(paths: Iterable[Path | str]) -> Expanded:
             continue
         found = sorted(p for p in path.rglob("*") if importable(p) and p.is_file())
         if not found:
-            out.refused.append((path, "the folder holds no .txt, .md or .pdf files"))
+            out.refused.append((path, "the folder holds no text, Markdown, PDF or image files"))
         out.files.extend(found[:MAX_FOLDER_FILES])
         if len(found) > MAX_FOLDER_FILES:
             out.refused.append((path, f"only the first {MAX_FOLDER_FILES} files of the folder were taken"))
