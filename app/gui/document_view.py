@@ -156,6 +156,10 @@ class DocumentView(QWidget):
         ll.addWidget(self.ocr_pane)
         self.ocr_pane.page_requested.connect(lambda: self.show_page_image(True))
         self.page_pane = PageImagePane()  # beside the text: the page of the selected sentence, as scanned
+        self.page_pane.hide_requested.connect(lambda: self.show_page_image(False))
+        # the user's choice (View › Show page image; kept in the settings by the window): shown for each
+        # document read by OCR, out of the way for the others
+        self.page_image_wanted = False
         self._paragraph_pages: dict[int, int | None] = {}  # paragraph id -> page (documents read by OCR)
         self._page_chars: dict[int, tuple[int, int]] = {}
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -251,10 +255,17 @@ class DocumentView(QWidget):
             )
             self.ocr_header.show()
         self.page_pane.load(lib, doc_id)
+        shown = self.page_image_wanted and bool(self.page_pane.pages)
+        if shown != (not self.page_pane.isHidden()):
+            self._place_page_pane(shown)
 
     def show_page_image(self, shown: bool | None = None) -> None:
         """Show (True), hide (False) or toggle (None) the page image beside the text."""
         shown = self.page_pane.isHidden() if shown is None else shown
+        self.page_image_wanted = shown
+        self._place_page_pane(shown)
+
+    def _place_page_pane(self, shown: bool) -> None:
         self.page_pane.set_shown(shown)
         if shown:
             sizes = self.side_splitter.sizes()
@@ -659,6 +670,16 @@ class DocumentView(QWidget):
         else:
             first = next((i for i in reversed(range(len(cells_in_order))) if cells_in_order[i] < at), -1)
         self._show_hit(first)
+        if self.model is not None:  # the rows up to the last match load meanwhile, so F3 never waits for them
+            QTimer.singleShot(0, lambda d=self.model.doc_id, r=self.hits[-1].segment_idx: self._load_rows(d, r))
+
+    def _load_rows(self, doc_id: int, row: int, step: int = 400) -> None:
+        """Load the table's rows up to `row`, `step` rows per turn of the event loop."""
+        model = self.model
+        if model is None or model.doc_id != doc_id or row < model.rowCount() or not model.canFetchMore():
+            return
+        model.fetch_until(min(row, model.rowCount() + step - 1))
+        QTimer.singleShot(0, lambda: self._load_rows(doc_id, row, step))
 
     @staticmethod
     def _hit_column(hit: SearchHit) -> int:
