@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 
 from app.core import ocr_marks
+from app.core.pipeline import import_file
 from app.core.store import Library
 from app.gui.main_window import Key, MainWindow
 from app.gui.models import OCR_LOW_BG
@@ -156,3 +157,35 @@ def test_page_image_beside_the_text_follows_the_selection(qtbot, doc_id: int) ->
     assert pane.isVisible() and action.isChecked()
     pane.close_button.click()  # its × button
     assert not pane.isVisible() and not action.isChecked()
+
+
+def test_page_image_comes_back_for_scans_only_and_after_a_restart(qtbot, doc_id: int, fixtures: Path) -> None:  # type: ignore[no-untyped-def]
+    with Library.open() as lib:
+        text_id = import_file(lib, fixtures / "forum_post_ai_race.vi.txt").document_id
+    win = open_window(qtbot, doc_id)
+    win.action(Key.PAGE_IMAGE).trigger()
+    win.view.page_pane.set_zoom("width")
+    assert win.view.page_pane.isVisible()
+
+    win.open_document(text_id)  # a typed document: nothing to show beside it, the pane steps aside
+    qtbot.waitUntil(lambda: win.view.doc_id() == text_id, timeout=WAIT_MS)
+    assert not win.view.page_pane.isVisible() and not win.action(Key.PAGE_IMAGE).isChecked()
+    assert not win.view.ocr_header.isVisible()
+    win.open_document(doc_id)  # a scan again: back beside the text
+    qtbot.waitUntil(lambda: win.view.doc_id() == doc_id, timeout=WAIT_MS)
+    assert win.view.page_pane.isVisible() and win.action(Key.PAGE_IMAGE).isChecked()
+    win.close()
+
+    again = MainWindow()  # a restart: the scan reopens with its page beside it, at the same zoom
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.view.doc_id() == doc_id and not again.jobs.busy(), timeout=WAIT_MS)
+    pane = again.view.page_pane
+    assert pane.isVisible() and again.action(Key.PAGE_IMAGE).isChecked() and pane.zoom_mode() == "width"
+    qtbot.waitUntil(lambda: pane.shown_page is not None, timeout=WAIT_MS)
+    pane.close_button.click()  # the user's × is a choice too: not shown for the next scan
+    again.open_document(text_id)
+    qtbot.waitUntil(lambda: again.view.doc_id() == text_id, timeout=WAIT_MS)
+    again.open_document(doc_id)
+    qtbot.waitUntil(lambda: again.view.doc_id() == doc_id, timeout=WAIT_MS)
+    assert not pane.isVisible() and not again.action(Key.PAGE_IMAGE).isChecked()

@@ -119,6 +119,7 @@ class PageImagePane(QWidget):
     menu's check mark follows it); `shown_page` is the page whose image is on screen (None: none)."""
 
     shown_changed = Signal(bool)
+    hide_requested = Signal()  # its × button: the user no longer wants the page image
     page_shown = Signal(int)  # a page's image is on screen (decoded)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -140,7 +141,7 @@ class PageImagePane(QWidget):
         close.setAutoRaise(True)
         self.previous.clicked.connect(lambda: self._step(-1))
         self.next.clicked.connect(lambda: self._step(1))
-        close.clicked.connect(lambda: self.set_shown(False))
+        close.clicked.connect(self.hide_requested)
         self.zoom = QComboBox()
         self.zoom.setObjectName("pageZoom")
         self.zoom.setToolTip("Fit the page, fit its width (scroll down the page) or show it at its own size")

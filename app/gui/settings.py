@@ -27,6 +27,8 @@ LAST_DOCUMENT = Setting("library/last_document", int, 0)
 SAMPLES_OFFERED = Setting("library/samples_offered", bool, False)
 LAST_IMPORT_DIR = Setting("import/last_dir", str, "")
 BEAM_SIZE = Setting("translate/beam_size", int, 1)
+PAGE_IMAGE = Setting("reader/page_image", bool, False)  # View › Show page image (issue 17)
+PAGE_ZOOM = Setting("reader/page_zoom", str, "page")  # its zoom: page | width | actual
 
 
 def store() -> QSettings:

@@ -273,6 +273,8 @@ class MainWindow(QMainWindow):
             state = settings.get(setting)
             if state and not state.isEmpty():
                 splitter.restoreState(state)
+        self.view.page_image_wanted = settings.get(settings.PAGE_IMAGE)  # shown again for a scan
+        self.view.page_pane.set_zoom(settings.get(settings.PAGE_ZOOM))
         self.library.open_last_document()
 
     def _save(self) -> None:
@@ -280,6 +282,8 @@ class MainWindow(QMainWindow):
         settings.put(settings.WINDOW_GEOMETRY, self.saveGeometry())
         settings.put(settings.MAIN_SPLITTER, self.splitter.saveState())
         settings.put(settings.DOC_SPLITTER, self.view.splitter.saveState())
+        settings.put(settings.PAGE_IMAGE, self.view.page_image_wanted)
+        settings.put(settings.PAGE_ZOOM, self.view.page_pane.zoom_mode())
         settings.put(settings.LAST_DOCUMENT, self.view.doc_id() or 0)
 
     def close_dialogs(self) -> None:
