@@ -6,6 +6,7 @@ flag on the translation (it does not count as a flagged translation)."""
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import os
@@ -129,3 +130,32 @@ def test_cli_show_says_the_same(tmp_path_factory: pytest.TempPathFactory, librar
     out = json.loads(show("--json"))
     assert out["ocr"].startswith(HEADER)
     assert [p["ocr_mark"] is not None for p in out["paragraphs"]] == [p["id"] in low for p in out["paragraphs"]]
+
+
+def test_a_claim_quoted_from_ocr_text_says_so(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    """A claim over words of the low-confidence paragraph carries the mark in the claims CSV/JSONL and
+    in the report's note; a claim on the typed page does not."""
+    from app.core.claims import workflow
+
+    data = tmp_path_factory.mktemp("ocr-claims") / "data"
+    shutil.copytree(ocr_template(tmp_path_factory), data)
+    with Library.open(data / "library.sqlite3") as lib:
+        (doc,) = lib.documents()
+        low = ocr_marks.low_paragraphs(lib, doc.id)
+        pages = {p.id: p.page for p in lib.paragraphs(doc.id)}
+        segments = lib.segments(doc.id)
+        on_scan = next(s for s in segments if s.paragraph_id in low)
+        typed = next(s for s in segments if pages[s.paragraph_id] == 1)
+        for s in (typed, on_scan):
+            workflow.create_claim(lib, doc.id, s.start_char, s.end_char, tags=["statistic"])
+        rows = list(csv.DictReader(export(lib, [doc.id], "csv", tmp_path / "c.csv").open(encoding="utf-8-sig")))
+        records = [json.loads(line) for line in export(lib, [doc.id], "jsonl", tmp_path / "c.jsonl").open()]
+        page = export(lib, [doc.id], "html", tmp_path / "r.html").read_text(encoding="utf-8")
+        md = export(lib, [doc.id], "md", tmp_path / "r.md").read_text(encoding="utf-8")
+    for found in (rows, records):
+        by_vi = {r["vi"]: r["ocr"] for r in found}
+        assert by_vi[typed.text] == "" and by_vi[on_scan.text].startswith(ocr_marks.CHECK + " (confidence ")
+    heads = re.findall(r'<p class="note-head">(.*?)</p>', page, flags=re.S)
+    assert [ocr_marks.CHECK in h for h in heads] == [False, True]
+    notes = [line for line in md.splitlines() if line.startswith("[^")]
+    assert [ocr_marks.CHECK in n for n in notes] == [False, True]

@@ -316,6 +316,8 @@ def _note(body: _Body, c: ClaimNote) -> None:
         _run(head, tag.name, fill=tag.color, size=9)
     if c.status != "attached":
         _run(head, " · its words are gone from the current text", color=WARN)
+    if c.ocr:  # quoted from text read by OCR with low confidence (issue 17)
+        _run(head, " · ⚠ " + c.ocr, color=WARN)
     quote = body.paragraph()
     _run(quote, "“")
     _run(quote, c.vi, fill=c.color)

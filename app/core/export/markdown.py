@@ -87,6 +87,8 @@ def _footnote(c: ClaimNote) -> list[str]:
         head += f" → “{escape_md(c.en)}”"
     if c.en_status == "orphaned":
         head += " *(the English changed since this span was chosen: check it)*"
+    if c.ocr:  # quoted from text read by OCR with low confidence (issue 17)
+        head += f" ⚠ *{escape_md(c.ocr)}*"
     lines = [head]
     for para in note_markdown(c.note):
         lines += ["", "    " + para]

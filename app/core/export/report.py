@@ -90,6 +90,7 @@ class ClaimNote:
     vi_context: str  # the whole sentence(s) the claim sits in ("" when orphaned)
     en_context: str  # their current English
     checks: tuple[str, ...] = ()  # the checks flagged on those sentences, "kind: reason in words"
+    ocr: str = ""  # its words were read by OCR with low confidence: ocr_marks.mark of the least confident
 
     @property
     def sentences(self) -> str:
@@ -229,7 +230,7 @@ def _section(
     english_text = {sid: t.text for sid, t in english.items()}
     spans = [claim_spans(row, covered_segments(row, segments), english_text) for row in claim_rows]
     notes = [
-        _claim_note(row, shown, numbered_before + i + 1, colors, options, position, segments, english)
+        _claim_note(row, shown, numbered_before + i + 1, colors, options, position, segments, english, ocr_low)
         for i, (row, shown) in enumerate(zip(claim_rows, spans, strict=True))
     ]
     vi_marks, en_marks = _marks(spans, notes)
@@ -314,6 +315,7 @@ def _claim_note(
     position: dict[int, int],
     segments: Sequence[StoredSegment],
     english: dict[int, StoredTranslation],
+    ocr_low: dict[int, float] | None = None,
 ) -> ClaimNote:
     tags = tuple(TagChip(t, colors.get(t, safe_color(None))) for t in row.tags)
     color = colors.get(options.tag, "") if options.tag in row.tags else ""
@@ -322,6 +324,7 @@ def _claim_note(
     if row.status != "attached" or first is None:
         first = last = None
     covered = segments[first : (last if last is not None else first) + 1] if first is not None else []
+    read_low = [ocr_low[s.paragraph_id] for s in covered if ocr_low and s.paragraph_id in ocr_low]
     return ClaimNote(
         number=number,
         claim_id=row.id,
@@ -354,6 +357,7 @@ def _claim_note(
         checks=tuple(
             why for s in covered if s.id in english for why in explain(s.text, english[s.id].text, english[s.id].flags)
         ),
+        ocr=ocr_marks.mark(min(read_low)) if read_low else "",
     )
 
 

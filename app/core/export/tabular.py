@@ -17,7 +17,7 @@ from app.core.safe_write import atomic_open
 
 CSV_COLUMNS = (
     "claim_id", "document_id", "document", "sentences", "vi", "en", "en_status", "vi_sentences", "en_sentences",
-    "tags", "verdict", "status", "note", "evidence", "start", "end", "checks",
+    "tags", "verdict", "status", "note", "evidence", "start", "end", "checks", "ocr",
 )  # fmt: skip
 
 
@@ -40,6 +40,7 @@ def claim_record(c: ClaimNote) -> dict[str, Any]:
         "start": c.start,
         "end": c.end,
         "checks": list(c.checks),  # the sentence checks flagged on its sentences, in words
+        "ocr": c.ocr,  # "read by OCR — check against the page (confidence N %)" or "" (issue 17)
     }
 
 
