@@ -156,6 +156,10 @@ class DocumentView(QWidget):
         ll.addWidget(self.ocr_pane)
         self.ocr_pane.page_requested.connect(lambda: self.show_page_image(True))
         self.page_pane = PageImagePane()  # beside the text: the page of the selected sentence, as scanned
+        self.page_pane.hide_requested.connect(lambda: self.show_page_image(False))
+        # the user's choice (View › Show page image; kept in the settings by the window): shown for each
+        # document read by OCR, out of the way for the others
+        self.page_image_wanted = False
         self._paragraph_pages: dict[int, int | None] = {}  # paragraph id -> page (documents read by OCR)
         self._page_chars: dict[int, tuple[int, int]] = {}
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -251,10 +255,17 @@ class DocumentView(QWidget):
             )
             self.ocr_header.show()
         self.page_pane.load(lib, doc_id)
+        shown = self.page_image_wanted and bool(self.page_pane.pages)
+        if shown != (not self.page_pane.isHidden()):
+            self._place_page_pane(shown)
 
     def show_page_image(self, shown: bool | None = None) -> None:
         """Show (True), hide (False) or toggle (None) the page image beside the text."""
         shown = self.page_pane.isHidden() if shown is None else shown
+        self.page_image_wanted = shown
+        self._place_page_pane(shown)
+
+    def _place_page_pane(self, shown: bool) -> None:
         self.page_pane.set_shown(shown)
         if shown:
             sizes = self.side_splitter.sizes()
