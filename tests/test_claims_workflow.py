@@ -177,7 +177,7 @@ def test_deleting_a_tag_asks_what_to_do(lib: Library) -> None:
     store.set_tags(claim, ["statistic", "tạm"])
     assert store.delete_tag("tạm", force=True) == 1
     assert store.get(claim).tags == ("statistic",)
-    with pytest.raises(InputError, match="already used"):
+    with pytest.raises(InputError, match="already applies the tag"):
         store.add_tag("khác", shortcut="1")
     assert store.rename_tag("statistic", "số liệu").name == "số liệu"
     assert store.get(claim).tags == ("số liệu",)

@@ -6,7 +6,6 @@ every version as rows of `notes`), in the same transaction, so nothing a user wr
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -144,64 +143,25 @@ class ClaimStore:
                 return tag
         raise NotFoundError(f"no tag named {name!r}; `main.py tags list` shows them")
 
-    def add_tag(self, name: str, color: str = "#f4d03f", shortcut: str | None = None) -> Tag:
-        name = name.strip()
-        if not name:
-            raise InputError("a tag needs a name")
-        if any(t.name.lower() == name.lower() for t in self.tags()):
-            raise InputError(f"a tag named {name!r} already exists")
-        if shortcut is not None:
-            self._check_shortcut(shortcut)
-        if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", color):  # the window paints it: #rgb or #rrggbb only
-            raise InputError(f"{color[:40]!r} is not a colour; give #rrggbb, e.g. #f4d03f")
-        with self.lib.transaction():
-            self.db.conn.execute(
-                "INSERT INTO tags (name, color, shortcut, created_at) VALUES (?, ?, ?, ?)",
-                (name, color, shortcut, dbmod.utc_now()),
-            )
-        return self.tag(name)
+    # The rules for tags (names, colours, keys, delete with reassign) live in app/core/claims/tags.py,
+    # the one place both front-ends call; these methods are that module under the store's names.
 
-    def _check_shortcut(self, shortcut: str) -> None:
-        if shortcut not in "123456789" or len(shortcut) != 1:
-            raise InputError("a tag's shortcut is one digit from 1 to 9")
-        taken = [t.name for t in self.tags() if t.shortcut == shortcut]
-        if taken:
-            raise InputError(f"shortcut {shortcut} is already used by the tag {taken[0]!r}")
+    def add_tag(self, name: str, color: str | None = None, shortcut: str | None = None) -> Tag:
+        from app.core.claims import tags as rules
+
+        return rules.create_tag(self.lib, name, color, shortcut)
 
     def rename_tag(self, old: str, new: str) -> Tag:
-        tag = self.tag(old)
-        new = new.strip()
-        if not new:
-            raise InputError("a tag needs a name")
-        if new.lower() != tag.name.lower() and any(t.name.lower() == new.lower() for t in self.tags()):
-            raise InputError(f"a tag named {new!r} already exists")
-        with self.lib.transaction():
-            self.db.conn.execute("UPDATE tags SET name = ? WHERE id = ?", (new, tag.id))
-        return self.tag(new)
+        from app.core.claims import tags as rules
+
+        return rules.rename_tag(self.lib, old, new)
 
     def delete_tag(self, name: str, *, reassign: str | None = None, force: bool = False) -> int:
         """Delete a tag. Its claims are moved to `reassign`, or just lose the tag with `force`;
         with neither, a tag still in use is refused. Returns how many claims carried it."""
-        tag = self.tag(name)
-        target = self.tag(reassign) if reassign else None
-        if target is not None and target.id == tag.id:
-            raise InputError(f"cannot move the claims of {tag.name!r} to the tag being deleted; name another tag")
-        if tag.claims and target is None and not force:
-            raise InputError(
-                f"the tag {tag.name!r} is on {tag.claims} claim(s); move them with --reassign TAG or "
-                "drop the tag from them with --force"
-            )
-        claim_ids = [r[0] for r in self.db.execute("SELECT claim_id FROM claim_tags WHERE tag_id = ?", [tag.id])]
-        with self.lib.transaction():
-            for claim_id in claim_ids:
-                new = f"{target.name}" if target else ""
-                self._history(claim_id, "tags", f"-{tag.name}", f"+{new}" if new else "")
-                if target is not None:
-                    self.db.conn.execute(
-                        "INSERT OR IGNORE INTO claim_tags (claim_id, tag_id) VALUES (?, ?)", (claim_id, target.id)
-                    )
-            self.db.conn.execute("DELETE FROM tags WHERE id = ?", (tag.id,))
-        return len(claim_ids)
+        from app.core.claims import tags as rules
+
+        return rules.delete_tag(self.lib, name, reassign=reassign, untag=force)
 
     # claims --------------------------------------------------------------------------------------
 
