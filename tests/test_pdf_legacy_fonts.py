@@ -72,3 +72,6 @@ def test_span_decoding_follows_the_font_name() -> None:
     assert pdf_glyphs.font_encoding("VnTimeH") == pdf_glyphs.font_encoding("VK Sans Serif") == "tcvn3"
     assert pdf_glyphs.font_encoding("Vni") is None and pdf_glyphs.font_encoding("Vnexpress") is None
     assert pdf_glyphs.decode_span_text("Mục lục 1.2", ".VnTime") == ("Mục lục 1.2", None)  # Unicode already
+    # A run whose codes all look like Latin-1 letters is still a code in a legacy font: "ChuÈn", "È" (.VnTimeH)
+    assert pdf_glyphs.decode_span_text(" ChuÈn ", ".VnTime") == (" Chuẩn ", "tcvn3")
+    assert pdf_glyphs.decode_span_text("È", "ABCDEF+.VnTimeH-Bold") == ("Ẩ", "tcvn3")

@@ -142,6 +142,10 @@ _VI_RE = re.compile(
 )
 
 
+# In a span whose font names a legacy encoding any non-ASCII character is a code ("ChuÈn" is "Chuẩn").
+_HIGH = re.compile("[^\x00-\x7f]")
+
+
 def _legacy_bytes_present(text: str) -> bool:
     """Characters an 8-bit legacy layer shows and Vietnamese Unicode text does not: Latin-1 letters
     and signs that are no Vietnamese letter (ö ß © ¸ × …), or private-use codes."""
@@ -152,7 +156,7 @@ def decode_span_text(text: str, font: str) -> tuple[str, str | None]:
     """`text` of one span decoded when its font announces a legacy encoding and the characters fit
     it. Returns (text, encoding used or None). NFC."""
     encoding = font_encoding(font)
-    if encoding is None or not _legacy_bytes_present(text):
+    if encoding is None or not _HIGH.search(text):
         return text, None
     decoded = _decode_chars(text, encoding)
     if decoded is None:
@@ -336,7 +340,7 @@ def _units(blocks: list[dict], notes: PageNotes) -> list[_Unit]:
                 text = "".join(ch["c"] for ch in chars)
                 encoding = font_encoding(font)
                 table = None
-                if encoding and _legacy_bytes_present(text) and _decode_chars(text, encoding) is not None:
+                if encoding and _HIGH.search(text) and _decode_chars(text, encoding) is not None:
                     table = TCVN3_DECODE if encoding == "tcvn3" else VNI_DECODE
                     notes.legacy[encoding] += 1
                 upper = table is not None and _capitals_font(font)
