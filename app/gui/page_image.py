@@ -11,6 +11,7 @@ never holds the window; a decode that arrives after the selection moved on is dr
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QRunnable, QSize, Qt, QThreadPool, Signal
@@ -46,7 +47,8 @@ class _Decode(QRunnable):
         buffer.setData(QByteArray(self.data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         image = QImageReader(buffer).read()
-        self.signals.done.emit(self.token, self.page, image)
+        with contextlib.suppress(RuntimeError):  # the pane was closed meanwhile (its signals are gone)
+            self.signals.done.emit(self.token, self.page, image)
 
 
 FIT_PAGE, FIT_WIDTH, ACTUAL_SIZE = "page", "width", "actual"
