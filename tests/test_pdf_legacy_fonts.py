@@ -75,3 +75,5 @@ def test_span_decoding_follows_the_font_name() -> None:
     # A run whose codes all look like Latin-1 letters is still a code in a legacy font: "ChuÈn", "È" (.VnTimeH)
     assert pdf_glyphs.decode_span_text(" ChuÈn ", ".VnTime") == (" Chuẩn ", "tcvn3")
     assert pdf_glyphs.decode_span_text("È", "ABCDEF+.VnTimeH-Bold") == ("Ẩ", "tcvn3")
+    # Unicode capitals in a font that only bears the name (Word 2010 textbook's table of contents)
+    assert pdf_glyphs.decode_span_text("N LÝ FILE", ".VnArial,Bold") == ("N LÝ FILE", None)

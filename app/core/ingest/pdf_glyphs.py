@@ -164,7 +164,18 @@ def decode_span_text(text: str, font: str) -> tuple[str, str | None]:
     decoded = unicodedata.normalize("NFC", decoded)
     if _capitals_font(font):
         decoded = decoded.upper()
+    elif _case_broken(text, decoded):
+        return text, None
     return decoded, encoding
+
+
+def _case_broken(text: str, decoded: str) -> bool:
+    """Decoding would turn a capitals word into mixed case ("LÝ" -> "Lí"): the span holds Unicode
+    capitals in a font that only bears a legacy name (Word maps some .Vn fonts to Unicode)."""
+    for raw, new in zip(text.split(), decoded.split(), strict=False):
+        if len(raw) > 1 and raw.isupper() and _HIGH.search(raw) and not new.isupper():
+            return True
+    return False
 
 
 def guess_legacy(text: str) -> tuple[str, str | None]:
@@ -340,7 +351,7 @@ def _units(blocks: list[dict], notes: PageNotes) -> list[_Unit]:
                 text = "".join(ch["c"] for ch in chars)
                 encoding = font_encoding(font)
                 table = None
-                if encoding and _HIGH.search(text) and _decode_chars(text, encoding) is not None:
+                if encoding and decode_span_text(text, font)[1]:
                     table = TCVN3_DECODE if encoding == "tcvn3" else VNI_DECODE
                     notes.legacy[encoding] += 1
                 upper = table is not None and _capitals_font(font)
