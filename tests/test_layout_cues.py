@@ -149,3 +149,13 @@ def test_wrapped_line_starting_with_a_number_goes_on_after_a_joining_word() -> N
     )
     got = [p.text for p in repair_text(raw)[0]]
     assert len(got) == 1 and "đoạn văn là 6pt và thụt dòng" in got[0]
+
+
+def test_heading_ending_in_a_vietnamese_word_spelled_like_english_stands_alone() -> None:
+    # "Máy in" (printer) ends in "in", a joining word only in English text.
+    raw = (
+        "Phong bì\n\nĐặt các tùy chọn về chức năng in ra phong bì trên máy in của bạn, khi bạn\n"
+        "chọn lệnh này.\nMáy in\nĐặt các tùy chọn về chức năng in ra phong bì.\n"
+    )
+    got = [p.text for p in repair_text(raw)[0]]
+    assert "Máy in" in got

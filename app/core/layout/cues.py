@@ -148,14 +148,14 @@ def ends_soft(line: str) -> bool:
 
 
 # Words that cannot end a heading or a paragraph: the line goes on (Vietnamese and English).
-_DANGLING_WORDS = frozenset(
-    " ".join(
-        [
-            # not "theo", "từ", "về", "cho", "với", "trong": Vietnamese labels end on them ("Sắp xếp theo")
-            "và hoặc hay của các những để là mà thì nếu rằng bởi vì một",
-            "and or of the a an to in for with by from on at as that which",
-        ]
-    ).split()
+# Words that cannot end a heading or a paragraph: the line goes on. Not "theo", "từ", "về", "cho",
+# "với", "trong": Vietnamese labels end on them ("Sắp xếp theo"). The English words count only on a
+# line without Vietnamese letters ("Máy in" is a printer).
+_DANGLING_VI = frozenset(
+    ["và", "hoặc", "hay", "của", "các", "những", "để", "là", "mà", "thì", "nếu", "rằng", "bởi", "vì", "một"]
+)
+_DANGLING_EN = frozenset(
+    ["and", "or", "of", "the", "a", "an", "to", "in", "for", "with", "by", "from", "on", "at", "as", "that", "which"]
 )
 
 
@@ -166,7 +166,8 @@ def dangling(line: str) -> bool:
         return False
     if s.count("(") > s.count(")") or s.count("[") > s.count("]"):
         return True
-    return s.rsplit(maxsplit=1)[-1].lower() in _DANGLING_WORDS
+    last = s.rsplit(maxsplit=1)[-1].lower()
+    return last in _DANGLING_VI or (last in _DANGLING_EN and not has_vietnamese_letter(s))
 
 
 def goes_on(a: str, b: str) -> bool:
