@@ -103,6 +103,8 @@ class DocumentView(QWidget):
         self.ocr_header = QLabel()
         self.ocr_header.setObjectName("ocrHeader")
         self.ocr_header.setStyleSheet("color: #7d6608;")
+        self.ocr_header.setWordWrap(True)  # wraps in a narrow window rather than widening the document's minimum
+        self.ocr_header.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.ocr_header.hide()
         cl.addWidget(self.ocr_header)
         self.review_filter.currentIndexChanged.connect(self.apply_filter)
