@@ -44,6 +44,7 @@ def test_non_syllables_are_refused(word: str) -> None:
         ("Nghịđịnh", ["Nghị", "định"]),
         ("sửdụng", ["sử", "dụng"]),
         ("CỘNGHÒA", ["CỘNG", "HÒA"]),
+        ("chủyếu", ["chủ", "yếu"]),  # y- is a common start, ế- is not
     ],
 )
 def test_glued_syllables_split(token: str, pieces: list[str]) -> None:
@@ -55,6 +56,10 @@ def test_ascii_and_foreign_words_stay_whole_without_evidence() -> None:
         assert split_glued(word) == [word]
     # the document's own vocabulary is the evidence an ASCII token needs
     assert split_glued("thanhcong", Counter({"thanh": 5, "cong": 4})) == ["thanh", "cong"]
+    # English words fall into open two-letter syllables; a Vietnamese document uses those too
+    common = Counter({"vo": 9, "lu": 9, "me": 9, "ge": 9, "ne": 9, "ra": 9, "ti": 9, "ve": 9})
+    assert split_glued("volume", common) == ["volume"]
+    assert split_glued("generative", common) == ["generative"]
 
 
 def test_repair_glued_reports_each_edit() -> None:

@@ -173,15 +173,23 @@ def split_glued(token: str, vocab: Counter[str] | None = None) -> list[str]:
             if not is_syllable(piece):
                 continue
             seen = vocab.get(piece.lower(), 0)
-            cost = cost_i + 10.0 - math.log1p(seen) + (1.5 if piece[0].lower() in "aăâeêioôơuưy" else 0.0)
+            # a syllable without an onset is rarer than one with ('chủ|yếu', not 'chủy|ếu'); y- counts as
+            # an onset here (yếu, yêu, ý are common)
+            cost = cost_i + 10.0 - math.log1p(seen) + (1.5 if piece[0].lower() in "aăâeêioôơuư" else 0.0)
             if best[j] is None or cost < best[j][0]:  # type: ignore[index]
                 best[j] = (cost, [*pieces_i, piece])
     result = best[n]
     if result is None or len(result[1]) < 2:
         return [token]
     pieces = result[1]
-    # an ASCII token ("banana") splits only when the document itself uses every piece alone
-    if not looks_vietnamese(token) and (whole_seen or any(vocab.get(p.lower(), 0) < 3 for p in pieces)):
+    # An ASCII token ("banana", "volume") splits only when the document itself uses every piece alone
+    # and one piece has a final consonant cluster or 4+ letters: English words split into open
+    # two-letter syllables ("vo lu me", "ge ne ra ti ve"), glued Vietnamese ones rarely do.
+    if not looks_vietnamese(token) and (
+        whole_seen
+        or any(vocab.get(p.lower(), 0) < 3 for p in pieces)
+        or not any(len(p) >= 4 or p.lower().endswith(("ng", "nh", "ch")) for p in pieces)
+    ):
         return [token]
     return pieces
 
