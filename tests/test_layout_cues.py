@@ -159,3 +159,11 @@ def test_heading_ending_in_a_vietnamese_word_spelled_like_english_stands_alone()
     )
     got = [p.text for p in repair_text(raw)[0]]
     assert "Máy in" in got
+
+
+def test_printed_width_of_a_copied_line_counts_letter_shapes_not_characters() -> None:
+    from app.core.layout.cues import text_width
+
+    assert text_width("illicit, little") < text_width("mammoth MWMW") < text_width("MAMMOTH MWMWMW")
+    # Vietnamese tone marks and the letters they sit on are as wide as the bare letters.
+    assert text_width("Nguyễn Thị Ánh") == text_width("Nguyen Thi Anh")
