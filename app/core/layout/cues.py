@@ -176,23 +176,16 @@ _WIDE = frozenset("mwMW")
 
 def text_width(text: str) -> float:
     """The printed width of a line in average-letter units, from the shapes of its letters (a proportional
-    font sets "iiii" narrower than "mmmm"): judges how full a copied line was better than its length."""
-    base = unicodedata.normalize("NFD", text)
-    total = 0.0
-    for ch in base:
-        if unicodedata.combining(ch):
-            continue
-        if ch == " ":
-            total += 0.55
-        elif ch in _NARROW:
-            total += 0.5
-        elif ch in _WIDE:
-            total += 1.6
-        elif ch.isupper():
-            total += 1.3
-        else:
-            total += 1.0
-    return total
+    font sets "iiii" narrower than "mmmm"): judges how full a copied line was better than its length.
+    Counted with C-level string methods: a 10 MB line costs a few passes, not a Python loop."""
+    base = _COMBINING.sub("", unicodedata.normalize("NFD", text))
+    narrow = sum(base.count(ch) for ch in _NARROW)
+    wide = sum(base.count(ch) for ch in _WIDE)
+    capitals = sum(map(str.isupper, base)) - base.count("I") - base.count("M") - base.count("W")
+    return len(base) - 0.45 * base.count(" ") - 0.5 * narrow + 0.6 * wide + 0.3 * capitals
+
+
+_COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def goes_on(a: str, b: str) -> bool:
