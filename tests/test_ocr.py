@@ -56,7 +56,7 @@ def text_page(doc: pymupdf.Document, paragraphs: list[str], junk: bool = False) 
     return page
 
 
-def scan(page: pymupdf.Page, dpi: int = 200, rotate: int = 0, kind: str = "png") -> bytes:
+def scan(page: pymupdf.Page, dpi: int = 200, rotate: float = 0, kind: str = "png") -> bytes:
     zoom = dpi / 72
     pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom).prerotate(rotate), colorspace=pymupdf.csGRAY)
     return bytes(pix.tobytes(kind))
@@ -343,3 +343,14 @@ def test_ocr_reports_each_page_and_stops_on_cancel(library: Library, folder: Pat
     with pytest.raises(CancelledError):
         import_file(library, path, cancel=lambda: True)
     assert _count(library) == before  # nothing stored
+
+
+def test_small_skew_is_measured_before_reading() -> None:
+    page = text_page(pymupdf.open(), prose(2, 9))
+    for turned in (0.0, 2.0, -3.0):
+        doc = pymupdf.open()
+        png = scan(page, dpi=150, rotate=turned)
+        pix = pymupdf.Pixmap(png)
+        target = doc.new_page(width=pix.width * 72 / 150, height=pix.height * 72 / 150)
+        target.insert_image(target.rect, stream=png)
+        assert abs(ocr.skew(target) + turned) <= 0.25, turned  # the turn that levels it back

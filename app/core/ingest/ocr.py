@@ -5,7 +5,8 @@ text layer is unusable (a scanner's OCR that lost the Vietnamese diacritics: "CO
 NGHiA"); such a layer is replaced only when our OCR of the page reads better. The data files
 (`vie.traineddata`, `eng.traineddata`, Apache-2.0) ship in `resources/tessdata`; no Tesseract needs to
 be installed. Rotation by 90/180/270 degrees is found by OCR-ing a small rendering of the page each
-way and keeping the way whose text is most like Vietnamese (MuPDF has no orientation detection).
+way and keeping the way whose text is most like Vietnamese (MuPDF has no orientation detection); a
+small skew (up to 4 degrees) by the row profile of small renderings turned each way (`skew`).
 
 MuPDF does not pass Tesseract's word confidences on, so a page's and a paragraph's confidence is an
 estimate on the same 0-100 scale: the share of its words that are well-formed Vietnamese syllables,
@@ -15,6 +16,7 @@ numbers or words the document itself uses elsewhere (`text_confidence`).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import re
 import unicodedata
@@ -39,6 +41,8 @@ LANGUAGE_ENV = "DOICHIEU_OCR_LANGUAGE"
 LANGUAGE = "vie"
 DPI = 200  # measured best: 150 dpi loses small diacritics, 300 dpi is 2-3x slower and no better
 MAX_SIDE = 3500  # pixels: a 4000-pixel phone photo is read at this size (Tesseract's time grows with it)
+SKEW_DPI = 40  # the renderings that measure a small skew
+SKEW_GAIN = 1.15  # a turn must sharpen the row profile this much over the page as it is
 PROBE_DPI = 100  # the small rendering that decides a page's orientation
 IMAGE_DPI = 100  # the page image kept for the reader
 IMAGE_JPEG_QUALITY = 60
@@ -222,7 +226,29 @@ def _zoom(page: pymupdf.Page, dpi: int) -> float:
     return min(zoom, MAX_SIDE / side)
 
 
-def _render(page: pymupdf.Page, dpi: int, rotation: int) -> pymupdf.Pixmap:
+def skew(page: pymupdf.Page) -> float:
+    """The small turn (degrees, -4..4) that levels the page's text lines, 0.0 when none is clearly
+    better: small renderings turned each way, scored by how sharply ink and paper alternate from row
+    to row (level lines of text give dark rows and white gaps; skewed ones smear them)."""
+    import pymupdf
+
+    zoom = _zoom(page, DPI) * SKEW_DPI / DPI
+
+    def sharpness(angle: float) -> float:
+        pix = page.get_pixmap(
+            matrix=pymupdf.Matrix(zoom, zoom).prerotate(angle), colorspace=pymupdf.csGRAY, alpha=False
+        )
+        data, stride, w = pix.samples, pix.stride, pix.width
+        rows = [w * 255 - sum(data[i * stride : i * stride + w]) for i in range(pix.height)]
+        return float(sum((b - a) ** 2 for a, b in itertools.pairwise(rows)))
+
+    level = sharpness(0.0)
+    coarse = max((sharpness(a / 2), a / 2) for a in range(-8, 9) if a)
+    best = max(coarse, *((sharpness(coarse[1] + d), coarse[1] + d) for d in (-0.25, 0.25)))
+    return best[1] if best[0] > SKEW_GAIN * level else 0.0
+
+
+def _render(page: pymupdf.Page, dpi: int, rotation: float) -> pymupdf.Pixmap:
     import pymupdf
 
     zoom = _zoom(page, DPI) * dpi / DPI
@@ -298,15 +324,16 @@ def read_page(page: pymupdf.Page, number: int, tessdata: Path, *, dpi: int = DPI
     """OCR one page upright. It is read as it stands first; only if that does not read like text are
     the other three orientations tried on a small rendering."""
     lang = lang or language()
+    level = skew(page)  # a scan fed a little crooked (Tesseract copes with ~3 degrees, less well beyond)
     rotation = 0
-    pix = _render(page, dpi, 0)
+    pix = _render(page, dpi, level)
     read = _ocr_pixmap(pix, tessdata, lang)
     lines = _page_lines(read)
     score = reading_score("\n".join(line.text for line in lines))
     if score < GOOD_ORIENTATION:
         turned, _ = orientation(page, tessdata, lang)
         if turned:
-            pix2 = _render(page, dpi, turned)
+            pix2 = _render(page, dpi, turned + level)
             read2 = _ocr_pixmap(pix2, tessdata, lang)
             lines2 = _page_lines(read2)
             score2 = reading_score("\n".join(line.text for line in lines2))
@@ -314,10 +341,10 @@ def read_page(page: pymupdf.Page, number: int, tessdata: Path, *, dpi: int = DPI
                 rotation, pix, read, lines, score = turned, pix2, read2, lines2, score2
     rect = read.rect
     out = PdfPage(number, rect.width, rect.height, tuple(even_sizes(lines)))
-    return OcrResult(out, rotation, score, page_image(page, rotation))
+    return OcrResult(out, rotation, score, page_image(page, rotation + level))
 
 
-def page_image(page: pymupdf.Page, rotation: int = 0) -> bytes:
+def page_image(page: pymupdf.Page, rotation: float = 0) -> bytes:
     """A small JPEG of the page (upright), what the reader shows beside the OCR text."""
     try:
         pix = _render(page, IMAGE_DPI, rotation)
