@@ -354,3 +354,12 @@ def test_small_skew_is_measured_before_reading() -> None:
         target = doc.new_page(width=pix.width * 72 / 150, height=pix.height * 72 / 150)
         target.insert_image(target.rect, stream=png)
         assert abs(ocr.skew(target) + turned) <= 0.25, turned  # the turn that levels it back
+
+
+def test_images_with_trailers_are_not_taken_for_cut_short(tmp_path: Path) -> None:
+    """Phones append data after a JPEG's end (motion photos) and tools after a PNG's: still whole."""
+    page = text_page(pymupdf.open(), prose(1))
+    jpeg, png = scan(page, dpi=50, kind="jpeg"), scan(page, dpi=50)
+    (tmp_path / "motion.jpg").write_bytes(jpeg + b"MotionPhoto_Data" + b"\xff\xda\x00" * 1000)
+    (tmp_path / "tail.png").write_bytes(png + b"\x00" * 64 + b"trailing")
+    assert images.check_image(tmp_path / "motion.jpg") == images.check_image(tmp_path / "tail.png")

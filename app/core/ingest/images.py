@@ -45,7 +45,7 @@ def _png_size(data: bytes, name: str) -> list[tuple[int, int]]:
     if len(data) < 33 or data[12:16] != b"IHDR":
         raise _damaged(name, "this PNG image is damaged (no header)")
     w, h = struct.unpack(">II", data[16:24])
-    if not data.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82"):
+    if data.find(b"IEND\xaeB`\x82", 33) < 0:  # data after the end chunk is allowed (some tools append)
         raise _damaged(name, "this PNG image is cut short (an interrupted download or copy leaves it so)")
     return [(w, h)]
 
@@ -69,7 +69,10 @@ def _jpeg_size(data: bytes, name: str) -> list[tuple[int, int]]:
         pos += 2 + length
     if size is None:
         raise _damaged(name, "this JPEG image is damaged (no frame header)")
-    if b"\xff\xd9" not in data[-64:]:
+    # The scan data cannot hold FF D9 (an FF in it is stuffed as FF 00), so the end-of-image marker after
+    # the first start-of-scan is the image's end, even when a phone appends a trailer (a motion photo).
+    first_scan = data.find(b"\xff\xda", pos)
+    if first_scan < 0 or data.find(b"\xff\xd9", first_scan) < 0:
         raise _damaged(name, "this JPEG image is cut short (an interrupted download or copy leaves it so)")
     return [size]
 
