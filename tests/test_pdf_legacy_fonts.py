@@ -77,3 +77,5 @@ def test_span_decoding_follows_the_font_name() -> None:
     assert pdf_glyphs.decode_span_text("È", "ABCDEF+.VnTimeH-Bold") == ("Ẩ", "tcvn3")
     # Unicode capitals in a font that only bears the name (Word 2010 textbook's table of contents)
     assert pdf_glyphs.decode_span_text("N LÝ FILE", ".VnArial,Bold") == ("N LÝ FILE", None)
+    assert pdf_glyphs.decode_span_text("C«ng cô > VÜ lÖnh", ".VnTime") == ("Công cụ > Vĩ lệnh", "tcvn3")
+    assert pdf_glyphs.decode_span_text("VÝ dô: ChÐp hµng", ".VnTime") == ("Ví dụ: Chép hàng", "tcvn3")

@@ -152,9 +152,10 @@ def _legacy_bytes_present(text: str) -> bool:
     return _LEGACY_RE.search(text) is not None
 
 
-def decode_span_text(text: str, font: str) -> tuple[str, str | None]:
+def decode_span_text(text: str, font: str, legacy_page: bool = False) -> tuple[str, str | None]:
     """`text` of one span decoded when its font announces a legacy encoding and the characters fit
-    it. Returns (text, encoding used or None). NFC."""
+    it. Returns (text, encoding used or None). NFC. `legacy_page`: other legacy-font spans of the
+    page hold codes no Vietnamese text has, so capitals words ("VÝ") are codes too."""
     encoding = font_encoding(font)
     if encoding is None or not _HIGH.search(text):
         return text, None
@@ -164,16 +165,21 @@ def decode_span_text(text: str, font: str) -> tuple[str, str | None]:
     decoded = unicodedata.normalize("NFC", decoded)
     if _capitals_font(font):
         decoded = decoded.upper()
-    elif _case_broken(text, decoded):
+    elif not legacy_page and _case_broken(text, decoded):
         return text, None
     return decoded, encoding
 
 
 def _case_broken(text: str, decoded: str) -> bool:
-    """Decoding would turn a capitals word into mixed case ("LÝ" -> "Lí"): the span holds Unicode
-    capitals in a font that only bears a legacy name (Word maps some .Vn fonts to Unicode)."""
+    """Decoding would turn a capitals word into mixed case ("LÝ" -> "Lí") and nothing else in the span
+    is a code no Vietnamese text holds: the span holds Unicode capitals in a font that only bears a
+    legacy name (Word maps some .Vn fonts to Unicode). "VÝ dô" (ô, no capital) stays a code."""
+    if _legacy_bytes_present(text):
+        return False
     for raw, new in zip(text.split(), decoded.split(), strict=False):
-        if len(raw) > 1 and raw.isupper() and _HIGH.search(raw) and not new.isupper():
+        high = [ch for ch in raw if not ch.isascii()]
+        # "VÜ" is a code (Ü is no Vietnamese letter: "Vĩ"); "LÝ" reads as Vietnamese capitals already
+        if len(raw) > 1 and raw.isupper() and high and all(ch in _VI_LETTERS for ch in high) and not new.isupper():
             return True
     return False
 
@@ -331,6 +337,7 @@ class PageNotes:
     glued_example: str = ""
     glued_share: float = 0.0  # of the text as read (`glued_share`, on the page's first characters)
     has_actual_text: bool = False  # the page's contents use /ActualText (whether or not it hid glyphs)
+    legacy_page: bool = False  # a legacy-font span of the page holds codes no Vietnamese text has
 
 
 def _units(blocks: list[dict], notes: PageNotes) -> list[_Unit]:
@@ -351,7 +358,7 @@ def _units(blocks: list[dict], notes: PageNotes) -> list[_Unit]:
                 text = "".join(ch["c"] for ch in chars)
                 encoding = font_encoding(font)
                 table = None
-                if encoding and decode_span_text(text, font)[1]:
+                if encoding and decode_span_text(text, font, notes.legacy_page)[1]:
                     table = TCVN3_DECODE if encoding == "tcvn3" else VNI_DECODE
                     notes.legacy[encoding] += 1
                 upper = table is not None and _capitals_font(font)
@@ -644,7 +651,7 @@ def _dict_line(line: dict, block_no: int, notes: PageNotes) -> PdfLine | None:
         if not text:
             continue
         if font_encoding(s["font"]):
-            decoded, encoding = decode_span_text(text, s["font"])
+            decoded, encoding = decode_span_text(text, s["font"], notes.legacy_page)
             if encoding:
                 notes.legacy[encoding] += 1
                 text = decoded
@@ -709,6 +716,13 @@ def read_page(page: object, *, actual_text: bool = True) -> tuple[list[PdfLine],
         if shown > said * 1.05 + 5:  # the replacement text swallows glyphs the page draws
             blocks, flags = drawn, drawn_flags
             notes.actual_text = (said, shown)
+    notes.legacy_page = any(
+        font_encoding(s["font"]) and _legacy_bytes_present(s["text"])
+        for b in blocks
+        if b.get("type") == 0
+        for ln in b["lines"]
+        for s in ln["spans"]
+    )
     lines: list[PdfLine] = []
     boxes: list[tuple[float, float, float, float]] = []
     for block_no, block in enumerate(blocks):
