@@ -177,14 +177,22 @@ _WIDE = frozenset("mwMW")
 def text_width(text: str) -> float:
     """The printed width of a line in average-letter units, from the shapes of its letters (a proportional
     font sets "iiii" narrower than "mmmm"): judges how full a copied line was better than its length.
-    Counted with C-level string methods: a 10 MB line costs a few passes, not a Python loop."""
-    base = _COMBINING.sub("", unicodedata.normalize("NFD", text))
-    narrow = sum(base.count(ch) for ch in _NARROW)
-    wide = sum(base.count(ch) for ch in _WIDE)
+    Counted with C-level string methods (one translate, a few counts), never a Python loop per character."""
+    base = unicodedata.normalize("NFD", text)
+    if not base.isascii():
+        base = _COMBINING.sub("", base)
+    classes = base.translate(_WIDTH_CLASSES)
     capitals = sum(map(str.isupper, base)) - base.count("I") - base.count("M") - base.count("W")
-    return len(base) - 0.45 * base.count(" ") - 0.5 * narrow + 0.6 * wide + 0.3 * capitals
+    return (
+        len(base)
+        - 0.45 * classes.count("\x03")
+        - 0.5 * classes.count("\x01")
+        + 0.6 * classes.count("\x02")
+        + 0.3 * capitals
+    )
 
 
+_WIDTH_CLASSES = str.maketrans({**dict.fromkeys(_NARROW, "\x01"), **dict.fromkeys(_WIDE, "\x02"), " ": "\x03"})
 _COMBINING = re.compile("[\u0300-\u036f]")
 
 

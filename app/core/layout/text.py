@@ -29,6 +29,13 @@ class _Line:
     blanks_before: int  # empty lines between this and the previous content line
     spacey_before: bool  # a whitespace-only (but not empty) line came before: a paragraph mark
     page_break_before: bool  # a form feed came before
+    ink: float = -1.0  # cues.text_width(text), computed once when first needed (see _ink)
+
+
+def _ink(line: _Line) -> float:
+    if line.ink < 0:
+        line.ink = cues.text_width(line.text)
+    return line.ink
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ def _read_conventions(lines: list[_Line]) -> _Conventions:
         # Blank-separated lines with no copy marks look like whole paragraphs (our own output among
         # them): call them wrapped only on strong evidence.
         wrapped = wrapped and n >= 8 and near_full / n >= 0.6
-    inks = sorted(cues.text_width(x.text) for x in lines)
+    inks = sorted(map(_ink, lines))
     ink = inks[min(n - 1, int(n * 0.9))]
     return _Conventions(double_spaced, space_marks, 0 < blank_share < 0.7, wrapped, width, ink)
 
@@ -120,7 +127,8 @@ def _running_lines(lines: list[_Line]) -> set[int]:
 def _fits(a: _Line, b: _Line, conv: _Conventions) -> bool:
     """Would the first word of b have fitted at the end of line a? Then a ended its paragraph."""
     if conv.ink:
-        return cues.text_width(a.text) + cues.text_width(" " + cues.first_word(b.text)) <= conv.ink * FIT_SHARE
+        # the next word counted as average letters: one width per line, not per pair of lines
+        return _ink(a) + 0.55 + len(cues.first_word(b.text)) <= conv.ink * FIT_SHARE
     return len(a.text) + 1 + len(cues.first_word(b.text)) <= conv.width * 0.92
 
 
