@@ -79,3 +79,5 @@ def test_span_decoding_follows_the_font_name() -> None:
     assert pdf_glyphs.decode_span_text("N LÝ FILE", ".VnArial,Bold") == ("N LÝ FILE", None)
     assert pdf_glyphs.decode_span_text("C«ng cô > VÜ lÖnh", ".VnTime") == ("Công cụ > Vĩ lệnh", "tcvn3")
     assert pdf_glyphs.decode_span_text("VÝ dô: ChÐp hµng", ".VnTime") == ("Ví dụ: Chép hàng", "tcvn3")
+    assert pdf_glyphs.decode_span_text("VÝ dô", ".VnTime") == ("VÝ dô", None)  # alone it could be Unicode
+    assert pdf_glyphs.decode_span_text("VÝ dô", ".VnTime", legacy_page=True) == ("Ví dụ", "tcvn3")
