@@ -4,7 +4,9 @@ way (the whole page as text) and, when they are importable, trafilatura and read
     .venv/bin/python bench/web_extraction.py [--extra-path DIR]
 
 Pages: tests/fixtures/web/*.html with a hand-made gold file (the article's paragraphs; the first is
-its title). Measured per page and extractor:
+its title): the Vietnamese Kubernetes page "Kubernetes la gi" (CC BY 4.0, see the folder's README).
+The Tuoi Tre page is measured only with --tuoitre (its text may not be committed). Measured per page
+and extractor:
 - recall: share of gold paragraphs found whole in the output (spaces normalised);
 - precision: share of the output's characters that belong to gold (or neutral) paragraphs;
 - title: whether the document's title is the article's headline.

@@ -831,6 +831,24 @@ def _headline(line: str) -> bool:
     )
 
 
+def _headline_after_notice(lines: list[str], prose: list[int], page: list[str]) -> int | None:
+    """The headline's line when the article's stretch opens with a notice above it.
+
+    A page's notice ("you are viewing an old version", "this article is archived") is a paragraph of
+    prose, so it joins the article's stretch. It is told apart by what follows it: the page's
+    headline, a line that the page shows twice (`page`: all its lines, chrome included; the
+    breadcrumb's last item or the header repeats the title). Then the article starts at that
+    headline, not at the notice."""
+    if len(prose) < 2:
+        return None
+    first, second = prose[0], prose[1]
+    for k in range(first + 1, min(second, first + 3)):
+        line = _clean(lines[k])
+        if _headline(line) and sum(1 for other in page if _clean(other) == line) >= 2:
+            return k
+    return None
+
+
 def article_text(text: str) -> str:
     """Plain text copied from a whole web page, reduced to its article.
 
@@ -838,7 +856,8 @@ def article_text(text: str) -> str:
     chrome lines), only the article is kept: the longest stretch of prose paragraphs (sentences
     ending in . ! ? … or a quote; at most 3 other lines between two of them), with the headline just
     before it (a line of 3-40 words, no full stop, within 6 lines) and a byline just after it (one
-    short line). With fewer chrome lines only the sure ones go (`sure_chrome_line`: menus, share
+    short line); a notice that opens the stretch above the headline is left out
+    (`_headline_after_notice`). With fewer chrome lines only the sure ones go (`sure_chrome_line`: menus, share
     lines, copyright footers); the rest comes back as it was: a report that says "Email" once is not
     a web page."""
     text = text.replace("\ufffc", "")  # Qt's stand-in for an image
@@ -862,10 +881,14 @@ def article_text(text: str) -> str:
             clusters.append([k])
     best = max(clusters, key=lambda c: sum(len(lines[k]) for k in c))
     start, end = best[0], best[-1]
-    for k in range(start - 1, max(-1, start - 7), -1):
-        if _headline(lines[k]):
-            start = k
-            break
+    headline = _headline_after_notice(lines, best, text.split("\n"))
+    if headline is not None:
+        start = headline
+    else:
+        for k in range(start - 1, max(-1, start - 7), -1):
+            if _headline(lines[k]):
+                start = k
+                break
     if end + 1 < len(lines) and 0 < len(_clean(lines[end + 1]).split()) <= 4 and not chrome_line(lines[end + 1]):
         end += 1  # the byline
     return "\n\n".join(_clean(line) for line in lines[start : end + 1])
