@@ -363,3 +363,19 @@ def test_images_with_trailers_are_not_taken_for_cut_short(tmp_path: Path) -> Non
     (tmp_path / "motion.jpg").write_bytes(jpeg + b"MotionPhoto_Data" + b"\xff\xda\x00" * 1000)
     (tmp_path / "tail.png").write_bytes(png + b"\x00" * 64 + b"trailing")
     assert images.check_image(tmp_path / "motion.jpg") == images.check_image(tmp_path / "tail.png")
+
+
+def test_cli_import_of_a_scan_says_it_was_read_by_ocr(data_dir: Path, folder: Path) -> None:
+    import subprocess
+    import sys
+
+    src = prose(1, 10)
+    path = folder / "scan for the cli.png"
+    path.write_bytes(scan(text_page(pymupdf.open(), src), dpi=200))
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(
+        [sys.executable, str(root / "main.py"), "import", str(path)], capture_output=True, text=True, timeout=600
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().endswith("1 page read by OCR)"), run.stdout
+    assert "reading page 1 by OCR (1/1)" in run.stderr
