@@ -290,10 +290,19 @@ def import_text(library: Library, text: str, title: str | None = None, html: str
     if not text.strip():
         raise EmptyInputError("the clipboard holds no text; copy some text and paste again")
     data = text.encode("utf-8")
+    _check_paste_size(data)  # before the page's chrome is looked for: that reads every line
     reduced = web.article_text(text)
     if reduced and reduced != text.strip():
         return _import_paste(library, data, reduced, title or web.plain_text_title(reduced) or None)
     return _import_paste(library, data, text, title)
+
+
+def _check_paste_size(data: bytes) -> None:
+    if len(data) > text_ingest.MAX_BYTES:  # the same limit as a text file: beyond it cleaning takes minutes
+        raise InputTooLargeError(
+            f"the pasted text is {len(data) // (1024 * 1024)} MB, over the {text_ingest.MAX_BYTES // (1024 * 1024)} MB "
+            "limit; paste it in parts, or save it as files and import those"
+        )
 
 
 def _import_paste(
@@ -305,11 +314,7 @@ def _import_paste(
     links: tuple[tuple[str, str], ...] = (),
 ) -> ImportOutcome:
     """`data`: what was pasted (the same paste twice is one document); `text`: what is kept of it."""
-    if len(data) > text_ingest.MAX_BYTES:  # the same limit as a text file: beyond it cleaning takes minutes
-        raise InputTooLargeError(
-            f"the pasted text is {len(data) // (1024 * 1024)} MB, over the {text_ingest.MAX_BYTES // (1024 * 1024)} MB "
-            "limit; paste it in parts, or save it as files and import those"
-        )
+    _check_paste_size(data)
     sha = hashlib.sha256(data).hexdigest()
     existing = library.find_by_sha256(sha)
     if existing is not None:
