@@ -39,7 +39,9 @@ LANGUAGE_ENV = "DOICHIEU_OCR_LANGUAGE"
 # vie+eng 0.56 %, 4.3 s. On a page of English (this README at 200 dpi): vie 0.98 %, eng 2.61 %,
 # eng+vie 1.72 %. eng.traineddata ships for DOICHIEU_OCR_LANGUAGE=eng / vie+eng.
 LANGUAGE = "vie"
-DPI = 200  # measured best: 150 dpi loses small diacritics, 300 dpi is 2-3x slower and no better
+DPI = 200  # measured best: 150 dpi loses small diacritics, 300 dpi is no better; Tesseract time on a
+# page of text hardly changes with dpi (3.1 CPU s at 200, 2.9 at 150, 2.4-2.8 at 120: its LSTM scales lines
+# to 36 px), so reading at less buys little speed (issue 17, ocrspeed helper, bench/ocr_quality.py)
 MAX_SIDE = 3500  # pixels: a 4000-pixel phone photo is read at this size (Tesseract's time grows with it)
 SKEW_DPI = 40  # the renderings that measure a small skew
 SKEW_GAIN = 1.15  # a turn must sharpen the row profile this much over the page as it is
