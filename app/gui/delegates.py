@@ -56,6 +56,19 @@ def span_html(text: str, spans: list[Span]) -> str:
     return "".join(out)
 
 
+def draw_document(painter: QPainter, opt: QStyleOptionViewItem, doc: QTextDocument) -> None:
+    """Draws a cell's rich text in the cell, in the text colour of a selected or plain row."""
+    ctx = QAbstractTextDocumentLayout.PaintContext()
+    selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+    role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+    ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorGroup.Active, role))
+    painter.save()
+    painter.translate(opt.rect.topLeft())
+    painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
+    doc.documentLayout().draw(painter, ctx)
+    painter.restore()
+
+
 class SentenceDelegate(QStyledItemDelegate):
     """`accept_requested`: Ctrl+Enter in the post-edit editor (commit, then go to the next sentence).
     `revert_requested`: Ctrl+Z in the editor with nothing left to undo there (back to the machine English)."""
@@ -157,17 +170,7 @@ class SentenceDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         opt.text = text
-        doc = self._document(opt, index, opt.rect.width())
-        ctx = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        group = QPalette.ColorGroup.Active
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(group, role))
-        painter.save()
-        painter.translate(opt.rect.topLeft())
-        painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
-        doc.documentLayout().draw(painter, ctx)
-        painter.restore()
+        draw_document(painter, opt, self._document(opt, index, opt.rect.width()))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         opt = QStyleOptionViewItem(option)

@@ -6,11 +6,9 @@ from __future__ import annotations
 import html
 from collections import OrderedDict
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
     QPainter,
-    QPalette,
     QResizeEvent,
     QStandardItem,
     QStandardItemModel,
@@ -19,6 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView, QWidget
 
 from app.core.services.search import LibraryMatches, is_english_column
+from app.gui.delegates import draw_document
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 1  # the document id (every item)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the sentence's row in the document (sentence items only)
@@ -74,16 +73,7 @@ class MatchDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._document(opt, index, opt.rect.width())
-        ctx = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorGroup.Active, role))
-        painter.save()
-        painter.translate(opt.rect.topLeft())
-        painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
-        doc.documentLayout().draw(painter, ctx)
-        painter.restore()
+        draw_document(painter, opt, self._document(opt, index, opt.rect.width()))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         opt = QStyleOptionViewItem(option)
