@@ -379,3 +379,42 @@ def test_cli_import_of_a_scan_says_it_was_read_by_ocr(data_dir: Path, folder: Pa
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().endswith("1 page read by OCR)"), run.stdout
     assert "reading page 1 by OCR (1/1)" in run.stderr
+
+
+def test_pages_read_in_parallel_processes_are_the_same_as_read_in_turn(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three scanned pages: two read by extra OCR worker processes (`_ocr-worker`), one by the PDF
+    child; the document is exactly the one the child gives reading every page itself."""
+    from app.core.ingest.pdf import read_pdf
+
+    pages = [scan(text_page(pymupdf.open(), prose(1, k)), dpi=150) for k in (4, 5, 6)]
+    path = scanned_pdf(folder / "parallel.pdf", pages)
+    monkeypatch.setenv(ocr.WORKERS_ENV, "0")
+    serial = read_pdf(path)
+    monkeypatch.setenv(ocr.WORKERS_ENV, "2")
+    heard: list[str] = []
+    parallel = read_pdf(path, progress=lambda d, t, m: heard.append(m))
+    assert "page 2 read by OCR" in " ".join(heard) and "page 3 read by OCR" in " ".join(heard)  # by workers
+    assert [p.lines for p in parallel.pages] == [p.lines for p in serial.pages]
+    assert parallel.ocr_pages == serial.ocr_pages == (1, 2, 3)
+    assert parallel.page_images == serial.page_images
+    assert all(p.lines for p in parallel.pages)
+
+
+def test_cancel_during_parallel_ocr_stores_nothing(
+    library: Library, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core.errors import CancelledError
+
+    page = text_page(pymupdf.open(), prose(1, 7))
+    path = scanned_pdf(folder / "parallel cancel.pdf", [scan(page, dpi=150)] * 4)
+    monkeypatch.setenv(ocr.WORKERS_ENV, "2")
+    heard: list[str] = []
+    before = _count(library)
+    with pytest.raises(CancelledError):  # cancelled once a worker has answered a page
+        import_file(
+            library, path, progress=lambda d, t, m: heard.append(m), cancel=lambda: "read by OCR" in " ".join(heard)
+        )
+    assert "read by OCR" in " ".join(heard)
+    assert _count(library) == before  # nothing stored

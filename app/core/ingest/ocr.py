@@ -11,14 +11,23 @@ small skew (up to 4 degrees) by the row profile of small renderings turned each 
 MuPDF does not pass Tesseract's word confidences on, so a page's and a paragraph's confidence is an
 estimate on the same 0-100 scale: the share of its words that are well-formed Vietnamese syllables,
 numbers or words the document itself uses elsewhere (`text_confidence`).
+
+Tesseract cannot run two threads in one process, so a document with two pages or more to read is
+shared between the child and extra worker processes (`_read_parallel`; DOICHIEU_OCR_WORKERS=0 reads
+in turn), which give the same result page for page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import os
+import pickle
+import queue
 import re
+import subprocess
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -392,11 +401,17 @@ class OcrOutcome:
 
 
 def read_scanned_pages(
-    doc: pymupdf.Document, pages: list[PdfPage], name: str, report: Report | None = None
+    doc: pymupdf.Document,
+    pages: list[PdfPage],
+    name: str,
+    report: Report | None = None,
+    source: tuple[str, bool] | None = None,
 ) -> OcrOutcome:
     """`pages` with the scanned ones read by OCR (see `pages_to_read`). `report(done, total, what)`
     hears each page; raises NoTextLayerError when nothing can be read and OCR is not available,
-    InputTooLargeError over MAX_OCR_PAGES pages to read."""
+    InputTooLargeError over MAX_OCR_PAGES pages to read. With `source` (the file's path, and whether
+    `doc` was read stripped of its extras) and two pages or more to read, extra worker processes read
+    some of them at the same time (`_read_parallel`)."""
     todo = pages_to_read(doc, pages)
     scans = sum(1 for _i, why in todo if why == "scan")
     todo = [t for t in todo if t[1] == "scan"] + [t for t in todo if t[1] == "layer"][: max(0, MAX_OCR_PAGES - scans)]
@@ -421,11 +436,19 @@ def read_scanned_pages(
     read: dict[int, int] = {}
     images: list[tuple[int, str, bytes]] = []
     lang = language()
-    for n, (i, why) in enumerate(todo):
+    numbered = [(i, pages[i].number) for i, _why in todo]
+    workers = worker_count(len(todo)) if source else 0
+    if workers and source:
+        results = _read_parallel(doc, numbered, tessdata, lang, source, workers, report)
+    else:
+        results = {}
+        for n, (i, number) in enumerate(numbered):
+            if report:
+                report(n, len(todo), f"reading page {number} by OCR ({n + 1}/{len(todo)})")
+            results[i] = read_page(doc[i], number, tessdata, lang=lang)
+    for i, why in todo:
+        result = results[i]
         number = pages[i].number
-        if report:
-            report(n, len(todo), f"reading page {number} by OCR ({n + 1}/{len(todo)})")
-        result = read_page(doc[i], number, tessdata, lang=lang)
         if why == "scan" and result.score < PICTURE and any(p.lines for p in pages):
             continue  # a figure or a photo in a document with text: no words to read, nothing to keep
         if why == "layer":
@@ -439,6 +462,186 @@ def read_scanned_pages(
     if report:
         report(len(todo), len(todo), "OCR done")
     return OcrOutcome(out, read, images)
+
+
+# --------------------------------------------------------------------------- pages read in parallel
+
+WORKER_COMMAND = "_ocr-worker"  # the frozen app's hidden subcommand (app/cli) for an OCR worker
+WORKERS_ENV = "DOICHIEU_OCR_WORKERS"  # how many extra OCR processes; "0" reads every page in the child
+MAX_WORKERS = 3
+
+
+def worker_count(todo: int) -> int:
+    """Extra processes to read `todo` pages with: Tesseract cannot run two threads in one process
+    (Leptonica refuses), so a second core is used by a second process. One fewer than the cores, at
+    most MAX_WORKERS, and never more than the pages beyond the child's first."""
+    env = os.environ.get(WORKERS_ENV, "")
+    wanted = int(env) if env.isdigit() else min(MAX_WORKERS, (os.cpu_count() or 1) - 1)
+    return max(0, min(wanted, todo - 1))
+
+
+def _worker_command() -> list[str]:
+    """The same executable and entry point as the PDF child (pdf._worker_command): the frozen app
+    answers a hidden subcommand, a source tree runs this module."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return [sys.executable, WORKER_COMMAND]
+    return [sys.executable, "-m", "app.core.ingest.ocr"]
+
+
+def _start_worker(task: dict[str, object]) -> subprocess.Popen[bytes] | None:
+    """An OCR worker given `task` on its stdin (kept open: the worker ends when it closes, so a child
+    killed on cancel or past its time limit takes its workers with it). The worker inherits the
+    child's environment and its memory limit (an rlimit passes to child processes). None if it
+    cannot start: the child then reads those pages itself."""
+    try:
+        proc = subprocess.Popen(
+            _worker_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+        assert proc.stdin is not None
+        proc.stdin.write(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
+        proc.stdin.flush()
+    except (OSError, ValueError):
+        return None
+    return proc
+
+
+Frame = tuple[int, int, "OcrResult | None"]  # (worker, page index, result: None when it starts the page)
+
+
+def _frames(k: int, proc: subprocess.Popen[bytes], into: queue.Queue[Frame]) -> None:
+    """Worker `k`'s pickled frames into `into`: (k, index, None) as it starts a page, (k, index,
+    OcrResult) when it has read it, then (k, -1, None) at its end."""
+    assert proc.stdout is not None
+    try:
+        while True:
+            i, result = pickle.load(proc.stdout)
+            into.put((k, i, result))
+    except Exception:  # EOF, or a worker that died mid-frame: its missing pages are read by the child
+        pass
+    finally:
+        into.put((k, -1, None))
+
+
+def _read_parallel(
+    doc: pymupdf.Document,
+    numbered: list[tuple[int, int]],
+    tessdata: Path,
+    lang: str,
+    source: tuple[str, bool],
+    workers: int,
+    report: Report | None,
+) -> dict[int, OcrResult]:
+    """OCR the pages `numbered` ((index, page number)), dealt in turn to this process and `workers`
+    others; each worker opens the file itself and answers (index, OcrResult) per page on a pipe. The
+    results are the same as reading every page here. Once through its own share, this process reads
+    the pages a working worker has not started yet (from the last), and every page of a worker that
+    ended without answering it (one that failed or could not start)."""
+    total = len(numbered)
+    numbers = dict(numbered)
+    owner = {i: k % (workers + 1) - 1 for k, (i, _n) in enumerate(numbered)}  # -1: this process
+    results: dict[int, OcrResult] = {}
+    into: queue.Queue[Frame] = queue.Queue()
+    procs: list[subprocess.Popen[bytes]] = []
+    ended = {-1}  # workers that answer no more (and this process)
+    heard: set[int] = set()  # workers that have started a page: their later pages may be taken over
+    started: set[int] = set()
+    path, strip = source
+    for k in range(workers):
+        share = [(i, n) for i, n in numbered if owner[i] == k]
+        task = {"path": path, "strip": strip, "tessdata": str(tessdata), "lang": lang, "pages": share}
+        proc = _start_worker(task)
+        if proc is None:
+            ended.add(k)
+            continue
+        procs.append(proc)
+        threading.Thread(target=_frames, args=(k, proc, into), daemon=True).start()
+
+    def take(block: bool) -> None:
+        while len(ended) <= workers:
+            try:
+                k, i, result = into.get(block=block)
+            except queue.Empty:
+                return
+            block = False  # wait for one frame at most
+            if i < 0:
+                ended.add(k)
+            elif result is None:
+                heard.add(k)
+                started.add(i)
+            elif i not in results:
+                results[i] = result
+                if report:
+                    report(len(results), total, f"page {numbers[i]} read by OCR ({len(results)}/{total})")
+
+    def free(i: int) -> bool:
+        return i not in results and (owner[i] in ended or (owner[i] in heard and i not in started))
+
+    try:
+        while len(results) < total:
+            take(block=False)
+            left = [(i, n) for i, n in numbered if free(i)]
+            if not left:
+                take(block=True)  # the rest is being read by the workers
+                continue
+            i, number = left[0] if owner[left[0][0]] in ended else left[-1]
+            if report:
+                report(len(results), total, f"reading page {number} by OCR ({len(results) + 1}/{total})")
+            results[i] = read_page(doc[i], number, tessdata, lang=lang)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                if stream:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+    return results
+
+
+def worker_main() -> int:
+    """Entry point of an OCR worker: read the task on stdin, OCR its pages, write one pickled
+    (index, OcrResult) frame per page to the answer channel; exit as soon as stdin closes."""
+    import sys
+
+    import pymupdf
+
+    from app.core.ingest import images
+    from app.core.ingest.pdf import PASSWORD_ENV, _answer_channel, strip_extras
+
+    answer = _answer_channel()
+    task = pickle.load(sys.stdin.buffer)
+
+    def watch() -> None:  # the child closed our stdin (done, killed, cancelled): stop now
+        with contextlib.suppress(Exception):
+            sys.stdin.buffer.read()
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+    with contextlib.suppress(Exception):
+        pymupdf.TOOLS.mupdf_display_errors(False)
+        pymupdf.TOOLS.mupdf_display_warnings(False)
+    path = task["path"]
+    doc = images.open_as_pdf(path) if images.is_image(path) else pymupdf.open(path, filetype="pdf")
+    if doc.needs_pass:
+        doc.authenticate(os.environ.get(PASSWORD_ENV, ""))
+    if task["strip"]:
+        strip_extras(doc)
+    tessdata = Path(task["tessdata"])
+    for i, number in task["pages"]:
+        answer.write(pickle.dumps((i, None), protocol=pickle.HIGHEST_PROTOCOL))  # started: not taken over
+        answer.flush()
+        result = read_page(doc[i], number, tessdata, lang=task["lang"])
+        answer.write(pickle.dumps((i, result), protocol=pickle.HIGHEST_PROTOCOL))
+        answer.flush()
+    answer.close()
+    return 0
 
 
 # --------------------------------------------------------------------------- repairing OCR text
@@ -573,3 +776,11 @@ def _rebase(repair: Repair, paragraph: int, before: str) -> Repair:
     if repair.paragraph != paragraph or repair.at is None or repair.kind.startswith("drop_"):
         return repair
     return dataclasses.replace(repair, at=len(unicodedata.normalize("NFC", before[: repair.at])))
+
+
+if __name__ == "__main__":  # an OCR worker from a source tree (frozen: `_ocr-worker`, app/cli)
+    import sys
+
+    from app.core.ingest.ocr import worker_main as _main  # this module's classes, not __main__'s, get pickled
+
+    sys.exit(_main())

@@ -154,7 +154,7 @@ def _extract(
     pages = pdf_glyphs.split_glued_pages(pages, notes)
     if not pages:
         raise CorruptPdfError(f"{Path(path).name}: this PDF has no pages")
-    scanned = ocr.read_scanned_pages(doc, pages, Path(path).name, report)  # issue 17: scans read by OCR
+    scanned = ocr.read_scanned_pages(doc, pages, Path(path).name, report, source=(path, strip))  # issue 17
     pages = scanned.pages
     if not any(p.lines for p in pages) and doc.is_repaired:
         raise CorruptPdfError(
