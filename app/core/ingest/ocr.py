@@ -8,9 +8,9 @@ be installed. Rotation by 90/180/270 degrees is found by OCR-ing the middle of a
 the page each way and keeping the way whose text is most like Vietnamese (MuPDF has no orientation detection); a
 small skew (up to 4 degrees) by the row profile of small renderings turned each way (`skew`).
 
-MuPDF does not pass Tesseract's word confidences on, so a page's and a paragraph's confidence is an
-estimate on the same 0-100 scale: the share of its words that are well-formed Vietnamese syllables,
-numbers or words the document itself uses elsewhere (`text_confidence`).
+MuPDF does not pass Tesseract's word confidences on, so a paragraph's confidence is an estimate on
+the same 0-100 scale: the share of its Vietnamese-looking words that are well-formed syllables,
+lowered by stray symbols (`paragraph_confidence`).
 
 Tesseract cannot run two threads in one process, so a document with two pages or more to read is
 shared between the child and extra worker processes (`_read_parallel`; DOICHIEU_OCR_WORKERS=0 reads
@@ -67,7 +67,6 @@ LOW_CONFIDENCE = 80.0  # paragraphs below this are marked CHECK in the reader an
 CHECK = "read by OCR — check against the page"
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_VI_LETTER = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 
 Report = Callable[[int, int, str], None]
 
@@ -94,33 +93,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text))
 
 
-def _well_formed(word: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> bool:
-    from app.core.syllables import is_syllable
-
-    if word.isdigit():
-        return True
-    low = word.lower()
-    return is_syllable(low) or low in vocabulary
-
-
-def text_confidence(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> float | None:
-    """0-100: the share of the words of `text` that are well-formed Vietnamese syllables, numbers or
-    words in `vocabulary`, weighted by length. None for text without words."""
-    ws = words(text)
-    if not ws:
-        return None
-    total = sum(len(w) for w in ws)
-    good = sum(len(w) for w in ws if _well_formed(w, vocabulary))
-    return 100.0 * good / total
-
-
 def diacritic_share(text: str) -> float:
     """Share of the words carrying a Vietnamese letter (ă, ơ, đ, a tone mark...): ~0.6-0.8 in
     Vietnamese prose, ~0 in a layer that lost its diacritics (and in English)."""
     ws = [w for w in words(text) if w.isalpha()]
     if not ws:
         return 0.0
-    return sum(1 for w in ws if _VI_LETTER.search(w)) / len(ws)
+    from app.core.syllables import looks_vietnamese
+
+    return sum(1 for w in ws if looks_vietnamese(w)) / len(ws)
 
 
 def reading_score(text: str) -> float:
