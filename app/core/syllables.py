@@ -113,6 +113,7 @@ def is_syllable(word: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def looks_vietnamese(token: str) -> bool:
     """Carries a letter only Vietnamese uses here: ă â đ ê ô ơ ư or a tone mark on a vowel."""
     if any(ch in _VI_NON_ASCII for ch in token):

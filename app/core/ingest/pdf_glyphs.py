@@ -267,15 +267,10 @@ def glued_share(text: str) -> float:
     for token, n in Counter(syllables.word_tokens(text)).items():
         if syllables.is_syllable(token):
             counted += n
-        elif _looks_vietnamese(token):
+        elif syllables.looks_vietnamese(token):
             counted += n
             glued += n if _glued(token) is not None else 0
     return glued / counted if counted >= 10 else 0.0
-
-
-@functools.lru_cache(maxsize=65536)
-def _looks_vietnamese(token: str) -> bool:
-    return syllables.looks_vietnamese(token)
 
 
 # ---------------------------------------------------------------- rebuilding lines from glyphs
