@@ -15,6 +15,7 @@ from PySide6.QtGui import QTextCursor
 from app.core import paths
 from app.core.store import Library
 from app.core.store.claims import ClaimStore
+from app.core.store.library import fold
 from app.core.translate import review
 from app.gui.main_window import Key, MainWindow
 from tests.test_gui import drop
@@ -71,7 +72,7 @@ def _one_session(qtbot, folder: Path, out: Path, round_no: int, model: Path | No
     # search: the words typed without accents, Enter, Enter again opens the document at the sentence
     side = win.sidebar
     side.search.setFocus()
-    qtbot.keyClicks(side.search, review_fold(words))
+    qtbot.keyClicks(side.search, fold(words))  # typed without accents
     qtbot.keyClick(side.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: side.results.isVisible() and not win.jobs.busy(), timeout=WAIT_MS)
     assert side.results.sentence_count() >= 1
@@ -126,14 +127,6 @@ def _one_session(qtbot, folder: Path, out: Path, round_no: int, model: Path | No
     html = report.read_text(encoding="utf-8")
     assert words in html and f"round {round_no + 1}: find the source" in html and 'data-review="reviewed"' in html
     win.close()
-
-
-def review_fold(words: str) -> str:
-    """The words as a user without a Vietnamese keyboard types them."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFD", words.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 def test_three_window_sessions_on_one_library(qtbot, data_dir: Path, tiny_model_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
