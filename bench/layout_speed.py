@@ -6,12 +6,16 @@ Without PDF, builds a 300-page two-column PDF with running headers and page numb
 texts (cached in bench/corpus/speed300.pdf). Prints pages/s for:
   baseline  page.get_text("dict") over every page, in this process
   doichieu  read_pdf (child process: spawn + parse) + repair_pdf, as `main.py clean` runs it
-and the ratio between them. Target: the whole doichieu run under 5 s for 300 pages.
+and the ratio between them, in LAYOUT_SPEED_ROUNDS (default 3) interleaved rounds: each round's ratio,
+and the ratio of the best time of each side (as timeit reports: on a shared machine the least
+disturbed run says most about the code). Targets: within 3x of the baseline (issue 16), and the whole
+doichieu run under 5 s for 300 pages.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -59,27 +63,37 @@ def main() -> int:
         if not pdf.exists():
             print("building a 300-page PDF ...", file=sys.stderr)
             build_pdf(pdf)
-    with pymupdf.open(pdf) as doc:
-        pages = len(doc)
+    rounds = max(1, int(os.environ.get("LAYOUT_SPEED_ROUNDS", "3")))
+    bases: list[float] = []
+    ours: list[tuple[float, float]] = []  # (read, repair)
+    for _ in range(rounds):  # interleaved, so that a slow spell of a shared machine hits both sides
+        with pymupdf.open(pdf) as doc:
+            pages = len(doc)
+            t0 = time.perf_counter()
+            for page in doc:
+                page.get_text("dict")
+            bases.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        for page in doc:
-            page.get_text("dict")
-        base = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    parsed = read_pdf(pdf)
-    t_read = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    paragraphs, repairs = repair_pdf(parsed)
-    t_repair = time.perf_counter() - t1
-    ours = t_read + t_repair
+        parsed = read_pdf(pdf)
+        t_read = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        paragraphs, repairs = repair_pdf(parsed)
+        ours.append((t_read, time.perf_counter() - t1))
     print(f"file: {pdf.name}, {pages} pages, {len(paragraphs)} paragraphs, {len(repairs)} repairs")
-    print(f"baseline get_text('dict'): {base:6.2f} s  {pages / base:7.1f} pages/s")
-    print(
-        f"doichieu ingest+repair:    {ours:6.2f} s  {pages / ours:7.1f} pages/s  "
-        f"(read {t_read:.2f} s, repair {t_repair:.2f} s)"
-    )
-    print(f"ratio doichieu/baseline time: {ours / base:.2f}x")
-    verdict = "PASS" if ours < 5.0 * pages / PAGES else "FAIL"
+    for n, (base, (t_read, t_repair)) in enumerate(zip(bases, ours, strict=True), 1):
+        total = t_read + t_repair
+        print(
+            f"round {n}: baseline get_text('dict') {base:5.2f} s; doichieu ingest+repair {total:5.2f} s "
+            f"(read {t_read:.2f} s, repair {t_repair:.2f} s); ratio {total / base:.2f}x"
+        )
+    base = min(bases)  # the best of each side, as timeit reports: the least disturbed run
+    best = min(r + p for r, p in ours)
+    print(f"baseline get_text('dict'): {base:6.2f} s  {pages / base:7.1f} pages/s  (best of {rounds})")
+    print(f"doichieu ingest+repair:    {best:6.2f} s  {pages / best:7.1f} pages/s  (best of {rounds})")
+    ratio = best / base
+    print(f"ratio doichieu/baseline time: {ratio:.2f}x (best against best; per round above)")
+    print(f"target: within 3x of bare get_text('dict') -> {'PASS' if ratio <= 3.0 else 'FAIL'}")
+    verdict = "PASS" if best < 5.0 * pages / PAGES else "FAIL"
     print(f"target: {PAGES} pages in < 5 s -> {verdict}")
     return 0
 

@@ -337,6 +337,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.core.ingest.pdf import worker_main
 
         return worker_main(argv[1])
+    if argv == ["_pages-worker"]:  # the frozen app's extra PDF reader (app/core/ingest/pdf_pages.py)
+        from app.core.ingest.pdf_pages import worker_main as pages_worker_main
+
+        return pages_worker_main()
     if argv == ["_ocr-worker"]:  # the frozen app's extra OCR process (app/core/ingest/ocr.py)
         from app.core.ingest.ocr import worker_main as ocr_worker_main
 

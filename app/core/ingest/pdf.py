@@ -6,7 +6,6 @@ MuPDF can crash or spin on hostile files, so the parse runs in a separate proces
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import pickle
@@ -31,7 +30,7 @@ from app.core.errors import (
     PdfTimeoutError,
 )
 from app.core.ingest import pdf_glyphs
-from app.core.model import PdfDocument, PdfLine, PdfPage
+from app.core.model import PdfDocument, PdfLine
 
 WORKER_COMMAND = "_pdf-worker"
 _PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -117,7 +116,7 @@ def _extract(
 ) -> PdfDocument:
     import pymupdf
 
-    from app.core.ingest import images, ocr
+    from app.core.ingest import images, ocr, pdf_pages
 
     try:
         doc = images.open_as_pdf(path) if images.is_image(path) else pymupdf.open(path, filetype="pdf")
@@ -137,18 +136,8 @@ def _extract(
         )
     if strip:
         strip_extras(doc)
-    pages: list[PdfPage] = []
-    notes: list[pdf_glyphs.PageNotes] = []  # what reading each page changed, for the repairs list
-    reader = pdf_glyphs.PageReader()
-    try:
-        for page in doc.pages():
-            lines, page_notes = reader.read(page)  # dict lines, or glyphs where those are wrong
-            notes.append(page_notes)
-            rect = page.rect
-            pages.append(PdfPage(page.number + 1, rect.width, rect.height, tuple(lines)))
-        for index in reader.reread():  # /ActualText found on a later page: look on these too
-            lines, notes[index] = pdf_glyphs.read_page(doc[index])
-            pages[index] = dataclasses.replace(pages[index], lines=tuple(lines))
+    try:  # dict lines, or glyphs where those are wrong; long documents in two processes
+        pages, notes = pdf_pages.read_pages(doc, path, strip, password, parallel=not images.is_image(path))
     except Exception as err:
         raise _ExtractFailed(f"{Path(path).name}: this PDF is damaged and cannot be read ({err})") from err
     pages = pdf_glyphs.split_glued_pages(pages, notes)

@@ -85,6 +85,7 @@ _VI_LETTERS = frozenset(VIETNAMESE_LETTERS)
 
 
 @functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=1024)  # asked for every span; a document has a handful of fonts
 def font_encoding(font: str) -> str | None:
     """The legacy encoding a font's name announces: "tcvn3" (.VnTime, .VnArialH, VK Sans…), "vni"
     (VNI-Times…), else None."""
@@ -639,9 +640,17 @@ def _has_actual_text(page: object) -> bool:
 def _dict_line(line: dict, block_no: int, notes: PageNotes) -> PdfLine | None:
     """One dict line, its legacy-font spans decoded (the font of most characters decides size and
     weight: a bold word does not make a bold line)."""
+    spans = line["spans"]
+    if len(spans) == 1 and not font_encoding(spans[0]["font"]):  # most lines: one span, nothing to weigh
+        s = spans[0]
+        if not s["text"].strip():
+            return None
+        bold = bool(s["flags"] & _BOLD_FLAG) or "bold" in s["font"].lower()
+        x0, y0, x1, y1 = line["bbox"]
+        return PdfLine(s["text"], x0, y0, x1, y1, round(s["size"], 1), bold, s["font"], block_no)
     texts: list[str] = []
     weight: dict[tuple[float, bool, str], int] = {}
-    for s in line["spans"]:
+    for s in spans:
         text = s["text"]
         if not text:
             continue
@@ -663,39 +672,55 @@ def _dict_line(line: dict, block_no: int, notes: PageNotes) -> PdfLine | None:
 
 class PageReader:
     """Reads the pages of one document in order (`read`), deciding which pages to search for
-    /ActualText: reading a page's content streams costs a third of its text extraction, so the
-    first pages and every tenth one are searched, and once one holds /ActualText every page is;
-    `reread` then names the pages read before that which must be read again."""
+    /ActualText and for glued words: reading a page's content streams costs a third of its text
+    extraction, and counting glued syllables a tenth, while both are properties of the producer, the
+    same on every page. So the first pages and every tenth one are searched; once one shows either,
+    every later page is, and `reread` names the pages read before that which must be read again."""
 
     SAMPLE_FIRST = 3
     SAMPLE_EVERY = 10
 
     def __init__(self) -> None:
         self.actual_text_seen = False
+        self.glue_seen = False
         self.unsearched: list[int] = []  # 0-based pages read without searching for /ActualText
+        self.unglued: list[int] = []  # 0-based pages whose glued words were not counted
 
     def read(self, page: object) -> tuple[list[PdfLine], PageNotes]:
         number = page.number  # type: ignore[attr-defined]
-        search = self.actual_text_seen or number < self.SAMPLE_FIRST or number % self.SAMPLE_EVERY == 0
+        sampled = number < self.SAMPLE_FIRST or number % self.SAMPLE_EVERY == 0
+        search, glue = self.actual_text_seen or sampled, self.glue_seen or sampled
         if not search:
             self.unsearched.append(number)
-            return read_page(page, actual_text=False)
-        lines, notes = read_page(page)
+        if not glue:
+            self.unglued.append(number)
+        lines, notes = read_page(page, actual_text=search, glue=glue)
         self.actual_text_seen = self.actual_text_seen or notes.has_actual_text
+        self.glue_seen = self.glue_seen or notes.rebuilt == "glued" or notes.glued_share > GLUED_SHARE
         return lines, notes
 
+    def absorb(self, later: PageReader) -> None:
+        """Take in what a reader of this document's later pages (another process) saw and skipped."""
+        self.actual_text_seen = self.actual_text_seen or later.actual_text_seen
+        self.glue_seen = self.glue_seen or later.glue_seen
+        self.unsearched += later.unsearched
+        self.unglued += later.unglued
+
     def reread(self) -> list[int]:
-        """Pages to read again with `read_page(page)`."""
-        return self.unsearched if self.actual_text_seen else []
+        """Pages to read again with `read_page(page)`, in order."""
+        pages = set(self.unsearched) if self.actual_text_seen else set()
+        if self.glue_seen:
+            pages.update(self.unglued)
+        return sorted(pages)
 
 
-def read_page(page: object, *, actual_text: bool = True) -> tuple[list[PdfLine], PageNotes]:
+def read_page(page: object, *, actual_text: bool = True, glue: bool = True) -> tuple[list[PdfLine], PageNotes]:
     """A page's horizontal text lines with geometry, and what reading them changed.
 
     `get_text("dict")` first; the drawn glyphs instead when /ActualText hides some of them (not
-    looked for with `actual_text=False`); lines rebuilt from
-    character boxes when `page_needs_glyphs` says the dict lines are wrong; legacy-font text decoded;
-    odd code points normalised."""
+    looked for with `actual_text=False`); lines rebuilt from character boxes when `page_needs_glyphs`
+    says the dict lines are wrong, or when the words are glued (not counted with `glue=False`);
+    legacy-font text decoded; odd code points normalised."""
     import pymupdf
 
     assert isinstance(page, pymupdf.Page)
@@ -732,7 +757,7 @@ def read_page(page: object, *, actual_text: bool = True) -> tuple[list[PdfLine],
                 boxes.append((_baseline(raw_line), line.x0, line.x1, raw_line["spans"][0]["size"]))
     page_text = "\n".join(ln.text for ln in lines)
     notes.rebuilt = page_needs_glyphs(page_text, boxes)
-    if notes.rebuilt is None:
+    if notes.rebuilt is None and glue:
         notes.glued_share = glued_share(normalise_odd(page_text[:GLUED_SAMPLE])[0])
         notes.rebuilt = "glued" if notes.glued_share > GLUED_SHARE else None
     if notes.rebuilt:

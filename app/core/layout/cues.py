@@ -258,9 +258,13 @@ def detect_lang(text: str) -> str:
     # a pass, not millions of Python calls. (A regex "letters* vi-letter letters*" used to count the
     # Vietnamese words; retried from every position of a long word without one, it was quadratic.)
     counts = Counter(words)
-    vi = sum(n for w, n in counts.items() if _VI_LETTER_RE.search(w))
-    if vi / len(words) >= 0.12:
-        return "vi"
+    need = 0.12 * len(words)
+    vi = 0
+    for w, n in counts.items():  # ASCII words cannot hold a Vietnamese letter: no regex for them
+        if not w.isascii() and _VI_LETTER_RE.search(w):
+            vi += n
+            if vi >= need:
+                return "vi"
     en = vi_ascii = 0
     for w, n in counts.items():
         lower = w.lower()
@@ -302,6 +306,8 @@ def collapse_spaces_keeping(text: str, positions: list[int]) -> tuple[str, list[
     One pass over the words, whatever the number of positions: a paragraph joined from thousands of
     lines has thousands of positions, and collapsing the prefix for each one was quadratic."""
     out = collapse_spaces(text)
+    if not positions:
+        return out, []
     lead = len(text) - len(text.lstrip())
     words = [m.span() for m in _NON_SPACE.finditer(text)]
     moved = [0] * len(positions)
@@ -332,10 +338,8 @@ _COMPOUND_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 def known_words(lines: Iterable[str]) -> set[str]:
     """Lower-cased words (hyphenated compounds kept whole) of a document, to judge line-end hyphens."""
-    words: set[str] = set()
-    for line in lines:
-        words.update(w.lower() for w in set(_COMPOUND_RE.findall(line)))
-    return words
+    # One regex pass over the whole text (no word runs across "\n"); each distinct word lowered once.
+    return {w.lower() for w in set(_COMPOUND_RE.findall("\n".join(lines)))}
 
 
 JOIN_CONTEXT = 80  # characters at the end of line a that decide how line b joins it

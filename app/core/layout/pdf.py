@@ -35,6 +35,10 @@ class _VLine:
     bold: bool
     page: int
     column: int  # running column number over the whole document
+    url: bool = dataclasses.field(init=False)  # a bare source line (cues.is_url_line), asked once
+
+    def __post_init__(self) -> None:
+        self.url = cues.is_url_line(self.text)
 
 
 def _running_line_ids(doc: PdfDocument) -> dict[tuple[int, int], str]:
@@ -160,6 +164,9 @@ def _merge_fragments(lines: list[PdfLine]) -> list[list[PdfLine]]:
 
 
 def _visual_line(frags: list[PdfLine], page: int, column: int) -> _VLine:
+    if len(frags) == 1:  # most lines: one fragment, nothing to order or join
+        f = frags[0]
+        return _VLine(" ".join(f.text.split()), f.x0, f.y0, f.x1, f.y1, f.size, f.bold, page, column)
     frags = sorted(frags, key=lambda f: f.x0)
     text = frags[0].text.strip()
     for prev, frag in itertools.pairwise(frags):
@@ -221,7 +228,9 @@ class _Metrics:
 
 
 def _metrics(vlines: list[_VLine]) -> _Metrics:
-    sizes = Counter(round(v.size, 1) for v in vlines for _ in range(max(1, len(v.text) // 20)))
+    sizes: Counter[float] = Counter()
+    for v in vlines:  # each size weighed by its text (a line counts once per 20 characters)
+        sizes[round(v.size, 1)] += max(1, len(v.text) // 20)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     dists: dict[float, list[float]] = defaultdict(list)
     for a, b in itertools.pairwise(vlines):
@@ -277,8 +286,10 @@ def _indented(v: _VLine, m: _Metrics) -> bool:
 
 
 def _breaks(a: _VLine, b: _VLine, nxt: _VLine | None, m: _Metrics, in_item: bool) -> bool:
-    room_left = _room_left(a, b, m)
-    if cues.opens_item(a.text, b.text, in_item, not room_left) or cues.is_url_line(b.text) or cues.is_url_line(a.text):
+    if a.url or b.url:
+        return True
+    # Whether a had room left is measured only where it decides (a list marker, or further down).
+    if cues.is_list_start(b.text) and cues.opens_item(a.text, b.text, in_item, not _room_left(a, b, m)):
         return True
     if not _same_font(a, b):
         return True
@@ -298,7 +309,7 @@ def _breaks(a: _VLine, b: _VLine, nxt: _VLine | None, m: _Metrics, in_item: bool
         and (nxt is None or not _indented(nxt, m) or nxt.column != b.column or cues.ends_full_stop(a.text))
     ):
         return True
-    if room_left:
+    if _room_left(a, b, m):
         if not cues.ends_sentence(a.text) and cues.goes_on(a.text, b.text) and a.size <= m.body_size + 0.6:
             return False
         return cues.ends_sentence(a.text) or not cues.starts_lower(b.text) or a.size > m.body_size + 0.6
