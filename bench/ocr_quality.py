@@ -173,6 +173,9 @@ def text_pages(paragraphs: list[str], count: int) -> tuple[pymupdf.Document, lis
         page.insert_font(fontname=font, fontbuffer=buffer)
         y, on_page = 60.0, []
         for text in it:
+            if A4[1] - 60 - y < 2 * 11:  # no room for a line: the box would be empty
+                it = iter([text, *it])
+                break
             box = pymupdf.Rect(60, y, A4[0] - 60, A4[1] - 60)
             left = page.insert_textbox(box, text, fontname=font, fontsize=11)
             if left < 0:  # did not fit: nothing was drawn; it starts the next page

@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 import struct
+import tempfile
 import unicodedata
 import zlib
 from collections.abc import Iterator
@@ -410,6 +411,10 @@ def test_cancel_during_parallel_ocr_stores_nothing(
     page = text_page(pymupdf.open(), prose(1, 7))
     path = scanned_pdf(folder / "parallel cancel.pdf", [scan(page, dpi=150)] * 4)
     monkeypatch.setenv(ocr.WORKERS_ENV, "2")
+    temp = folder / "temp"  # where the workers hand pages over (read_pdf's spool folder)
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv("TMPDIR", str(temp))  # the child's and the workers' too
     heard: list[str] = []
     before = _count(library)
     with pytest.raises(CancelledError):  # cancelled once a worker has answered a page
@@ -418,3 +423,4 @@ def test_cancel_during_parallel_ocr_stores_nothing(
         )
     assert "read by OCR" in " ".join(heard)
     assert _count(library) == before  # nothing stored
+    assert not list(temp.iterdir())  # and no page of the document left behind in the temporary folder

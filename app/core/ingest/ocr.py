@@ -27,6 +27,7 @@ import pickle
 import queue
 import re
 import subprocess
+import tempfile
 import threading
 import unicodedata
 from collections import Counter
@@ -497,11 +498,13 @@ Frame = tuple[int, int, "OcrResult | None"]  # (worker, page index, result: None
 
 def _frames(k: int, proc: subprocess.Popen[bytes], into: queue.Queue[Frame]) -> None:
     """Worker `k`'s pickled frames into `into`: (k, index, None) as it starts a page, (k, index,
-    OcrResult) when it has read it, then (k, -1, None) at its end."""
+    OcrResult) when it has read it, then (k, -1, None) at its end. A result comes as the path of the
+    file the worker left it in (`_spool`)."""
     assert proc.stdout is not None
     try:
         while True:
-            i, result = pickle.load(proc.stdout)
+            i, spooled = pickle.load(proc.stdout)
+            result = pickle.loads(Path(spooled).read_bytes()) if spooled else None
             into.put((k, i, result))
     except Exception:  # EOF, or a worker that died mid-frame: its missing pages are read by the child
         pass
@@ -532,10 +535,21 @@ def _read_parallel(
     ended = {-1}  # workers that answer no more (and this process)
     heard: set[int] = set()  # workers that have started a page: their later pages may be taken over
     started: set[int] = set()
+    from app.core.ingest.pdf import SPOOL_ENV
+
     path, strip = source
+    own = None if os.environ.get(SPOOL_ENV) else tempfile.TemporaryDirectory(prefix="doichieu-ocr-")
+    folder = own.name if own else os.environ[SPOOL_ENV]  # read_pdf's, which outlives a killed child
     for k in range(workers):
         share = [(i, n) for i, n in numbered if owner[i] == k]
-        task = {"path": path, "strip": strip, "tessdata": str(tessdata), "lang": lang, "pages": share}
+        task = {
+            "path": path,
+            "strip": strip,
+            "tessdata": str(tessdata),
+            "lang": lang,
+            "pages": share,
+            "spool": folder,
+        }
         proc = _start_worker(task)
         if proc is None:
             ended.add(k)
@@ -583,6 +597,13 @@ def _read_parallel(
                 if stream:
                     with contextlib.suppress(OSError):
                         stream.close()
+        if own:
+            with contextlib.suppress(OSError):
+                own.cleanup()
+        else:
+            for i in numbers:
+                with contextlib.suppress(OSError):
+                    (Path(folder) / f"page-{i}.pickle").unlink(missing_ok=True)
     return results
 
 
@@ -616,13 +637,24 @@ def worker_main() -> int:
         strip_extras(doc)
     tessdata = Path(task["tessdata"])
     for i, number in task["pages"]:
-        answer.write(pickle.dumps((i, None), protocol=pickle.HIGHEST_PROTOCOL))  # started: not taken over
+        answer.write(pickle.dumps((i, ""), protocol=pickle.HIGHEST_PROTOCOL))  # started: not taken over
         answer.flush()
         result = read_page(doc[i], number, tessdata, lang=task["lang"])
-        answer.write(pickle.dumps((i, result), protocol=pickle.HIGHEST_PROTOCOL))
+        answer.write(pickle.dumps((i, _spool(Path(task["spool"]), i, result)), protocol=pickle.HIGHEST_PROTOCOL))
         answer.flush()
     answer.close()
-    return 0
+    os._exit(0)  # not a return: the watching thread sits in a read of stdin, which shutdown would abort on
+
+
+def _spool(folder: Path, index: int, result: OcrResult) -> str:
+    """`result` in a file of `folder`, its path returned: the frames on the pipe stay small. A frame
+    larger than the pipe's buffer (a page image is ~100 KB) would block this worker until the child
+    reads it, and the child reads only between its own pages: MuPDF's OCR keeps Python's lock."""
+    path = folder / f"page-{index}.pickle"
+    part = path.with_suffix(".part")
+    part.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    part.replace(path)
+    return str(path)
 
 
 # --------------------------------------------------------------------------- repairing OCR text

@@ -12,6 +12,7 @@ import pickle
 import queue
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -40,6 +41,7 @@ MAX_PAGES = 3000  # ~1,000 pages/10 s here; a longer PDF is refused with advice 
 MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024  # address space of the child: hostile files must not eat the machine
 PASSWORD_ENV = "DOICHIEU_PDF_PASSWORD"  # the password reaches the child by environment, never argv
 STRIP_ENV = "DOICHIEU_PDF_STRIP"  # "1": read without annotations and embedded objects (second try)
+SPOOL_ENV = "DOICHIEU_OCR_SPOOL"  # a folder for the OCR workers' pages (ocr._read_parallel)
 _BOLD_FLAG = 16
 
 _ERRORS: dict[str, type[InputError]] = {
@@ -249,20 +251,24 @@ def read_pdf(
     if memory_limit and sys.platform != "win32":
         preexec = functools.partial(_limit_memory, memory_limit)
     message = None
-    for strip in ("0", "1"):  # a crash (MuPDF died on the file): once more without annotations
-        env[STRIP_ENV] = strip
-        proc = subprocess.Popen(
-            _worker_command(str(p.resolve())),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,  # MuPDF's warnings: possibly megabytes, never shown
-            stdin=subprocess.DEVNULL,
-            env=env,
-            preexec_fn=preexec,
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
-        message = _child_answer(proc, p.name, timeout, progress, cancel)
-        if message:
-            break
+    # The OCR workers hand their pages over in files here; made and removed by this process, so that a
+    # child killed on cancel or timeout leaves no text of the document behind.
+    with tempfile.TemporaryDirectory(prefix="doichieu-ocr-", ignore_cleanup_errors=True) as spool:
+        env[SPOOL_ENV] = spool
+        for strip in ("0", "1"):  # a crash (MuPDF died on the file): once more without annotations
+            env[STRIP_ENV] = strip
+            proc = subprocess.Popen(
+                _worker_command(str(p.resolve())),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # MuPDF's warnings: possibly megabytes, never shown
+                stdin=subprocess.DEVNULL,
+                env=env,
+                preexec_fn=preexec,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+            )
+            message = _child_answer(proc, p.name, timeout, progress, cancel)
+            if message:
+                break
     if not message:
         raise CorruptPdfError(
             f"{p.name}: the PDF reader crashed on this file; it is probably damaged: "

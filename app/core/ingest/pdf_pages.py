@@ -175,7 +175,7 @@ def worker_main() -> int:
         result = ("err",)
     with answer:
         answer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    return 0
+    os._exit(0)  # not a return: the watching thread sits in a read of stdin, which shutdown would abort on
 
 
 if __name__ == "__main__":
