@@ -108,3 +108,26 @@ def test_a_worker_that_fails_leaves_its_pages_to_the_child(tmp_path: Path) -> No
     pdf = flow_pdf(tmp_path / "flow.pdf", [TEXT] * 120, columns=2, header="Báo cáo", page_numbers=True)
     # The worker is told a path it cannot open: it answers an error, and the child reads on alone.
     assert _read(pdf, parallel=True, given=str(tmp_path / "gone.pdf")) == _read(pdf, parallel=False)
+
+
+def test_the_frozen_apps_hidden_command_runs_the_worker(tmp_path: Path) -> None:
+    """`main.py _pages-worker` (what the frozen binary is started as) answers like the module does."""
+    import pickle
+    import subprocess
+    import sys
+
+    pdf = flow_pdf(tmp_path / "flow.pdf", [TEXT] * 120, columns=2, header="Báo cáo", page_numbers=True)
+    task = {"path": str(pdf), "strip": False, "password": "", "start": 1, "stop": 3}
+    main = Path(__file__).resolve().parents[1] / "main.py"
+    proc = subprocess.Popen(
+        [sys.executable, str(main), pdf_pages.WORKER_COMMAND], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(pickle.dumps(task))
+    proc.stdin.flush()
+    try:
+        answer = pdf_pages._answer(proc)
+    finally:
+        pdf_pages._stop(proc)
+    assert answer is not None
+    assert answer[0] == _read(pdf, parallel=False)[0][1:3]
