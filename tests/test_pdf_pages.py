@@ -9,7 +9,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from app.core.ingest import pdf_glyphs, pdf_pages
+from app.core.ingest import pdf_glyphs, pdf_pages, workers
 from tests.glyph_pdfs import actual_text_pdf, variant_pdf
 from tests.pdf_factory import flow_pdf
 
@@ -58,7 +58,7 @@ def test_worker_reads_its_pages_as_the_child_would(tmp_path: Path) -> None:
     try:
         answer = pdf_pages._answer(proc)
     finally:
-        pdf_pages._stop(proc)
+        workers.stop(proc)
     assert answer is not None
     pages, notes, _reader = answer
     assert pages == serial_pages[2:4] and len(notes) == 2
@@ -128,6 +128,6 @@ def test_the_frozen_apps_hidden_command_runs_the_worker(tmp_path: Path) -> None:
     try:
         answer = pdf_pages._answer(proc)
     finally:
-        pdf_pages._stop(proc)
+        workers.stop(proc)
     assert answer is not None
     assert answer[0] == _read(pdf, parallel=False)[0][1:3]

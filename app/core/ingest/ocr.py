@@ -462,35 +462,12 @@ def worker_count(todo: int) -> int:
     return max(0, min(wanted, todo - 1))
 
 
-def _worker_command() -> list[str]:
-    """The same executable and entry point as the PDF child (pdf._worker_command): the frozen app
-    answers a hidden subcommand, a source tree runs this module."""
-    import sys
-
-    if getattr(sys, "frozen", False):
-        return [sys.executable, WORKER_COMMAND]
-    return [sys.executable, "-m", "app.core.ingest.ocr"]
-
-
 def _start_worker(task: dict[str, object]) -> subprocess.Popen[bytes] | None:
-    """An OCR worker given `task` on its stdin (kept open: the worker ends when it closes, so a child
-    killed on cancel or past its time limit takes its workers with it). The worker inherits the
-    child's environment and its memory limit (an rlimit passes to child processes). None if it
-    cannot start: the child then reads those pages itself."""
-    try:
-        proc = subprocess.Popen(
-            _worker_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
-        assert proc.stdin is not None
-        proc.stdin.write(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
-        proc.stdin.flush()
-    except (OSError, ValueError):
-        return None
-    return proc
+    """An OCR worker given `task` (`workers.start`); None if it cannot start: the child then reads
+    those pages itself."""
+    from app.core.ingest import workers
+
+    return workers.start(workers.command(WORKER_COMMAND, "app.core.ingest.ocr"), task)
 
 
 Frame = tuple[int, int, "OcrResult | None"]  # (worker, page index, result: None when it starts the page)
@@ -536,6 +513,7 @@ def _read_parallel(
     heard: set[int] = set()  # workers that have started a page: their later pages may be taken over
     started: set[int] = set()
     from app.core.ingest.pdf import SPOOL_ENV
+    from app.core.ingest.workers import stop
 
     path, strip = source
     own = None if os.environ.get(SPOOL_ENV) else tempfile.TemporaryDirectory(prefix="doichieu-ocr-")
@@ -590,13 +568,7 @@ def _read_parallel(
             results[i] = read_page(doc[i], number, tessdata, lang=lang)
     finally:
         for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            for stream in (proc.stdin, proc.stdout):
-                if stream:
-                    with contextlib.suppress(OSError):
-                        stream.close()
+            stop(proc)
         if own:
             with contextlib.suppress(OSError):
                 own.cleanup()
@@ -608,33 +580,12 @@ def _read_parallel(
 
 
 def worker_main() -> int:
-    """Entry point of an OCR worker: read the task on stdin, OCR its pages, write one pickled
-    (index, OcrResult) frame per page to the answer channel; exit as soon as stdin closes."""
-    import sys
+    """Entry point of an OCR worker: OCR the task's pages, write one pickled (index, "") frame as it
+    starts a page and (index, path of the spooled OcrResult) when it has read it."""
+    from app.core.ingest import workers
 
-    import pymupdf
-
-    from app.core.ingest import images
-    from app.core.ingest.pdf import PASSWORD_ENV, _answer_channel, strip_extras
-
-    answer = _answer_channel()
-    task = pickle.load(sys.stdin.buffer)
-
-    def watch() -> None:  # the child closed our stdin (done, killed, cancelled): stop now
-        with contextlib.suppress(Exception):
-            sys.stdin.buffer.read()
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-    with contextlib.suppress(Exception):
-        pymupdf.TOOLS.mupdf_display_errors(False)
-        pymupdf.TOOLS.mupdf_display_warnings(False)
-    path = task["path"]
-    doc = images.open_as_pdf(path) if images.is_image(path) else pymupdf.open(path, filetype="pdf")
-    if doc.needs_pass:
-        doc.authenticate(os.environ.get(PASSWORD_ENV, ""))
-    if task["strip"]:
-        strip_extras(doc)
+    answer, task = workers.begin()
+    doc = workers.open_document(task)
     tessdata = Path(task["tessdata"])
     for i, number in task["pages"]:
         answer.write(pickle.dumps((i, ""), protocol=pickle.HIGHEST_PROTOCOL))  # started: not taken over
@@ -642,8 +593,8 @@ def worker_main() -> int:
         result = read_page(doc[i], number, tessdata, lang=task["lang"])
         answer.write(pickle.dumps((i, _spool(Path(task["spool"]), i, result)), protocol=pickle.HIGHEST_PROTOCOL))
         answer.flush()
-    answer.close()
-    os._exit(0)  # not a return: the watching thread sits in a read of stdin, which shutdown would abort on
+    workers.finish(answer)
+    return 0
 
 
 def _spool(folder: Path, index: int, result: OcrResult) -> str:

@@ -11,17 +11,14 @@ fails leaves its pages to the child. DOICHIEU_PDF_WORKERS=0 reads every page in 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import pickle
 import subprocess
 import sys
-import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.core.ingest import pdf_glyphs
+from app.core.ingest import pdf_glyphs, workers
 from app.core.model import PdfPage
 
 if TYPE_CHECKING:
@@ -51,7 +48,7 @@ def read_pages(doc: pymupdf.Document, path: str, strip: bool, password: str = ""
         answer = _answer(worker) if worker else None
     finally:
         if worker:
-            _stop(worker)
+            workers.stop(worker)
     if answer is not None:
         more_pages, more_notes, later = answer
         pages += more_pages
@@ -92,30 +89,8 @@ def _read_range(
 # --------------------------------------------------------------------------- the extra process
 
 
-def _worker_command() -> list[str]:
-    if getattr(sys, "frozen", False):  # PyInstaller: the app binary answers a hidden subcommand
-        return [sys.executable, WORKER_COMMAND]
-    return [sys.executable, "-m", "app.core.ingest.pdf_pages"]
-
-
 def _start_worker(task: dict[str, object]) -> subprocess.Popen[bytes] | None:
-    """The worker, given its task on stdin (kept open: it ends when that closes, so a child killed on
-    cancel or past its time limit takes it along; the password travels there, never in argv). It
-    inherits the child's memory limit. None if it cannot start."""
-    try:
-        proc = subprocess.Popen(
-            _worker_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,  # MuPDF's warnings
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
-        assert proc.stdin is not None
-        proc.stdin.write(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
-        proc.stdin.flush()
-    except (OSError, ValueError):
-        return None
-    return proc
+    return workers.start(workers.command(WORKER_COMMAND, "app.core.ingest.pdf_pages"), task)
 
 
 def _answer(proc: subprocess.Popen[bytes]) -> Answer | None:
@@ -130,42 +105,12 @@ def _answer(proc: subprocess.Popen[bytes]) -> Answer | None:
     return answer[1], answer[2], answer[3]
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    for stream in (proc.stdin, proc.stdout):
-        if stream:
-            with contextlib.suppress(OSError):
-                stream.close()
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-
-
 def worker_main() -> int:
-    """Entry point of the extra reader: read the task on stdin, read pages start..stop-1 with a
-    `PageReader` of their own, write one pickled ("ok", pages, notes, reader) or ("err",) to the
-    answer channel; exit as soon as stdin closes."""
-    import pymupdf
-
-    from app.core.ingest.pdf import _answer_channel, strip_extras
-
-    answer = _answer_channel()
-    task = pickle.load(sys.stdin.buffer)
-
-    def watch() -> None:  # the child closed our stdin (done, killed, cancelled): stop now
-        with contextlib.suppress(Exception):
-            sys.stdin.buffer.read()
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-    with contextlib.suppress(Exception):
-        pymupdf.TOOLS.mupdf_display_errors(False)
-        pymupdf.TOOLS.mupdf_display_warnings(False)
+    """Entry point of the extra reader: read pages start..stop-1 of the task's file with a
+    `PageReader` of their own, answer one pickled ("ok", pages, notes, reader) or ("err",)."""
+    answer, task = workers.begin()
     try:
-        doc = pymupdf.open(str(Path(task["path"])), filetype="pdf")
-        if doc.needs_pass:
-            doc.authenticate(task["password"])
-        if task["strip"]:
-            strip_extras(doc)
+        doc = workers.open_document(task)
         reader = pdf_glyphs.PageReader()
         pages: list[PdfPage] = []
         notes: list[pdf_glyphs.PageNotes] = []
@@ -173,9 +118,9 @@ def worker_main() -> int:
         result: tuple = ("ok", pages, notes, reader)
     except Exception:  # the child reads these pages itself and reports what fails
         result = ("err",)
-    with answer:
-        answer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    os._exit(0)  # not a return: the watching thread sits in a read of stdin, which shutdown would abort on
+    answer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    workers.finish(answer)
+    return 0
 
 
 if __name__ == "__main__":
