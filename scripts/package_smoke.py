@@ -6,7 +6,8 @@
 1. `clean` (text and --json) of both samples: output identical to `main.py clean`.
 2. `import` of both samples: `list --json` and `show --json` identical (timestamps and paths left out).
 3. A generated PDF (tests/pdf_factory.flow_pdf) through `clean`: the frozen `_pdf-worker` child process;
-   then a scanned page (PDF and PNG) read by OCR there with the shipped tessdata (issue 17).
+   then a scanned page (PDF and PNG) read by OCR there with the shipped tessdata (issue 17); the
+   hidden `_pages-worker` and `_ocr-worker` commands asked directly.
 4. `models install` of the tiny test model, `translate`, `show --json`: identical to the source version;
    then `export` to HTML, PDF and DOCX.
 5. The window: the frozen app started with DOICHIEU_SCREENSHOT saves a PNG of its main window once shown
@@ -146,6 +147,41 @@ class Smoke:
         words = text.split()[:6]
         read = " ".join(frz.stdout.decode("utf-8", "replace").split())
         self.check("frozen OCR reads the page", " ".join(words) in read, f"{' '.join(words)!r} in {read[:120]!r}")
+
+    def workers(self) -> None:
+        """The frozen binary's hidden worker commands (`_pages-worker`, `_ocr-worker`) answer as the
+        source's modules do. Asked directly: in an import a failing worker only shows as slowness, the
+        child then reads its pages itself."""
+        import pickle
+
+        from app.core.ingest import ocr, pdf_pages, workers
+
+        assert self.pdf_path is not None
+        task = {"path": str(self.pdf_path), "strip": False, "password": "", "start": 0, "stop": 2}
+        answers = []
+        for prog in ([sys.executable, "-m", "app.core.ingest.pdf_pages"], [*self.frozen_cli(), "_pages-worker"]):
+            proc = workers.start(prog, task)
+            answers.append(pdf_pages._answer(proc) if proc else None)
+            if proc:
+                workers.stop(proc)
+        src, frz = (a[0] if a else None for a in answers)
+        self.check("frozen _pages-worker reads pages as the source does", bool(src) and src == frz)
+        scan = self.tmp / "scan.pdf"
+        spool = self.tmp / "spool"
+        spool.mkdir(exist_ok=True)
+        tessdata = ocr.tessdata_dir()
+        task = {"path": str(scan), "strip": False, "tessdata": str(tessdata), "lang": "vie", "pages": [(0, 1)]}
+        proc = workers.start([*self.frozen_cli(), "_ocr-worker"], {**task, "spool": str(spool)})
+        frames: list[tuple[int, str]] = []
+        if proc:
+            assert proc.stdout is not None
+            with contextlib.suppress(EOFError, pickle.UnpicklingError):
+                while len(frames) < 2:
+                    frames.append(pickle.load(proc.stdout))
+            workers.stop(proc)
+        result = pickle.loads(Path(frames[1][1]).read_bytes()) if len(frames) == 2 else None
+        text = " ".join(ln.text for ln in result.page.lines) if result else ""
+        self.check("frozen _ocr-worker reads a scanned page", len(text) > 100, f"{text[:60]!r}")
 
     def translate(self) -> None:
         if not TINY_MODEL.is_file():
@@ -335,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         smoke.library()
         smoke.pdf()
         smoke.scan()
+        smoke.workers()
         smoke.translate()
         smoke.window(args.platform, args.runs)
         smoke.size()
