@@ -167,3 +167,26 @@ def test_printed_width_of_a_copied_line_counts_letter_shapes_not_characters() ->
     assert text_width("illicit, little") < text_width("mammoth MWMW") < text_width("MAMMOTH MWMWMW")
     # Vietnamese tone marks and the letters they sit on are as wide as the bare letters.
     assert text_width("Nguyễn Thị Ánh") == text_width("Nguyen Thi Anh")
+
+
+def test_plus_sign_wrapped_to_a_line_start_goes_on_and_plus_bullets_stay_items() -> None:
+    # "+" is a sub-list bullet in Vietnamese documents and also the plus sign: after a full line that
+    # stops mid-phrase ("… US + UK") it is the sentence wrapping on, as a dash or a number would be.
+    wrapped = (
+        "Theo báo cáo mới nhất về bằng sáng chế, nhóm dẫn đầu năm nay vẫn là Mỹ, US + UK\n"
+        "+ EU và Nhật Bản, trong khi Trung Quốc đã vượt lên ở nhiều lĩnh vực ứng dụng\n"
+        "khác nhau như xe tự lái, nhận dạng giọng nói và thương mại điện tử trên toàn cầu,\n"
+        "với số đơn nộp mỗi năm tăng gấp đôi so với thập kỷ trước theo số liệu của WIPO.\n"
+    )
+    assert [p.text for p in repair_text(wrapped)[0]] == [" ".join(wrapped.split())]
+    listed = (
+        "Hồ sơ gồm các giấy tờ sau:\n"
+        "+ Đơn đề nghị cấp giấy phép theo mẫu của Bộ;\n"
+        "+ Bản sao giấy chứng nhận đăng ký doanh nghiệp.\n"
+    )
+    got = [p.text for p in repair_text(listed)[0]]
+    assert got == [
+        "Hồ sơ gồm các giấy tờ sau:",
+        "+ Đơn đề nghị cấp giấy phép theo mẫu của Bộ;",
+        "+ Bản sao giấy chứng nhận đăng ký doanh nghiệp.",
+    ]

@@ -104,12 +104,13 @@ def opens_item(prev: str, line: str, prev_in_item: bool, prev_full: bool) -> boo
     """Does `line` open a new list item after `prev`?
 
     A number or dash at the start of a line that follows a *full* line stopping mid-phrase
-    ("... xếp thứ" / "12. Trước đó", "... toàn cầu" / "- tức là") is the sentence wrapping on."""
+    ("... xếp thứ" / "12. Trước đó", "... toàn cầu" / "- tức là", "US + UK" / "+ EU") is the sentence
+    wrapping on."""
     if not is_list_start(line):
         return False
     marker = line.lstrip()[0]
-    if marker not in "-–—(0123456789" and not marker.isalpha():
-        return True  # a real bullet glyph
+    if marker not in "-–—+(0123456789" and not marker.isalpha():
+        return True  # a real bullet glyph ("+" is also the plus sign: "US + UK" / "+ EU" wraps on)
     p = prev.rstrip()
     return prev_in_item or not p or not p[-1].isalnum() or not prev_full
 
