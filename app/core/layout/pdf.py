@@ -233,11 +233,13 @@ def _metrics(vlines: list[_VLine]) -> _Metrics:
         sizes[round(v.size, 1)] += max(1, len(v.text) // 20)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     dists: dict[float, list[float]] = defaultdict(list)
-    for a, b in itertools.pairwise(vlines):
-        if a.column == b.column and round(a.size, 1) == round(b.size, 1):
+    rounded = [round(v.size, 1) for v in vlines]
+    for k in range(len(vlines) - 1):
+        a, b = vlines[k], vlines[k + 1]
+        if a.column == b.column and rounded[k] == rounded[k + 1]:
             d = b.y1 - a.y1
             if 0 < d < 4 * a.size:
-                dists[round(a.size, 1)].append(round(d * 2) / 2)
+                dists[rounded[k]].append(round(d * 2) / 2)
     # The usual line pitch per size; with too few lines to tell (headings), assume the body text's
     # leading (line height / size), at least ordinary leading (1.2 em).
     body_ds = dists.get(body, [])
