@@ -4,6 +4,7 @@ lines and repairs as one process reading them all, including what is only found 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pymupdf
@@ -28,6 +29,7 @@ def split_early(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short test documents are shared as a long one would be: the worker reads the second half."""
     monkeypatch.setattr(pdf_pages, "MIN_PAGES", 2)
     monkeypatch.setattr(pdf_pages, "HEAD_START", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # a worker even on a one-core runner
     monkeypatch.delenv(pdf_pages.WORKERS_ENV, raising=False)
 
 
@@ -42,6 +44,9 @@ def _repairs(read: pdf_pages.Pages) -> list[tuple[str, str]]:
 
 def test_split_gives_long_documents_a_second_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(pdf_pages.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert pdf_pages._split(300) == 300  # one core: nothing to gain
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert pdf_pages._split(10) == 10  # too short to be worth a process
     long = pdf_pages._split(300)
     assert long < 300 and long > 150  # the child reads more: the worker starts later
