@@ -468,3 +468,33 @@ def test_library_tag_filter_follows_claim_changes(qtbot, docs: dict[str, int]) -
     ClaimStore(win.lib).delete(claim.id)
     win.refresh_claims()
     wait_filtered(qtbot, win, lambda: titles() == [SUPERCOMPUTERS])
+
+
+def test_find_skips_sentences_the_show_filter_hides(qtbot, docs: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    doc = docs[SUPERCOMPUTERS]
+    with Library.open() as lib:
+        segments = lib.segments(doc)
+        matching = [s for s in segments if "du lieu" in fold(s.text)]
+        assert len(matching) >= 3
+        claimed = matching[1]
+        workflow.create_claim(lib, doc, claimed.start_char, claimed.end_char, tags=["statistic"])
+    win = open_window(qtbot, doc)
+    view = win.view
+    view.set_filter("claimed")  # only the claimed sentence is listed
+    qtbot.waitUntil(lambda: not win.jobs.busy(), timeout=WAIT_MS)
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus)
+    qtbot.keyClick(view.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(view.find_edit.hasFocus)
+    qtbot.keyClicks(view.find_edit, "du lieu")
+    qtbot.keyClick(view.find_edit, Qt.Key.Key_Return)
+    hidden = len(matching) - 1
+    qtbot.waitUntil(lambda: view.find_status.text() == f"1 of 1 ({hidden} in hidden sentences)", timeout=WAIT_MS)
+    assert view.table.currentIndex().row() == claimed.idx
+    qtbot.keyClick(view.find_edit, Qt.Key.Key_Return)  # the next match listed is the same one
+    assert view.table.currentIndex().row() == claimed.idx
+    assert not view.table.isRowHidden(view.table.currentIndex().row())
+
+    view.set_filter("all")  # every sentence listed again: every match is found
+    qtbot.keyClick(view.find_edit, Qt.Key.Key_Return)
+    assert view.find_status.text().endswith(f"of {len(matching)}")

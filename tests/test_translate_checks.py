@@ -323,7 +323,7 @@ def test_reader_filter_shows_only_the_sentences_to_check(qtbot, data_dir: Path) 
         assert view.model.flagged(0) and not view.model.flagged(1)
         view.set_filter("flagged")
         assert [view.table.isRowHidden(r) for r in range(3)] == [False, True, True]
-        assert view.confidence_status.text() == "1 sentences"
+        assert view.confidence_status.text() == "1 sentence"
         view.set_filter("all")
         assert not any(view.table.isRowHidden(r) for r in range(3))
         view.clear()

@@ -366,7 +366,7 @@ class DocumentView(QWidget):
             )
             self.table.setRowHidden(row, not keep)
             shown += keep
-        self.confidence_status.setText(f"{shown} sentences" if on else "")
+        self.confidence_status.setText(f"{shown} sentence{'' if shown == 1 else 's'}" if on else "")
 
     def alternative_actions(self, parent: QObject) -> list[QAction]:
         """One action per other hypothesis of the current sentence's machine English; picking one
@@ -645,7 +645,7 @@ class DocumentView(QWidget):
         if self._hits_for == query:
             if self.hits:
                 self.find_bar.show()  # F3 with the bar closed: the matches are marked again
-                self._show_hit(self._hit + step)
+                self._show_hit(self._hit + step, step)
             return
         self._direction = step
         self.find_status.setText("searching…")
@@ -671,7 +671,7 @@ class DocumentView(QWidget):
             first = next((i for i, c in enumerate(cells_in_order) if c >= at), 0)
         else:
             first = next((i for i in reversed(range(len(cells_in_order))) if cells_in_order[i] < at), -1)
-        self._show_hit(first)
+        self._show_hit(first, self._direction)
         if self.model is not None:  # the rows up to the last match load meanwhile, so F3 never waits for them
             QTimer.singleShot(0, lambda d=self.model.doc_id, r=self.hits[-1].segment_idx: self._load_rows(d, r))
 
@@ -687,11 +687,20 @@ class DocumentView(QWidget):
     def _hit_column(hit: SearchHit) -> int:
         return 2 if hit.lang == "en" and hit.text != hit.source_text else 1
 
-    def _show_hit(self, n: int) -> None:
-        self._hit = n % len(self.hits)
+    def _show_hit(self, n: int, step: int = 1) -> None:
+        """Go to match n, or the next one (in the direction of `step`) in a sentence the Show filter
+        lists: a hidden row cannot be shown, and finding must not step onto it."""
+        listed = [i for i, h in enumerate(self.hits) if not self.table.isRowHidden(h.segment_idx)]
+        if not listed:
+            self.find_status.setText(f"{len(self.hits)} found, in sentences the Show filter hides")
+            return
+        count, shown = len(self.hits), set(listed)
+        self._hit = next((n + k * step) % count for k in range(count) if (n + k * step) % count in shown)
         hit = self.hits[self._hit]
         column = self._hit_column(hit)
-        self.find_status.setText(f"{self._hit + 1} of {len(self.hits)}")
+        hidden = count - len(listed)
+        more = f" ({hidden} in hidden sentences)" if hidden else ""
+        self.find_status.setText(f"{listed.index(self._hit) + 1} of {len(listed)}{more}")
         cells = {(h.segment_idx, self._hit_column(h)) for h in self.hits}
         self.delegate.set_matches(self._hits_for, cells, (hit.segment_idx, column))
         self.go_to_row(hit.segment_idx, column)
