@@ -55,9 +55,11 @@ def test_show_search_backup(tmp_path: Path, fixtures: Path) -> None:
     assert run(data, "import", *sorted(fixtures.glob("*.vi.txt"))).returncode == 0
     search = run(data, "search", "bang sang che")
     assert search.returncode == 0, search.stderr
-    assert search.stdout.splitlines() and all(
-        line.startswith("#1 forum_post_ai_race.vi") for line in search.stdout.splitlines()
-    )
+    lines = search.stdout.splitlines()  # grouped by document, as the window lists them
+    assert lines[0].startswith("#1  forum_post_ai_race.vi  (") and lines[0].endswith(")")
+    assert len(lines) > 1 and all(line.startswith("  sentence ") for line in lines[1:])
+    numbers = [int(line.split()[1]) for line in lines[1:]]
+    assert numbers == sorted(numbers)  # in reading order
     assert "[bằng] [sáng] [chế]" in search.stdout
     hits = json.loads(run(data, "search", "thứ 12", "--json").stdout)
     assert hits[0]["text"] == "Năm 2023, theo GII của WIPO, Trung Quốc xếp thứ 12." and hits[0]["lang"] == "vi"

@@ -153,7 +153,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from app.core.services.search import search_sentences
+    from app.core.services.search import group_by_document, search_sentences
 
     with _open_library() as lib:
         doc_id = lib.resolve_document(args.doc) if args.doc else None
@@ -161,8 +161,11 @@ def _cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         _write(json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False, indent=2))
         return 0
-    for h in hits:
-        _write(f"#{h.document_id} {h.title}  sentence {h.segment_idx + 1} [{h.lang}]: {h.snippet}")
+    for group in group_by_document(hits):  # as the window lists them: by document, in reading order
+        found = len(group.hits)
+        _write(f"#{group.document_id}  {group.title}  ({found} sentence{'' if found == 1 else 's'})")
+        for h in group.hits:
+            _write(f"  sentence {h.segment_idx + 1} [{h.lang}]: {h.snippet}")
     if not hits:
         _write(f"no sentence contains {args.query!r}")
         return 1
