@@ -187,6 +187,7 @@ def test_a_selection_cut_inside_a_word_takes_the_whole_word(qtbot, docs: dict[st
     qtbot.keyClick(win.view.vi_text, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     dialog = dialog_open(qtbot, win)
     assert dialog.findChildren(type(dialog.note))  # the dialog is up
+    assert win.view.vi_text.textCursor().selectedText() == "TQ dẫn đầu"  # the pane shows what is claimed
     ok(qtbot, dialog)
     assert [c.quote for c in ClaimStore(win.lib).for_document(doc)] == ["TQ dẫn đầu"]
 

@@ -537,6 +537,28 @@ class DocumentView(QWidget):
             return ("en", self._span[0], self._span[1])
         return ("rows", segs[rows[0]].start_char, segs[rows[-1]].end_char)
 
+    def select_words(self, pane: str, start: int, end: int) -> None:
+        """Show in a pane the words a claim takes when the selection was widened to whole words:
+        `start`/`end` in the cleaned text for "vi", in the pane's own text for "en"."""
+        edit = self.vi_text if pane == "vi" else self.en_text
+        base = 0
+        if pane == "vi":
+            if self.model is None or self._span[0] < 0:
+                return
+            base = self.model.segments[self._span[0]].start_char
+        length = len(edit.toPlainText())
+        a, b = max(0, min(length, start - base)), max(0, min(length, end - base))
+        cursor = edit.textCursor()
+        if (cursor.selectionStart(), cursor.selectionEnd()) == (a, b):
+            return
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        blocked = edit.blockSignals(True)  # only drawn: what the selection is for is being done
+        try:
+            edit.setTextCursor(cursor)
+        finally:
+            edit.blockSignals(blocked)
+
     def english_selection(self) -> tuple[int, int]:
         cursor = self.en_text.textCursor()
         return cursor.selectionStart(), cursor.selectionEnd()

@@ -179,12 +179,15 @@ class ClaimsController(Controller):
             start, end = model.segments[a].start_char, model.segments[b].end_char
             pane = view.en_text.toPlainText()
             en_span = snap_to_words(pane, *view.english_selection())  # whole words, as they are stored
+            view.select_words("en", *en_span)  # and shown so
             return start, end, view.cleaned[start:end], pane[en_span[0] : en_span[1]], en_span
         try:
             a, b = workflow.claim_span(view.cleaned, a, b)  # whole words: "Q dẫn đầu" is "TQ dẫn đầu"
         except DoiChieuError as err:
             self.w.notify(for_window(err))
             return None
+        if kind == "vi":
+            view.select_words("vi", a, b)  # the pane shows the words the claim takes
         segs = [s for s in model.segments if s.start_char < b and s.end_char > a]
         english = " ".join(model.translations[s.id].text for s in segs if s.id in model.translations)
         return a, b, view.cleaned[a:b], english, None
