@@ -19,7 +19,6 @@ in turn), which give the same result page for page.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import itertools
 import os
@@ -516,7 +515,11 @@ def _read_parallel(
     from app.core.ingest.workers import stop
 
     path, strip = source
-    own = None if os.environ.get(SPOOL_ENV) else tempfile.TemporaryDirectory(prefix="doichieu-ocr-")
+    own = (
+        None
+        if os.environ.get(SPOOL_ENV)
+        else tempfile.TemporaryDirectory(prefix="doichieu-ocr-", ignore_cleanup_errors=True)
+    )
     folder = own.name if own else os.environ[SPOOL_ENV]  # read_pdf's, which outlives a killed child
     for k in range(workers):
         share = [(i, n) for i, n in numbered if owner[i] == k]
@@ -569,13 +572,8 @@ def _read_parallel(
     finally:
         for proc in procs:
             stop(proc)
-        if own:
-            with contextlib.suppress(OSError):
-                own.cleanup()
-        else:
-            for i in numbers:
-                with contextlib.suppress(OSError):
-                    (Path(folder) / f"page-{i}.pickle").unlink(missing_ok=True)
+        if own:  # read_pdf's folder goes when the child has ended, with every page in it
+            own.cleanup()
     return results
 
 

@@ -84,7 +84,6 @@ _TCVN3_NAME = re.compile(r"^(?:\.?Vn[A-Z]|VK ?(?:Sans|Times|Arial|Helvetica|Cour
 _VI_LETTERS = frozenset(VIETNAMESE_LETTERS)
 
 
-@functools.lru_cache(maxsize=1024)
 @functools.lru_cache(maxsize=1024)  # asked for every span; a document has a handful of fonts
 def font_encoding(font: str) -> str | None:
     """The legacy encoding a font's name announces: "tcvn3" (.VnTime, .VnArialH, VK Sans…), "vni"
