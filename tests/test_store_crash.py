@@ -68,18 +68,25 @@ class Zygote:
             [sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=ROOT, bufsize=0
         )
         self._pending = b""
+        self._early: list[str] = []  # lines read while waiting for "pid N", not yet handed out
         self.seen: list[str] = []  # the last lines read, for a failure's message
 
     def start(self, doc: Path) -> int:
         assert self.proc.stdin is not None
         self.proc.stdin.write(f"{doc}\n".encode())
         self.proc.stdin.flush()
-        kind, pid = self.line().split()
-        assert kind == "pid"
-        return int(pid)
+        # The forked importer may write its first progress lines before the server writes "pid N" (on
+        # a busy machine it often does): those are kept, in order, for the reads that follow.
+        early: list[str] = []
+        while not (line := self.line()).startswith("pid "):
+            early.append(line)
+        self._early = early + self._early
+        return int(line.split()[1])
 
     def line(self) -> str:
         """The next line from the server; fails with the last lines read if none comes within a minute."""
+        if self._early:
+            return self._early.pop(0)
         assert self.proc.stdout is not None
         fd = self.proc.stdout.fileno()
         while b"\n" not in self._pending:
